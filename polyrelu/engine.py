@@ -1,0 +1,776 @@
+"""The exact enumeration engine: layer-by-layer refinement of pointed polyhedral cones.
+
+Algorithm (documented in docs/performance.md):
+
+* The network is rescaled to integers.  Scaling layer l by a positive constant changes no sign
+  (ReLU is positively homogeneous), so every pre-activation becomes an integer affine form and no
+  fraction is ever reduced in the hot loop.  Float32 weights are dyadic, so the scales are powers of 2.
+* A region is kept as the homogenisation of a pointed polyhedron: generators ``(X, T)`` in integer
+  homogeneous coordinates (vertices have T > 0, rays T = 0), each reduced by its gcd, so equal points
+  have equal tuples across regions; plus the vertex/facet incidences as bitmasks.  Regions with
+  lines are avoided by quotienting out the lineality that the first layer cannot see and by starting
+  from the orthants of a few first-layer neurons.
+* Processing layer l on a region: the pre-activation of each neuron of layer l is one exact integer
+  affine form on the region (the rows ``G``).  Its sign at every generator is decided by a float
+  evaluation with a rigorous forward error bound; only an entry the bound cannot certify is
+  evaluated in integers.  Neurons with generators strictly on both sides split the region, one after
+  the other, by a double-description step: the new generators are the exact intersections of the
+  hyperplane with the edges that cross it (edges found by the combinatorial adjacency test), and the
+  values of the remaining splitting neurons at a new generator follow by linearity, exactly.
+* The affine forms of layer l+1 on each child are obtained incrementally: a base product for the
+  neurons active on the whole parent, plus one rank-one term per splitting neuron that is active.
+
+Everything this module reports is exact; floats only choose which exact computation is needed.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from .exact import EmptyDomainError, InvalidInputError, PolyreluError
+
+__all__ = ["EnumerationResult", "enumerate_regions", "RegionLimitError", "scale_network"]
+
+_EPS = 2.0 ** -52
+
+
+class RegionLimitError(PolyreluError):
+    """Raised when an enumeration would exceed ``max_regions``."""
+
+
+# ---------------------------------------------------------------------------------------------
+# integer arithmetic helpers
+# ---------------------------------------------------------------------------------------------
+
+def _lcm(a: int, b: int) -> int:
+    return a // math.gcd(a, b) * b
+
+
+def _primitive(v: Sequence[int]) -> tuple[int, ...]:
+    g = math.gcd(*v)
+    if g > 1:
+        return tuple(x // g for x in v)
+    return tuple(v)
+
+
+def _fractions_to_ints(row: Sequence[Fraction]) -> tuple[int, ...]:
+    """Positive multiple of a rational vector that is a primitive integer vector."""
+    den = 1
+    for q in row:
+        den = _lcm(den, q.denominator)
+    return _primitive([int(q * den) for q in row])
+
+
+def scale_network(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]]):
+    """Integer rescaling of a network.
+
+    Returns ``(Ws, bs, scales)`` where ``Ws[l]`` and ``bs[l]`` are integer matrices/vectors with
+    ``zhat^l = Ws[l] xhat^{l-1} + bs[l]``, ``xhat^l = relu(zhat^l) = S_l x^l`` and ``S_0 = 1``;
+    ``scales[l] = S_l`` (a positive Fraction), so the true output is ``zhat^{L+1} / S_{L+1}``.
+    """
+    S_prev = Fraction(1)
+    Ws, bs, scales = [], [], [Fraction(1)]
+    for W, b in layers:
+        bb = [S_prev * x for x in b]
+        den = 1
+        for row in W:
+            for q in row:
+                den = _lcm(den, q.denominator)
+        for q in bb:
+            den = _lcm(den, q.denominator)
+        Wi = [[int(q * den) for q in row] for row in W]
+        bi = [int(q * den) for q in bb]
+        g = 0
+        for row in Wi:
+            g = math.gcd(g, *row)
+        g = math.gcd(g, *bi)
+        if g > 1:
+            Wi = [[x // g for x in row] for row in Wi]
+            bi = [x // g for x in bi]
+        r = Fraction(den, g if g else 1)
+        S_prev = S_prev * r
+        Ws.append(Wi)
+        bs.append(bi)
+        scales.append(S_prev)
+    return Ws, bs, scales
+
+
+def _floats(rows: Sequence[Sequence[int]]) -> np.ndarray:
+    """Correctly rounded float rows of integer rows (rows too large are scaled by a power of 2)."""
+    try:
+        return np.array(rows, dtype=np.float64)
+    except OverflowError:
+        out = []
+        for r in rows:
+            m = max((abs(x).bit_length() for x in r), default=0)
+            sh = max(0, m - 1000)
+            out.append([math.ldexp(float(x >> sh) if x >= 0 else -float((-x) >> sh), 0) for x in r])
+        # shifting loses the low bits: callers use a bound that is relative to the largest entry,
+        # and a truncated entry is off by less than 2^-1000 of it, far below the float error.
+        return np.array(out, dtype=np.float64)
+
+
+def _gen_float(g: tuple[int, ...]) -> tuple[float, ...]:
+    t = g[-1]
+    if t > 0:
+        return tuple(x / t for x in g[:-1]) + (1.0,)
+    m = max(abs(x) for x in g)
+    return tuple(x / m for x in g[:-1]) + (0.0,)
+
+
+# ---------------------------------------------------------------------------------------------
+# cells
+# ---------------------------------------------------------------------------------------------
+
+class _Cell:
+    """A full-dimensional region during enumeration (homogenised pointed cone)."""
+
+    __slots__ = ("gens", "gf", "inc", "slots", "alive", "pat", "zero", "G", "out")
+
+    def __init__(self, gens, gf, inc, slots, alive, pat, zero, G=None):
+        self.gens = gens      # list of int tuples (X..., T)
+        self.gf = gf          # list of float tuples, same generators
+        self.inc = inc        # list of int bitmasks over slot indices
+        self.slots = slots    # tuple of (normal int tuple, frozenset labels); normal.(X,T) >= 0
+        self.alive = alive    # bitmask of slots that are facets
+        self.pat = pat        # tuple of per-layer active bitmasks (layers done so far)
+        self.zero = zero      # tuple of per-layer bitmasks of neurons identically zero on the cell
+        self.G = G            # exact integer rows of the next layer's pre-activations
+        self.out = None       # exact integer rows of the output layer (after the last layer)
+
+
+def _dot(a: Sequence[int], g: Sequence[int]) -> int:
+    return sum(map(int.__mul__, a, g))
+
+
+class _Splitter:
+    """Double-description split of cells by hyperplanes, with exact values propagated."""
+
+    def __init__(self, D: int):
+        self.D = D  # homogeneous dimension (n + 1)
+
+    def adjacent(self, inc: list[int], u: int, v: int) -> int:
+        common = inc[u] & inc[v]
+        if common.bit_count() < self.D - 2:
+            return -1
+        for w, iw in enumerate(inc):
+            if iw & common == common and w != u and w != v:
+                return -1
+        return common
+
+    def split(self, gens, gf, inc, vals, others, newbit):
+        """Split the cone by the hyperplane with exact values ``vals`` at the generators.
+
+        ``others`` maps a row key to its exact values at the generators; they are extended to the
+        new generators.  Returns the (+) and (-) sides as (gens, gf, inc, others) tuples, and the
+        bitmask of slots that have a strictly positive / negative generator.
+        """
+        pos = [i for i, x in enumerate(vals) if x > 0]
+        neg = [i for i, x in enumerate(vals) if x < 0]
+        zer = [i for i, x in enumerate(vals) if x == 0]
+        new_g, new_f, new_i = [], [], []
+        new_o = {k: [] for k in others}
+        for u in pos:
+            zu = vals[u]
+            gu = gens[u]
+            for v in neg:
+                common = self.adjacent(inc, u, v)
+                if common < 0:
+                    continue
+                zv = -vals[v]
+                gv = gens[v]
+                p = [zu * b + zv * a for a, b in zip(gu, gv)]
+                g = math.gcd(*p)
+                if g > 1:
+                    p = [x // g for x in p]
+                p = tuple(p)
+                new_g.append(p)
+                new_f.append(_gen_float(p))
+                new_i.append(common | newbit)
+                for k, ov in others.items():
+                    new_o[k].append((zu * ov[v] + zv * ov[u]) // g)
+        sides = []
+        for keep in (pos, neg):
+            idx = keep + zer
+            sg = [gens[i] for i in idx] + new_g
+            sf = [gf[i] for i in idx] + new_f
+            si = [inc[i] for i in keep] + [inc[i] | newbit for i in zer] + new_i
+            so = {k: [ov[i] for i in idx] + new_o[k] for k, ov in others.items()}
+            touched = 0
+            for i in keep:
+                touched |= inc[i]
+            sides.append((sg, sf, si, so, touched))
+        return sides
+
+
+# ---------------------------------------------------------------------------------------------
+# the result
+# ---------------------------------------------------------------------------------------------
+
+class EnumerationResult:
+    """Raw exact output of the engine (consumed by :class:`polyrelu.complex.PolyhedralComplex`).
+
+    Attributes (all exact):
+
+    * ``dim`` -- dimension of the space the cells live in (after quotienting the lineality),
+    * ``lift`` -- ``None`` or the data lifting quotient coordinates back to the input space,
+    * ``cells`` -- list of ``_Cell`` (``gens``, ``inc``, ``slots``, ``alive``, ``pat``, ``zero``, ``out``),
+    * ``scales`` -- the integer scaling of the layers, ``out_scale`` the output's,
+    * ``widths`` -- hidden widths.
+    """
+
+    def __init__(self, dim, cells, lift, scales, widths, domain_slots, n_input):
+        self.dim = dim
+        self.cells = cells
+        self.lift = lift
+        self.scales = scales
+        self.widths = widths
+        self.domain_slots = domain_slots
+        self.n_input = n_input
+
+
+# ---------------------------------------------------------------------------------------------
+# initial cells: domain, quotient by invisible lineality, orthants
+# ---------------------------------------------------------------------------------------------
+
+def _nullspace(rows: list[list[Fraction]], n: int) -> list[list[Fraction]]:
+    """Exact basis of {x : rows x = 0} by Gauss-Jordan elimination."""
+    M = [list(r) for r in rows]
+    pivots = []
+    r = 0
+    for c in range(n):
+        p = next((i for i in range(r, len(M)) if M[i][c] != 0), None)
+        if p is None:
+            continue
+        M[r], M[p] = M[p], M[r]
+        inv = 1 / M[r][c]
+        M[r] = [x * inv for x in M[r]]
+        for i in range(len(M)):
+            if i != r and M[i][c] != 0:
+                f = M[i][c]
+                M[i] = [a - f * b for a, b in zip(M[i], M[r])]
+        pivots.append(c)
+        r += 1
+        if r == len(M):
+            break
+    free = [c for c in range(n) if c not in pivots]
+    basis = []
+    for fc in free:
+        v = [Fraction(0)] * n
+        v[fc] = Fraction(1)
+        for i, pc in enumerate(pivots):
+            v[pc] = -M[i][fc]
+        basis.append(v)
+    return basis
+
+
+def _rank(rows: list[Sequence[Fraction]]) -> int:
+    if not rows:
+        return 0
+    return len(rows[0]) - len(_nullspace([list(r) for r in rows], len(rows[0])))
+
+
+def _independent_rows(rows: list[Sequence[Fraction]], start: list[Sequence[Fraction]]) -> list[int]:
+    """Greedy indices of ``rows`` that raise the rank of ``start``."""
+    chosen, basis = [], list(start)
+    r = _rank(basis)
+    for i, row in enumerate(rows):
+        if _rank(basis + [row]) > r:
+            basis.append(row)
+            chosen.append(i)
+            r += 1
+    return chosen
+
+
+def _solve_particular(M: list[list[Fraction]], y: list[Fraction]) -> list[Fraction]:
+    """One exact solution x of M x = y (M has full row rank)."""
+    # x = M^T (M M^T)^{-1} y
+    m = len(M)
+    n = len(M[0])
+    MMt = [[sum(M[i][k] * M[j][k] for k in range(n)) for j in range(m)] for i in range(m)]
+    # solve MMt z = y by Gauss-Jordan
+    A = [row[:] + [y[i]] for i, row in enumerate(MMt)]
+    for c in range(m):
+        p = next(i for i in range(c, m) if A[i][c] != 0)
+        A[c], A[p] = A[p], A[c]
+        inv = 1 / A[c][c]
+        A[c] = [x * inv for x in A[c]]
+        for i in range(m):
+            if i != c and A[i][c] != 0:
+                f = A[i][c]
+                A[i] = [a - f * b for a, b in zip(A[i], A[c])]
+    z = [A[i][m] for i in range(m)]
+    return [sum(M[i][k] * z[i] for i in range(m)) for k in range(n)]
+
+
+def _express(rows: list[Sequence[Fraction]], M: list[list[Fraction]]) -> list[list[Fraction]]:
+    """Coefficients C with rows = C M (each row of ``rows`` lies in the row space of M)."""
+    m = len(M)
+    out = []
+    # solve C M = row  <=>  M^T c = row ; use normal equations (M M^T) c = M row
+    n = len(M[0])
+    MMt = [[sum(M[i][k] * M[j][k] for k in range(n)) for j in range(m)] for i in range(m)]
+    for row in rows:
+        rhs = [sum(M[i][k] * row[k] for k in range(n)) for i in range(m)]
+        A = [MMt[i][:] + [rhs[i]] for i in range(m)]
+        for c in range(m):
+            p = next(i for i in range(c, m) if A[i][c] != 0)
+            A[c], A[p] = A[p], A[c]
+            inv = 1 / A[c][c]
+            A[c] = [x * inv for x in A[c]]
+            for i in range(m):
+                if i != c and A[i][c] != 0:
+                    f = A[i][c]
+                    A[i] = [a - f * b for a, b in zip(A[i], A[c])]
+        out.append([A[i][m] for i in range(m)])
+    return out
+
+
+def _cdd_generators(ineqs: list[tuple[list[Fraction], Fraction]], n: int):
+    """Vertices and rays (homogeneous Fractions) and lines of {x : a.x <= c} via pycddlib (exact)."""
+    import cdd
+    import cdd.gmp
+
+    if not ineqs:
+        raise InvalidInputError("internal: no inequalities")
+    rows = [[c] + [-x for x in a] for a, c in ineqs]
+    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
+    poly = cdd.gmp.polyhedron_from_matrix(mat)
+    gen = cdd.gmp.copy_generators(poly)
+    pts, lines = [], []
+    for i, row in enumerate(gen.array):
+        vec = [Fraction(x) for x in row[1:]] + [Fraction(row[0])]
+        (lines if i in gen.lin_set else pts).append(vec)
+    if not any(p[-1] != 0 for p in pts) and (pts or lines):
+        # cdd leaves out the apex of a homogeneous cone; the apex is the origin then
+        if all(c == 0 for _, c in ineqs):
+            pts.append([Fraction(0)] * n + [Fraction(1)])
+    return pts, lines
+
+
+def _initial_cells(n0, W1, dom_ineqs, widths):
+    """Pointed starting cones covering the domain, in (possibly quotient) coordinates.
+
+    ``W1`` first-layer weights (Fractions), ``dom_ineqs`` list of (a, c) meaning a.x <= c (irredundant
+    domain facets), or None for all of R^n.
+    Returns (dim, cells, lift, domain_slot_labels, Wq) where Wq are the first-layer weights in the
+    working coordinates.
+    """
+    A_rows = [list(a) for a, _ in dom_ineqs] if dom_ineqs else []
+    # K = lin(D) ∩ ker W1 : directions along which nothing changes
+    K = _nullspace(A_rows + [list(w) for w in W1], n0)
+    lift = None
+    Wq = [list(w) for w in W1]
+    ineqs = [(list(a), c) for a, c in dom_ineqs] if dom_ineqs else []
+    dim = n0
+    if K:
+        comp = _nullspace([list(k) for k in K], n0)  # basis of K^perp, as rows of M
+        M = comp
+        dim = len(M)
+        Wq = _express([list(w) for w in W1], M)
+        ineqs = [(ca, c) for ca, (_, c) in zip(_express(A_rows, M), dom_ineqs)] if dom_ineqs else []
+        lift = {"M": M, "K": K}
+    # orthant split where the domain is not pointed in working coordinates
+    A_q = [a for a, _ in ineqs]
+    lin = _nullspace(A_q, dim) if A_q else [[Fraction(int(i == j)) for j in range(dim)] for i in range(dim)]
+    chosen = []
+    if lin:
+        chosen = _independent_rows([Wq[i] for i in range(len(Wq))], A_q)
+        # only as many as needed to make the cone pointed
+        need = len(lin)
+        picked, base = [], list(A_q)
+        r0 = _rank(base) if base else 0
+        for i in chosen:
+            if _rank(base + [Wq[i]]) > r0:
+                base.append(Wq[i])
+                picked.append(i)
+                r0 += 1
+            if r0 == dim:
+                break
+        chosen = picked
+        if _rank(base) < dim:  # pragma: no cover - excluded by the quotient
+            raise PolyreluError("internal: could not make the starting cones pointed")
+    cells_data = []
+    b1_slots = []
+    for signs in _sign_combinations(len(chosen)):
+        cur = list(ineqs)
+        extra_labels = []
+        for s, i in zip(signs, chosen):
+            # s = +1 : w.x + b >= 0  <=>  -w.x <= b ; s = -1 : w.x + b <= 0
+            extra_labels.append((1, i))
+            cur.append(None)  # placeholder, filled by caller with bias (needs b1)
+        cells_data.append((signs, cur, extra_labels))
+    return dim, lift, ineqs, chosen, Wq
+
+
+def _sign_combinations(k: int):
+    if k == 0:
+        yield ()
+        return
+    for rest in _sign_combinations(k - 1):
+        yield rest + (1,)
+        yield rest + (-1,)
+
+
+# ---------------------------------------------------------------------------------------------
+# the main loop
+# ---------------------------------------------------------------------------------------------
+
+def enumerate_regions(
+    layers,
+    domain_ineqs: list[tuple[Sequence[Fraction], Fraction]] | None,
+    *,
+    max_regions: int | None = None,
+    progress: bool | Callable | None = None,
+    exact_only: bool = False,
+) -> EnumerationResult:
+    """Enumerate the activation regions of a network (exact layers) inside a domain.
+
+    ``domain_ineqs``: the irredundant facets ``a.x <= c`` of a full-dimensional domain, or ``None``
+    for all of R^n.  ``exact_only`` disables the float filter (every sign is computed in integers);
+    the result is identical, which the tests check.
+    """
+    n0 = len(layers[0][0][0])
+    widths = [len(W) for W, _ in layers[:-1]]
+    Ws, bs, scales = scale_network(layers)
+    W1f = [list(r) for r in layers[0][0]]
+    b1f = list(layers[0][1])
+
+    dim, lift, ineqs_q, chosen, Wq = _initial_cells(n0, W1f, domain_ineqs, widths)
+    D = dim + 1
+    # first-layer rows in working coordinates, as primitive integer affine forms (a, b) for a.y + b
+    G1 = []
+    for i in range(len(W1f)):
+        G1.append(_fractions_to_ints(list(Wq[i]) + [b1f[i]]) if any(Wq[i]) or b1f[i] else tuple([0] * D))
+    # keep the integer-scaled first layer consistent with scale_network: the signs are what matter
+    # for layer 1, but the affine forms feed the next layer, so use Ws[0] expressed in working coords.
+    if lift is None:
+        G1_exact = [tuple(Ws[0][i]) + (bs[0][i],) for i in range(len(W1f))]
+    else:
+        # Ws[0] = r * W1 with W1 = C M; in working coordinates the row is r * C
+        r = scales[1]
+        G1_exact = []
+        for i in range(len(W1f)):
+            row = [r * q for q in Wq[i]] + [Fraction(bs[0][i])]
+            den = 1
+            for q in row:
+                den = _lcm(den, q.denominator)
+            if den != 1:  # pragma: no cover - r*C*M integral does not make r*C integral in general
+                pass
+            G1_exact.append(row)
+        # make them integral by a common positive factor for the whole layer
+        den = 1
+        for row in G1_exact:
+            for q in row:
+                den = _lcm(den, q.denominator)
+        G1_exact = [tuple(int(q * den) for q in row) for row in G1_exact]
+        # the whole network downstream is scaled by den: fold it into a scale correction
+        if den != 1:
+            Ws = [list(map(list, W)) for W in Ws]
+            bs = [list(b) for b in bs]
+            for l in range(1, len(Ws)):
+                bs[l] = [x * den for x in bs[l]]
+            scales = [scales[0]] + [s * den for s in scales[1:]]
+
+    # domain slots
+    slots0 = []
+    dom_labels = []
+    for j, (a, c) in enumerate(ineqs_q):
+        # a.y <= c  <=>  -a.y + c >= 0
+        slots0.append((_fractions_to_ints([-x for x in a] + [c]), frozenset({("domain", j)})))
+        dom_labels.append(("domain", j))
+    start_cells = []
+    if dim == 0:
+        start_cells.append(_Cell([(1,)], [(1.0,)], [0], (), 0, (), (), G1_exact))
+    for signs in (_sign_combinations(len(chosen)) if dim > 0 else ()):
+        slots = list(slots0)
+        cur_ineqs = [(list(a), c) for a, c in ineqs_q]
+        for s, i in zip(signs, chosen):
+            g = G1[i]
+            # s*(w.y + b) >= 0
+            slots.append((tuple(s * x for x in g), frozenset({(1, i)})))
+            cur_ineqs.append(([-s * x for x in g[:-1]], s * g[-1]))
+        pts, lines = _cdd_generators([(list(map(Fraction, a)), Fraction(c)) for a, c in cur_ineqs], dim)
+        if lines:  # pragma: no cover - excluded by construction
+            raise PolyreluError("internal: starting cone has lines")
+        if not pts:
+            continue
+        gens = [_primitive(_fractions_to_ints(p)) if any(p) else None for p in pts]
+        gens = [g for g in gens if g is not None]
+        # drop cells that are not full-dimensional
+        if _rank([list(map(Fraction, g)) for g in gens]) < D:
+            continue
+        # rays: are they spanning a full-dimensional recession cone? then the far face is a facet
+        rays = [g for g in gens if g[-1] == 0]
+        slot_list = list(slots)
+        if rays and _rank([list(map(Fraction, g[:-1])) for g in rays]) == dim:
+            slot_list.append((tuple([0] * dim + [1]), frozenset({("infinity",)})))
+        inc = []
+        for g in gens:
+            m = 0
+            for k, (nv, _) in enumerate(slot_list):
+                if _dot(nv, g) == 0:
+                    m |= 1 << k
+            inc.append(m)
+        # irredundant slots: maximal zero sets with at least D-1 generators
+        alive = _facet_mask(inc, len(slot_list), D)
+        slot_list = _merge_equal_slots(slot_list, inc, alive)
+        start_cells.append(
+            _Cell(gens, [_gen_float(g) for g in gens], inc, tuple(slot_list), alive, (), (), G1_exact)
+        )
+    if not start_cells:
+        raise EmptyDomainError("the domain has no full-dimensional part")
+
+    L = len(widths)
+    cells = start_cells
+    bar = _progress_bar(progress, L)
+    for l in range(1, L + 1):
+        Wn = Ws[l] if l < L + 1 else None  # next layer weights (layer l+1), index l in 0-based list
+        bn = bs[l]
+        new_cells = []
+        for cell in cells:
+            new_cells.extend(_process(cell, l, Wn, bn, D, exact_only, last=(l == L)))
+            if max_regions is not None and len(new_cells) > max_regions:
+                raise RegionLimitError(
+                    f"more than max_regions={max_regions} regions after layer {l} "
+                    f"(of {L}); raise max_regions or use a smaller domain"
+                )
+        cells = new_cells
+        if bar is not None:
+            bar(l, len(cells))
+    if L == 0:
+        for cell in cells:
+            cell.out, cell.G = cell.G, None
+    return EnumerationResult(dim, cells, lift, scales, widths, dom_labels, n0)
+
+
+def _progress_bar(progress, L):
+    if not progress:
+        return None
+    if callable(progress):
+        return progress
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover
+        return None
+    t = tqdm(total=L, desc="layers", unit="layer")
+
+    def update(l, n):
+        t.set_postfix(regions=n)
+        t.update(1)
+        if l == L:
+            t.close()
+
+    return update
+
+
+def _facet_mask(inc: list[int], nslots: int, D: int) -> int:
+    """Slots whose zero set is maximal among slots and has at least D-1 generators."""
+    zs = []
+    for k in range(nslots):
+        bit = 1 << k
+        z = 0
+        for gi, m in enumerate(inc):
+            if m & bit:
+                z |= 1 << gi
+        zs.append(z)
+    alive = 0
+    for k, z in enumerate(zs):
+        if z.bit_count() < D - 1:
+            continue
+        if any((z & o) == z and o != z for o in zs):
+            continue
+        alive |= 1 << k
+    return alive
+
+
+def _merge_equal_slots(slots, inc, alive):
+    """Alive slots with equal zero sets are one facet: merge their labels into the first."""
+    zs = {}
+    slots = list(slots)
+    for k in range(len(slots)):
+        if not (alive >> k) & 1:
+            continue
+        bit = 1 << k
+        z = 0
+        for gi, m in enumerate(inc):
+            if m & bit:
+                z |= 1 << gi
+        if z in zs:
+            j = zs[z]
+            slots[j] = (slots[j][0], slots[j][1] | slots[k][1])
+        else:
+            zs[z] = k
+    return slots
+
+
+def _zero_set(inc, k):
+    bit = 1 << k
+    z = 0
+    for gi, m in enumerate(inc):
+        if m & bit:
+            z |= 1 << gi
+    return z
+
+
+def _add_zero_labels(slots, inc, alive, vals, label):
+    """Label the facets on which ``vals`` vanish at every generator (a bent hyperplane lies there)."""
+    zmask = 0
+    for gi, v in enumerate(vals):
+        if v == 0:
+            zmask |= 1 << gi
+    if not zmask:
+        return slots
+    changed = None
+    a = alive
+    k = 0
+    while a:
+        if a & 1:
+            z = _zero_set(inc, k)
+            if z & zmask == z:
+                if changed is None:
+                    changed = list(slots)
+                changed[k] = (changed[k][0], changed[k][1] | {label})
+        a >>= 1
+        k += 1
+    return tuple(changed) if changed is not None else slots
+
+
+def _next_rows(G, active_mask, zero_unused, Wn, bn):
+    """Exact rows of the next layer: Wn[:, active] @ G[active] + (0, ..., bn)."""
+    D = len(G[0]) if G else None
+    act = [i for i in range(len(G)) if (active_mask >> i) & 1]
+    rows = []
+    for j, wrow in enumerate(Wn):
+        coeffs = [(wrow[i], G[i]) for i in act if wrow[i]]
+        if D is None:
+            rows.append((bn[j],))
+            continue
+        acc = [0] * D
+        for w, g in coeffs:
+            for k in range(D):
+                acc[k] += w * g[k]
+        acc[-1] += bn[j]
+        rows.append(tuple(acc))
+    return rows
+
+
+def _signs_filtered(G, gf, gens, exact_only):
+    """Exact sign matrix (rows x generators) of G at the generators, float-filtered."""
+    nrows = len(G)
+    k = len(gens)
+    if exact_only:
+        return [[_dot(row, g) for g in gens] for row in G], None
+    Gf = _floats(G)
+    Vf = np.array(gf, dtype=np.float64)
+    vals = Gf @ Vf.T
+    bound = (np.abs(Gf) @ np.abs(Vf).T) * ((Gf.shape[1] + 4) * _EPS) + 1e-290
+    sure = np.abs(vals) > bound
+    return vals, sure
+
+
+def _process(cell: _Cell, l: int, Wn, bn, D: int, exact_only: bool, last: bool) -> list[_Cell]:
+    """Split one cell by the neurons of layer l; return the children with next-layer rows."""
+    G = cell.G
+    gens, gf, inc = cell.gens, cell.gf, cell.inc
+    n = len(G)
+    k = len(gens)
+    if exact_only:
+        exact_vals = {i: [_dot(G[i], g) for g in gens] for i in range(n)}
+        signs_pos = [any(v > 0 for v in exact_vals[i]) for i in range(n)]
+        signs_neg = [any(v < 0 for v in exact_vals[i]) for i in range(n)]
+    else:
+        vals, sure = _signs_filtered(G, gf, gens, exact_only)
+        pos_m = (vals > 0) & sure
+        neg_m = (vals < 0) & sure
+        unsure_rows = np.nonzero(~sure.all(axis=1))[0].tolist()
+        anypos = pos_m.any(axis=1).tolist()
+        anyneg = neg_m.any(axis=1).tolist()
+        exact_vals = {}
+        for i in unsure_rows:
+            ev = [_dot(G[i], g) for g in gens]
+            exact_vals[i] = ev
+            anypos[i] = any(v > 0 for v in ev)
+            anyneg[i] = any(v < 0 for v in ev)
+        signs_pos, signs_neg = anypos, anyneg
+    split_rows = [i for i in range(n) if signs_pos[i] and signs_neg[i]]
+    fixed_active = 0
+    zero_mask = 0
+    slots = cell.slots
+    for i in range(n):
+        if signs_pos[i] and signs_neg[i]:
+            continue
+        if signs_pos[i]:
+            fixed_active |= 1 << i
+        elif not signs_neg[i]:
+            zero_mask |= 1 << i  # identically zero on the cell
+        if i in exact_vals and not (zero_mask >> i) & 1:
+            ev = exact_vals[i]
+            if sum(1 for v in ev if v == 0) >= D - 1:
+                slots = _add_zero_labels(slots, inc, cell.alive, ev, (l, i))
+    # exact values of the splitting rows at all generators
+    others = {}
+    for i in split_rows:
+        others[i] = exact_vals[i] if i in exact_vals else [_dot(G[i], g) for g in gens]
+
+    # next-layer base rows (neurons active on the whole cell)
+    if Wn is not None:
+        base = _next_rows(G, fixed_active, None, Wn, bn)
+    else:
+        base = None
+
+    splitter = _Splitter(D)
+    # pieces: (gens, gf, inc, others, slots, alive, active_split_mask, zero_mask, rows)
+    pieces = [(gens, gf, inc, others, slots, cell.alive, 0, zero_mask, base)]
+    for i in split_rows:
+        nslot_idx = None
+        out = []
+        for (pg, pf, pi, po, ps, pa, pact, pz, prows) in pieces:
+            v = po[i]
+            has_p = any(x > 0 for x in v)
+            has_n = any(x < 0 for x in v)
+            rest = {kk: vv for kk, vv in po.items() if kk != i}
+            if has_p and has_n:
+                k_new = len(ps)
+                newbit = 1 << k_new
+                ps2 = ps + ((tuple(G[i]), frozenset({(l, i)})),)
+                (sg, sf, si, so, tp), (ng, nf, ni, no, tn) = splitter.split(pg, pf, pi, v, rest, newbit)
+                ps_neg = ps + ((tuple(-x for x in G[i]), frozenset({(l, i)})),)
+                rows_p = _add_rank_one(prows, Wn, i, G[i]) if prows is not None else None
+                out.append((sg, sf, si, so, ps2, (pa & tp) | newbit, pact | (1 << i), pz, rows_p))
+                out.append((ng, nf, ni, no, ps_neg, (pa & tn) | newbit, pact, pz, prows))
+            else:
+                if (has_p or has_n) and sum(1 for x in v if x == 0) >= D - 1:
+                    ps = _add_zero_labels(ps, pi, pa, v, (l, i))
+                if has_p:
+                    pact |= 1 << i
+                    prows = _add_rank_one(prows, Wn, i, G[i]) if prows is not None else None
+                elif not has_n:
+                    pz |= 1 << i
+                out.append((pg, pf, pi, rest, ps, pa, pact, pz, prows))
+        pieces = out
+    children = []
+    for (pg, pf, pi, po, ps, pa, pact, pz, prows) in pieces:
+        act = fixed_active | pact
+        child = _Cell(pg, pf, pi, ps, pa, cell.pat + (act,), cell.zero + (pz,), None)
+        if last:
+            child.out = prows
+        else:
+            child.G = prows
+        children.append(child)
+    return children
+
+
+def _add_rank_one(rows, Wn, i, g):
+    """rows + Wn[:, i] (x) g, sharing nothing with ``rows``."""
+    out = []
+    for j, r in enumerate(rows):
+        w = Wn[j][i]
+        if w:
+            out.append(tuple(a + w * b for a, b in zip(r, g)))
+        else:
+            out.append(r)
+    return out

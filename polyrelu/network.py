@@ -1,0 +1,405 @@
+"""Exact ReLU networks.
+
+A :class:`ReLUNetwork` is a list of affine layers ``(W, b)`` with exact rational entries; every
+layer but the last is followed by ReLU, the last is affine.  Row ``i`` of ``W`` is neuron ``i``
+of that layer, so layer ``l`` maps R^{n_{l-1}} to R^{n_l}.
+
+>>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+>>> net
+ReLUNetwork(2 -> [3] -> 1)
+>>> net([Fraction(1, 2), Fraction(1, 2)])
+(Fraction(1, 1),)
+>>> net.activation_pattern([2, 3])
+((1, 1, 1),)
+"""
+from __future__ import annotations
+
+import json
+import os
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .exact import (
+    InvalidInputError,
+    fraction_to_str,
+    parse_rational_json,
+    to_matrix,
+    to_vector,
+)
+
+__all__ = ["ReLUNetwork", "Layer", "load_network", "domain_from_json", "domain_to_json"]
+
+Matrix = tuple[tuple[Fraction, ...], ...]
+Vector = tuple[Fraction, ...]
+Layer = tuple[Matrix, Vector]
+
+FORMAT = "polyrelu-network"
+
+
+class ReLUNetwork:
+    """An immutable feed-forward ReLU network with exact rational weights.
+
+    ``layers`` is a sequence of ``(W, b)`` pairs (nested lists, numpy arrays, strings "p/q",
+    Fractions, floats -- converted exactly unless ``rationalize`` is given).  ``domain`` is an
+    optional input domain the network is studied on (a :class:`~polyrelu.polytope.Polytope`).
+
+    >>> ReLUNetwork([([[1, 2]], [0]), ([[1], [1]], [0, 0])]).widths
+    (1,)
+    """
+
+    __slots__ = ("_layers", "_domain", "__weakref__", "_cache")
+
+    def __init__(self, layers: Iterable[Any], *, domain: Any = None, rationalize: bool | int = False):
+        layers = list(layers)
+        if not layers:
+            raise InvalidInputError("a network needs at least one layer")
+        out: list[Layer] = []
+        prev = None
+        for l, layer in enumerate(layers, start=1):
+            if isinstance(layer, dict):
+                W, b = layer.get("weights"), layer.get("bias")
+            else:
+                try:
+                    W, b = layer
+                except (TypeError, ValueError):
+                    raise InvalidInputError(f"layer {l} must be a pair (W, b)") from None
+            W = to_matrix(W, rationalize=rationalize, name=f"layer {l} weights")
+            if not W or not W[0]:
+                raise InvalidInputError(f"layer {l} weights are empty")
+            b = to_vector(b, len(W), rationalize=rationalize, name=f"layer {l} bias")
+            if prev is not None and len(W[0]) != prev:
+                raise InvalidInputError(
+                    f"layer {l} weights have {len(W[0])} columns but layer {l - 1} has {prev} neurons"
+                )
+            prev = len(W)
+            out.append((W, b))
+        self._layers = tuple(out)
+        self._cache = {}
+        if domain is not None:
+            from .polytope import Polytope
+
+            if not isinstance(domain, Polytope):
+                raise InvalidInputError("domain must be a Polytope (or None for all of R^n)")
+            if domain.ambient_dim != self.input_dim:
+                raise InvalidInputError(
+                    f"domain lives in R^{domain.ambient_dim} but the network has {self.input_dim} inputs"
+                )
+        self._domain = domain
+
+    # -- shape -----------------------------------------------------------------
+    @property
+    def layers(self) -> tuple[Layer, ...]:
+        """All affine layers ``(W, b)``, hidden ones first, the output layer last."""
+        return self._layers
+
+    @property
+    def hidden_layers(self) -> tuple[Layer, ...]:
+        return self._layers[:-1]
+
+    @property
+    def input_dim(self) -> int:
+        return len(self._layers[0][0][0])
+
+    @property
+    def output_dim(self) -> int:
+        return len(self._layers[-1][0])
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """Hidden widths ``(n_1, ..., n_L)``."""
+        return tuple(len(W) for W, _ in self._layers[:-1])
+
+    @property
+    def depth(self) -> int:
+        """Number of affine layers (Arora et al.'s depth: hidden layers + 1)."""
+        return len(self._layers)
+
+    @property
+    def size(self) -> int:
+        """Number of hidden units."""
+        return sum(self.widths)
+
+    @property
+    def domain(self):
+        """The input domain attached to the network (a Polytope), or ``None`` (all of R^n)."""
+        return self._domain
+
+    def neurons(self) -> list[tuple[int, int]]:
+        """All hidden neurons as ``(layer, unit)``, layers counted from 1."""
+        return [(l, i) for l, w in enumerate(self.widths, start=1) for i in range(w)]
+
+    def with_domain(self, domain) -> "ReLUNetwork":
+        return ReLUNetwork(self._layers, domain=domain)
+
+    # -- evaluation --------------------------------------------------------------
+    def _check_point(self, x: Any) -> Vector:
+        return to_vector(x, self.input_dim, name="input point")
+
+    def preactivations(self, x: Any) -> tuple[Vector, ...]:
+        """Exact pre-activations ``z^l`` of every hidden layer at ``x``."""
+        v = self._check_point(x)
+        zs = []
+        for W, b in self._layers[:-1]:
+            z = tuple(sum((w * xi for w, xi in zip(row, v)), bi) for row, bi in zip(W, b))
+            zs.append(z)
+            v = tuple(zi if zi > 0 else Fraction(0) for zi in z)
+        return tuple(zs)
+
+    def __call__(self, x: Any) -> Vector:
+        """Evaluate the network exactly at ``x``."""
+        v = self._check_point(x)
+        for W, b in self._layers[:-1]:
+            v = tuple(max(sum((w * xi for w, xi in zip(row, v)), bi), Fraction(0)) for row, bi in zip(W, b))
+        W, b = self._layers[-1]
+        return tuple(sum((w * xi for w, xi in zip(row, v)), bi) for row, bi in zip(W, b))
+
+    def activation_pattern(self, x: Any) -> tuple[tuple[int, ...], ...]:
+        """Sign (+1, 0, -1) of every hidden neuron's pre-activation at ``x``, per layer."""
+        return tuple(tuple((z > 0) - (z < 0) for z in zl) for zl in self.preactivations(x))
+
+    def affine_map(self, pattern: Sequence[Sequence[int]]) -> tuple[Matrix, Vector]:
+        """The exact affine map ``(A, c)`` computed on the region with this 0/1 (or sign) pattern.
+
+        Entries > 0 count as active.  (Heinecke--Hwang's configuration map.)
+
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> net.affine_map([(1, 0, 1)])
+        (((Fraction(-1, 1), Fraction(-2, 1)),), (Fraction(2, 1),))
+        """
+        if len(pattern) != len(self.widths):
+            raise InvalidInputError(f"pattern has {len(pattern)} layers, network has {len(self.widths)}")
+        n = self.input_dim
+        A = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+        c = [Fraction(0)] * n
+        for (W, b), s in zip(self._layers[:-1], pattern):
+            if len(s) != len(W):
+                raise InvalidInputError(f"pattern layer has {len(s)} entries, layer has {len(W)} neurons")
+            newA, newc = [], []
+            for row, bi, si in zip(W, b, s):
+                if si > 0:
+                    newA.append([sum((w * A[k][j] for k, w in enumerate(row) if w), Fraction(0)) for j in range(n)])
+                    newc.append(sum((w * c[k] for k, w in enumerate(row) if w), bi))
+                else:
+                    newA.append([Fraction(0)] * n)
+                    newc.append(Fraction(0))
+            A, c = newA, newc
+        W, b = self._layers[-1]
+        outA = tuple(tuple(sum((w * A[k][j] for k, w in enumerate(row) if w), Fraction(0)) for j in range(n)) for row in W)
+        outc = tuple(sum((w * c[k] for k, w in enumerate(row) if w), bi) for row, bi in zip(W, b))
+        return outA, outc
+
+    # -- comparison / hashing ------------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReLUNetwork) and self._layers == other._layers
+
+    def __hash__(self) -> int:
+        return hash(self._layers)
+
+    def __repr__(self) -> str:
+        return f"ReLUNetwork({self.input_dim} -> {list(self.widths)} -> {self.output_dim})"
+
+    # -- construction from other objects ---------------------------------------------
+    @classmethod
+    def from_torch(cls, module: Any, **kw) -> "ReLUNetwork":
+        """Build from a PyTorch ``nn.Sequential`` of ``Linear`` and ``ReLU`` modules.
+
+        Weights convert exactly (a float32 is a dyadic rational).  Two ``Linear`` layers must be
+        separated by exactly one ``ReLU``; the last module must be ``Linear``.
+        """
+        try:
+            import torch.nn as nn  # noqa: F401
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError("from_torch needs PyTorch: pip install 'polyrelu[torch]'") from e
+        mods = list(module.children()) if hasattr(module, "children") else list(module)
+        layers, expect_linear = [], True
+        for k, m in enumerate(mods):
+            name = type(m).__name__
+            if name == "Linear":
+                if not expect_linear:
+                    raise InvalidInputError(f"module {k}: two Linear layers without a ReLU between them")
+                b = m.bias.detach().cpu().numpy() if m.bias is not None else [0] * m.out_features
+                layers.append((m.weight.detach().cpu().numpy(), b))
+                expect_linear = False
+            elif name == "ReLU":
+                if expect_linear:
+                    raise InvalidInputError(f"module {k}: ReLU must follow a Linear layer")
+                expect_linear = True
+            elif name in ("Identity", "Flatten"):
+                continue
+            else:
+                raise InvalidInputError(f"module {k} is {name}; only Linear and ReLU are supported")
+        if expect_linear:
+            raise InvalidInputError("the last module must be Linear (the output layer is affine)")
+        return cls(layers, **kw)
+
+    def to_torch(self):
+        """A float64 ``nn.Sequential`` computing (a rounding of) this network."""
+        import torch
+        import torch.nn as nn
+
+        mods = []
+        for k, (W, b) in enumerate(self._layers):
+            lin = nn.Linear(len(W[0]), len(W), dtype=torch.float64)
+            with torch.no_grad():
+                lin.weight.copy_(torch.tensor([[float(w) for w in r] for r in W], dtype=torch.float64))
+                lin.bias.copy_(torch.tensor([float(x) for x in b], dtype=torch.float64))
+            mods.append(lin)
+            if k < len(self._layers) - 1:
+                mods.append(nn.ReLU())
+        return nn.Sequential(*mods)
+
+    # -- files -----------------------------------------------------------------------
+    def to_json_dict(self) -> dict:
+        d: dict = {
+            "format": FORMAT,
+            "version": 1,
+            "layers": [
+                {"weights": [[fraction_to_str(w) for w in row] for row in W], "bias": [fraction_to_str(x) for x in b]}
+                for W, b in self._layers
+            ],
+        }
+        if self._domain is not None:
+            d["domain"] = domain_to_json(self._domain)
+        return d
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save as ``.json`` (exact "p/q" strings) or ``.npz`` (float64 arrays: lossy for non-dyadic weights)."""
+        path = Path(path)
+        if path.suffix == ".npz":
+            import numpy as np
+
+            arrays = {}
+            for k, (W, b) in enumerate(self._layers):
+                arrays[f"W{k}"] = np.array([[float(w) for w in r] for r in W])
+                arrays[f"b{k}"] = np.array([float(x) for x in b])
+            np.savez(path, **arrays)
+            return
+        path.write_text(json.dumps(self.to_json_dict(), indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, rationalize: bool | int = False) -> "ReLUNetwork":
+        """Load a network file (``.json`` in the polyrelu-network format, or ``.npz``)."""
+        return load_network(path, rationalize=rationalize)
+
+    @classmethod
+    def from_json_dict(cls, d: Any, *, source: str = "network", rationalize: bool | int = False) -> "ReLUNetwork":
+        if not isinstance(d, dict):
+            raise InvalidInputError(f"{source}: expected a JSON object")
+        if d.get("format") != FORMAT:
+            raise InvalidInputError(f"{source}: 'format' must be {FORMAT!r}, got {d.get('format')!r}")
+        if d.get("version") != 1:
+            raise InvalidInputError(f"{source}: unsupported version {d.get('version')!r} (expected 1)")
+        layers = d.get("layers")
+        if not isinstance(layers, list) or not layers:
+            raise InvalidInputError(f"{source}: 'layers' must be a non-empty list")
+        parsed = []
+        for k, layer in enumerate(layers):
+            if not isinstance(layer, dict) or "weights" not in layer or "bias" not in layer:
+                raise InvalidInputError(f"{source}: layers[{k}] must have 'weights' and 'bias'")
+            W = layer["weights"]
+            if not isinstance(W, list) or not all(isinstance(r, list) for r in W):
+                raise InvalidInputError(f"{source}: layers[{k}].weights must be a list of rows")
+            W = [[_json_num(x, f"{source}: layers[{k}].weights[{i}][{j}]", rationalize) for j, x in enumerate(r)] for i, r in enumerate(W)]
+            b = layer["bias"]
+            if not isinstance(b, list):
+                raise InvalidInputError(f"{source}: layers[{k}].bias must be a list")
+            b = [_json_num(x, f"{source}: layers[{k}].bias[{i}]", rationalize) for i, x in enumerate(b)]
+            parsed.append((W, b))
+        try:
+            net = cls(parsed)
+        except InvalidInputError as e:
+            raise InvalidInputError(f"{source}: {e}") from None
+        if "domain" in d and d["domain"] is not None:
+            dom = domain_from_json(d["domain"], net.input_dim, source=f"{source}: domain")
+            net = cls(net.layers, domain=dom)
+        return net
+
+
+def _json_num(x: Any, where: str, rationalize: bool | int) -> Fraction:
+    q = parse_rational_json(x, where)
+    if rationalize and isinstance(x, float):
+        q = q.limit_denominator(10**6 if rationalize is True else int(rationalize))
+    return q
+
+
+def load_network(path: str | os.PathLike, *, rationalize: bool | int = False) -> ReLUNetwork:
+    """Load a network from a ``.json`` (polyrelu-network) or ``.npz`` (W0, b0, W1, b1, ...) file."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInputError(f"no such network file: {path}")
+    if path.suffix == ".npz":
+        import numpy as np
+
+        try:
+            data = np.load(path)
+        except Exception as e:
+            raise InvalidInputError(f"{path}: not a readable .npz file ({e})") from None
+        layers, k = [], 0
+        while f"W{k}" in data:
+            if f"b{k}" not in data:
+                raise InvalidInputError(f"{path}: has W{k} but no b{k}")
+            layers.append((data[f"W{k}"], data[f"b{k}"]))
+            k += 1
+        if not layers:
+            raise InvalidInputError(f"{path}: no arrays W0, b0, ... found")
+        try:
+            return ReLUNetwork(layers, rationalize=rationalize)
+        except InvalidInputError as e:
+            raise InvalidInputError(f"{path}: {e}") from None
+    try:
+        d = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InvalidInputError(f"{path}: not valid JSON ({e})") from None
+    return ReLUNetwork.from_json_dict(d, source=str(path), rationalize=rationalize)
+
+
+def domain_from_json(d: Any, dim: int | None = None, *, source: str = "domain"):
+    """Parse a domain object: ``{"box": [[lo...], [hi...]]}`` or ``{"inequalities": {"A": ..., "b": ...}}``.
+
+    A file holding ``{"domain": {...}}`` is accepted too.
+
+    >>> domain_from_json({"box": [[0, 0], [1, "1/2"]]})
+    Polytope(dim=2 in R^2, bounded, 4 vertices, 4 facets)
+    """
+    from .polytope import Polytope
+
+    if isinstance(d, dict) and "domain" in d and "box" not in d and "inequalities" not in d:
+        d = d["domain"]
+    if not isinstance(d, dict):
+        raise InvalidInputError(f"{source}: expected an object with 'box' or 'inequalities'")
+    if "box" in d:
+        box = d["box"]
+        if not (isinstance(box, list) and len(box) == 2 and all(isinstance(r, list) for r in box)):
+            raise InvalidInputError(f"{source}: 'box' must be [[lo, ...], [hi, ...]]")
+        lo = [parse_rational_json(x, f"{source}.box[0][{i}]") for i, x in enumerate(box[0])]
+        hi = [parse_rational_json(x, f"{source}.box[1][{i}]") for i, x in enumerate(box[1])]
+        if len(lo) != len(hi):
+            raise InvalidInputError(f"{source}: box corners have lengths {len(lo)} and {len(hi)}")
+        if dim is not None and len(lo) != dim:
+            raise InvalidInputError(f"{source}: box is in R^{len(lo)} but the network has {dim} inputs")
+        return Polytope.box(lo, hi)
+    if "inequalities" in d:
+        ineq = d["inequalities"]
+        if not isinstance(ineq, dict) or "A" not in ineq or "b" not in ineq:
+            raise InvalidInputError(f"{source}: 'inequalities' must be {{'A': [[...]], 'b': [...]}}")
+        A = [[parse_rational_json(x, f"{source}.A[{i}][{j}]") for j, x in enumerate(r)] for i, r in enumerate(ineq["A"])]
+        b = [parse_rational_json(x, f"{source}.b[{i}]") for i, x in enumerate(ineq["b"])]
+        A = to_matrix(A, (len(b), dim), name=f"{source}.A")
+        P = Polytope.from_inequalities(A, b)
+        if P.is_empty:
+            from .exact import EmptyDomainError
+
+            raise EmptyDomainError(f"{source}: the inequalities describe an empty set")
+        return P
+    raise InvalidInputError(f"{source}: expected 'box' or 'inequalities', got keys {sorted(d)}")
+
+
+def domain_to_json(P) -> dict:
+    """The file form of a domain polytope (a box if it is an axis-parallel box, else inequalities)."""
+    box = P.as_box() if hasattr(P, "as_box") else None
+    if box is not None:
+        lo, hi = box
+        return {"box": [[fraction_to_str(x) for x in lo], [fraction_to_str(x) for x in hi]]}
+    A, b = P.inequalities
+    return {"inequalities": {"A": [[fraction_to_str(x) for x in r] for r in A], "b": [fraction_to_str(x) for x in b]}}
