@@ -309,6 +309,8 @@ def _solve_particular(M: list[list[Fraction]], y: list[Fraction]) -> list[Fracti
 def _express(rows: list[Sequence[Fraction]], M: list[list[Fraction]]) -> list[list[Fraction]]:
     """Coefficients C with rows = C M (each row of ``rows`` lies in the row space of M)."""
     m = len(M)
+    if m == 0:
+        return [[] for _ in rows]
     out = []
     # solve C M = row  <=>  M^T c = row ; use normal equations (M M^T) c = M row
     n = len(M[0])
@@ -329,26 +331,13 @@ def _express(rows: list[Sequence[Fraction]], M: list[list[Fraction]]) -> list[li
     return out
 
 
-def _cdd_generators(ineqs: list[tuple[list[Fraction], Fraction]], n: int):
-    """Vertices and rays (homogeneous Fractions) and lines of {x : a.x <= c} via pycddlib (exact)."""
-    import cdd
-    import cdd.gmp
+def _generators(ineqs: list[tuple[list[Fraction], Fraction]], n: int, backend: str):
+    """Vertices and rays (homogeneous, last entry 1 or 0) and lines of {x : a.x <= c}, exactly."""
+    from .backends import get_backend
 
-    if not ineqs:
-        raise InvalidInputError("internal: no inequalities")
-    rows = [[c] + [-x for x in a] for a, c in ineqs]
-    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
-    poly = cdd.gmp.polyhedron_from_matrix(mat)
-    gen = cdd.gmp.copy_generators(poly)
-    pts, lines = [], []
-    for i, row in enumerate(gen.array):
-        vec = [Fraction(x) for x in row[1:]] + [Fraction(row[0])]
-        (lines if i in gen.lin_set else pts).append(vec)
-    if not any(p[-1] != 0 for p in pts) and (pts or lines):
-        # cdd leaves out the apex of a homogeneous cone; the apex is the origin then
-        if all(c == 0 for _, c in ineqs):
-            pts.append([Fraction(0)] * n + [Fraction(1)])
-    return pts, lines
+    v = get_backend(backend).h_to_v(n, [a for a, _ in ineqs], [c for _, c in ineqs])
+    pts = [list(p) + [Fraction(1)] for p in v.vertices] + [list(r) + [Fraction(0)] for r in v.rays]
+    return pts, [list(x) for x in v.lines]
 
 
 def _initial_cells(n0, W1, dom_ineqs, widths):
@@ -426,6 +415,10 @@ def enumerate_regions(
     max_regions: int | None = None,
     progress: bool | Callable | None = None,
     exact_only: bool = False,
+    executor: Any = None,
+    workers: int | None = None,
+    order: str = "given",
+    backend: str = "cdd",
 ) -> EnumerationResult:
     """Enumerate the activation regions of a network (exact layers) inside a domain.
 
@@ -484,7 +477,7 @@ def enumerate_regions(
         dom_labels.append(("domain", j))
     start_cells = []
     if dim == 0:
-        start_cells.append(_Cell([(1,)], [(1.0,)], [0], (), 0, (), (), G1_exact))
+        start_cells.append(_Cell([(1,)], [(1.0,)], [0], (), 0, (), (), _as_object(G1_exact)))
     for signs in (_sign_combinations(len(chosen)) if dim > 0 else ()):
         slots = list(slots0)
         cur_ineqs = [(list(a), c) for a, c in ineqs_q]
@@ -493,7 +486,7 @@ def enumerate_regions(
             # s*(w.y + b) >= 0
             slots.append((tuple(s * x for x in g), frozenset({(1, i)})))
             cur_ineqs.append(([-s * x for x in g[:-1]], s * g[-1]))
-        pts, lines = _cdd_generators([(list(map(Fraction, a)), Fraction(c)) for a, c in cur_ineqs], dim)
+        pts, lines = _generators([(list(map(Fraction, a)), Fraction(c)) for a, c in cur_ineqs], dim, backend)
         if lines:  # pragma: no cover - excluded by construction
             raise PolyreluError("internal: starting cone has lines")
         if not pts:
@@ -519,20 +512,61 @@ def enumerate_regions(
         alive = _facet_mask(inc, len(slot_list), D)
         slot_list = _merge_equal_slots(slot_list, inc, alive)
         start_cells.append(
-            _Cell(gens, [_gen_float(g) for g in gens], inc, tuple(slot_list), alive, (), (), G1_exact)
+            _Cell(gens, [_gen_float(g) for g in gens], inc, tuple(slot_list), alive, (), (), _as_object(G1_exact))
         )
     if not start_cells:
         raise EmptyDomainError("the domain has no full-dimensional part")
 
     L = len(widths)
-    cells = start_cells
+    if order not in ("given", "reversed"):
+        raise InvalidInputError(f"unknown order {order!r}: use 'given' or 'reversed'")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise InvalidInputError(f"workers must be a positive integer, got {workers!r}")
     bar = _progress_bar(progress, L)
-    for l in range(1, L + 1):
-        Wn = Ws[l] if l < L + 1 else None  # next layer weights (layer l+1), index l in 0-based list
-        bn = bs[l]
+    job = (Ws, bs, D, exact_only, order == "reversed", max_regions, L)
+    cells = start_cells
+    if L >= 1:
+        cells = _run_layers(cells, 1, 1, job, bar)
+    own = None
+    if L >= 2 and executor is None and workers is not None and workers > 1 and len(cells) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        executor = own = ProcessPoolExecutor(max_workers=workers)
+    try:
+        if L >= 2 and executor is not None and len(cells) > 1:
+            # contiguous chunks, concatenated in order: the same list as the serial run
+            nchunks = min(len(cells), 8 * (workers or getattr(executor, "_max_workers", 2) or 2))
+            size = -(-len(cells) // nchunks)
+            chunks = [cells[i:i + size] for i in range(0, len(cells), size)]
+            futures = [executor.submit(_run_layers, ch, 2, L, job, None) for ch in chunks]
+            out = []
+            for fut in futures:
+                out.extend(fut.result())
+                if max_regions is not None and len(out) > max_regions:
+                    raise RegionLimitError(f"more than max_regions={max_regions} regions")
+            cells = out
+            if bar is not None:
+                for l in range(2, L + 1):
+                    bar(l, len(cells))
+        elif L >= 2:
+            cells = _run_layers(cells, 2, L, job, bar)
+    finally:
+        if own is not None:
+            own.shutdown()
+    if L == 0:
+        for cell in cells:
+            cell.out, cell.G = cell.G, None
+    return EnumerationResult(dim, cells, lift, scales, widths, dom_labels, n0)
+
+
+def _run_layers(cells, l_from, l_to, job, bar):
+    Ws, bs, D, exact_only, reverse, max_regions, L = job
+    for l in range(l_from, l_to + 1):
+        Wn, bn = Ws[l], bs[l]
+        Wcols = _object_columns(Wn)
         new_cells = []
         for cell in cells:
-            new_cells.extend(_process(cell, l, Wn, bn, D, exact_only, last=(l == L)))
+            new_cells.extend(_process(cell, l, Wn, bn, Wcols, D, exact_only, l == L, reverse))
             if max_regions is not None and len(new_cells) > max_regions:
                 raise RegionLimitError(
                     f"more than max_regions={max_regions} regions after layer {l} "
@@ -541,10 +575,22 @@ def enumerate_regions(
         cells = new_cells
         if bar is not None:
             bar(l, len(cells))
-    if L == 0:
-        for cell in cells:
-            cell.out, cell.G = cell.G, None
-    return EnumerationResult(dim, cells, lift, scales, widths, dom_labels, n0)
+    return cells
+
+
+def _object_columns(W):
+    cols = []
+    for i in range(len(W[0])):
+        c = np.empty(len(W), dtype=object)
+        c[:] = [row[i] for row in W]
+        cols.append(c)
+    return cols
+
+
+def _as_object(rows):
+    out = np.empty((len(rows), len(rows[0])), dtype=object)
+    out[:, :] = [list(r) for r in rows]
+    return out
 
 
 def _progress_bar(progress, L):
@@ -640,22 +686,24 @@ def _add_zero_labels(slots, inc, alive, vals, label):
 
 
 def _next_rows(G, active_mask, zero_unused, Wn, bn):
-    """Exact rows of the next layer: Wn[:, active] @ G[active] + (0, ..., bn)."""
-    D = len(G[0]) if G else None
-    act = [i for i in range(len(G)) if (active_mask >> i) & 1]
+    """Exact rows of the next layer, ``Wn[:, active] @ G[active] + (0, ..., bn)``, as an object array."""
+    n_next = len(Wn)
+    D = G.shape[1]
+    act = [i for i in range(G.shape[0]) if (active_mask >> i) & 1]
     rows = []
-    for j, wrow in enumerate(Wn):
-        coeffs = [(wrow[i], G[i]) for i in act if wrow[i]]
-        if D is None:
-            rows.append((bn[j],))
-            continue
-        acc = [0] * D
-        for w, g in coeffs:
-            for k in range(D):
-                acc[k] += w * g[k]
-        acc[-1] += bn[j]
-        rows.append(tuple(acc))
-    return rows
+    cols = [G[act, k].tolist() for k in range(D)] if act else None
+    for j in range(n_next):
+        wrow = Wn[j]
+        if act:
+            ws = [wrow[i] for i in act]
+            r = [sum(map(int.__mul__, ws, c)) for c in cols]
+        else:
+            r = [0] * D
+        r[-1] += bn[j]
+        rows.append(r)
+    out = np.empty((n_next, D), dtype=object)
+    out[:, :] = rows
+    return out
 
 
 def _signs_filtered(G, gf, gens, exact_only):
@@ -672,9 +720,10 @@ def _signs_filtered(G, gf, gens, exact_only):
     return vals, sure
 
 
-def _process(cell: _Cell, l: int, Wn, bn, D: int, exact_only: bool, last: bool) -> list[_Cell]:
+def _process(cell: _Cell, l: int, Wn, bn, Wcols, D: int, exact_only: bool, last: bool, reverse: bool = False) -> list[_Cell]:
     """Split one cell by the neurons of layer l; return the children with next-layer rows."""
-    G = cell.G
+    Gobj = cell.G
+    G = [tuple(r) for r in Gobj.tolist()]
     gens, gf, inc = cell.gens, cell.gf, cell.inc
     n = len(G)
     k = len(gens)
@@ -697,6 +746,8 @@ def _process(cell: _Cell, l: int, Wn, bn, D: int, exact_only: bool, last: bool) 
             anyneg[i] = any(v < 0 for v in ev)
         signs_pos, signs_neg = anypos, anyneg
     split_rows = [i for i in range(n) if signs_pos[i] and signs_neg[i]]
+    if reverse:
+        split_rows.reverse()
     fixed_active = 0
     zero_mask = 0
     slots = cell.slots
@@ -718,7 +769,7 @@ def _process(cell: _Cell, l: int, Wn, bn, D: int, exact_only: bool, last: bool) 
 
     # next-layer base rows (neurons active on the whole cell)
     if Wn is not None:
-        base = _next_rows(G, fixed_active, None, Wn, bn)
+        base = _next_rows(Gobj, fixed_active, None, Wn, bn)
     else:
         base = None
 
@@ -739,7 +790,7 @@ def _process(cell: _Cell, l: int, Wn, bn, D: int, exact_only: bool, last: bool) 
                 ps2 = ps + ((tuple(G[i]), frozenset({(l, i)})),)
                 (sg, sf, si, so, tp), (ng, nf, ni, no, tn) = splitter.split(pg, pf, pi, v, rest, newbit)
                 ps_neg = ps + ((tuple(-x for x in G[i]), frozenset({(l, i)})),)
-                rows_p = _add_rank_one(prows, Wn, i, G[i]) if prows is not None else None
+                rows_p = _add_rank_one(prows, Wcols, i, Gobj[i]) if prows is not None else None
                 out.append((sg, sf, si, so, ps2, (pa & tp) | newbit, pact | (1 << i), pz, rows_p))
                 out.append((ng, nf, ni, no, ps_neg, (pa & tn) | newbit, pact, pz, prows))
             else:
@@ -747,7 +798,7 @@ def _process(cell: _Cell, l: int, Wn, bn, D: int, exact_only: bool, last: bool) 
                     ps = _add_zero_labels(ps, pi, pa, v, (l, i))
                 if has_p:
                     pact |= 1 << i
-                    prows = _add_rank_one(prows, Wn, i, G[i]) if prows is not None else None
+                    prows = _add_rank_one(prows, Wcols, i, Gobj[i]) if prows is not None else None
                 elif not has_n:
                     pz |= 1 << i
                 out.append((pg, pf, pi, rest, ps, pa, pact, pz, prows))
@@ -764,13 +815,6 @@ def _process(cell: _Cell, l: int, Wn, bn, D: int, exact_only: bool, last: bool) 
     return children
 
 
-def _add_rank_one(rows, Wn, i, g):
-    """rows + Wn[:, i] (x) g, sharing nothing with ``rows``."""
-    out = []
-    for j, r in enumerate(rows):
-        w = Wn[j][i]
-        if w:
-            out.append(tuple(a + w * b for a, b in zip(r, g)))
-        else:
-            out.append(r)
-    return out
+def _add_rank_one(rows, Wcols, i, g):
+    """``rows + Wn[:, i] (x) g`` (a new object array)."""
+    return rows + np.multiply.outer(Wcols[i], g)

@@ -1,0 +1,886 @@
+"""Regions and the polyhedral complex of a ReLU network (or of a hyperplane arrangement).
+
+>>> from polyrelu import ReLUNetwork, Polytope, PolyhedralComplex
+>>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+>>> cx = PolyhedralComplex.from_network(net)          # all of R^2
+>>> len(cx), cx.n_linear_regions, cx.f_vector, cx.euler_characteristic
+(7, 7, (3, 9, 7), 1)
+>>> cx.graph.number_of_edges()
+9
+>>> r = cx.region_containing([Fraction(1, 4), Fraction(1, 4)])
+>>> r.pattern, r.affine_map
+(((1, 1, 0),), (((Fraction(1, 1), Fraction(1, 1)),), (Fraction(0, 1),)))
+>>> box = PolyhedralComplex.from_network(net, domain=Polytope.box([-2, -2], [2, 2]))
+>>> box.f_vector, box.euler_characteristic, sum(r.volume for r in box.regions)
+((13, 19, 7), 1, Fraction(16, 1))
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import networkx as nx
+
+from . import engine as _engine
+from .exact import InvalidInputError, PolyreluError, fraction_to_str, to_matrix, to_vector
+from .network import ReLUNetwork, domain_from_json, domain_to_json
+
+__all__ = ["Region", "PolyhedralComplex", "diameter", "degree_statistics", "regions_crossed_by_segment",
+           "decision_boundary"]
+
+COMPLEX_FORMAT = "polyrelu-complex"
+
+
+def _bits(mask: int, n: int) -> tuple[int, ...]:
+    return tuple((mask >> i) & 1 for i in range(n))
+
+
+def _label_key(lab):
+    return (0,) + tuple(lab) if isinstance(lab[0], int) else (1, str(lab))
+
+
+class Region:
+    """One activation region: the closure of the set of inputs with one activation pattern.
+
+    Everything is exact and computed on first access.
+
+    >>> net = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])])
+    >>> cx = PolyhedralComplex.from_network(net, domain=Polytope.box([-3], [3]))
+    >>> [(r.pattern, r.vertices) for r in sorted(cx.regions, key=lambda r: r.vertices)]  # doctest: +NORMALIZE_WHITESPACE
+    [(((0, 1),), ((Fraction(-3, 1),), (Fraction(0, 1),))),
+     (((1, 1),), ((Fraction(0, 1),), (Fraction(1, 1),))),
+     (((1, 0),), ((Fraction(1, 1),), (Fraction(3, 1),)))]
+    """
+
+    __slots__ = ("_cx", "index", "_cell", "_cache")
+
+    def __init__(self, cx: "PolyhedralComplex", index: int, cell):
+        self._cx = cx
+        self.index = index
+        self._cell = cell
+        self._cache = {}
+
+    def _get(self, key, fn):
+        c = self._cache
+        if key not in c:
+            c[key] = fn()
+        return c[key]
+
+    # -- combinatorics ----------------------------------------------------------------------
+    @property
+    def pattern(self) -> tuple[tuple[int, ...], ...]:
+        """Per hidden layer, 1 where the neuron is active (pre-activation > 0 inside), else 0."""
+        w = self._cx.network.widths
+        return tuple(_bits(m, n) for m, n in zip(self._cell.pat, w))
+
+    @property
+    def signs(self) -> tuple[tuple[int, ...], ...]:
+        """Per hidden layer, the sign of each pre-activation inside the region (0: identically zero)."""
+        w = self._cx.network.widths
+        return tuple(
+            tuple(1 if (a >> i) & 1 else (0 if (z >> i) & 1 else -1) for i in range(n))
+            for a, z, n in zip(self._cell.pat, self._cell.zero, w)
+        )
+
+    # -- geometry ----------------------------------------------------------------------------
+    def _gens(self):
+        return self._cx._lift_gens(self._cell.gens)
+
+    @property
+    def vertices(self) -> tuple[tuple[Fraction, ...], ...]:
+        """Exact vertices (sorted)."""
+        return self._get("vertices", lambda: tuple(sorted(self._gens()[0])))
+
+    @property
+    def rays(self) -> tuple[tuple[Fraction, ...], ...]:
+        return self._get("rays", lambda: tuple(sorted(self._gens()[1])))
+
+    @property
+    def lines(self) -> tuple[tuple[Fraction, ...], ...]:
+        return self._cx._lines
+
+    @property
+    def is_bounded(self) -> bool:
+        return not any(g[-1] == 0 for g in self._cell.gens) and not self._cx._lines
+
+    @property
+    def inequalities(self):
+        """Irredundant ``(A, b)`` with the region = {x : A x <= b} (domain facets included)."""
+        return self._get("ineq", lambda: self._cx._lift_ineqs(self._cell))
+
+    @property
+    def polytope(self):
+        """The closed region (intersected with the domain) as a :class:`~polyrelu.polytope.Polytope`."""
+        from .polytope import Polytope
+
+        def load():
+            return {
+                "vertices": self.vertices,
+                "rays": self.rays,
+                "lines": self.lines,
+                "inequalities": self.inequalities,
+            }
+
+        return self._get("polytope", lambda: Polytope._from_trusted(self._cx.network.input_dim, load))
+
+    @property
+    def interior_point(self) -> tuple[Fraction, ...]:
+        """An exact point in the interior (average of the vertices plus the sum of the rays)."""
+
+        def compute():
+            V, R = self._gens()
+            n = self._cx.network.input_dim
+            p = [sum((v[k] for v in V), Fraction(0)) / len(V) for k in range(n)]
+            for r in R:
+                p = [a + b for a, b in zip(p, r)]
+            return tuple(p)
+
+        return self._get("interior", compute)
+
+    @property
+    def volume(self) -> Fraction:
+        """Exact volume of a bounded region."""
+        return self._get("volume", lambda: self.polytope.volume)
+
+    @property
+    def affine_map(self):
+        """The exact affine map ``(A, c)`` of the network on the region: f(x) = A x + c."""
+        return self._get("affine", lambda: self._cx._lift_affine(self._cell.out))
+
+    def atoms(self):
+        """Rank-one atoms of the region's linear part (Heinecke--Hwang); see :mod:`polyrelu.lipschitz`."""
+        from . import lipschitz
+
+        return lipschitz.atoms(self._cx.network, self.pattern)
+
+    @property
+    def neighbors(self) -> list[int]:
+        return sorted(self._cx.graph.neighbors(self.index))
+
+    def facets(self) -> list[dict]:
+        """The facets of the region: dicts with 'neighbor' (index or None), 'neurons', 'boundary'."""
+        out = []
+        for key, (labels, _) in self._cx._region_facets(self.index).items():
+            nb = self._cx._facet_owner[key]
+            other = [r for r in nb if r != self.index]
+            out.append({
+                "neighbor": other[0] if other else None,
+                "neurons": tuple(sorted(l for l in labels if isinstance(l[0], int))),
+                "boundary": any(l[0] == "domain" for l in labels),
+            })
+        return out
+
+    def __repr__(self) -> str:
+        pat = "|".join("".join(map(str, p)) for p in self.pattern)
+        kind = "bounded" if self.is_bounded else "unbounded"
+        nv = sum(1 for g in self._cell.gens if g[-1] > 0)
+        return f"Region(#{self.index}, pattern {pat}, {kind}, {nv} vertices, {self._cell.alive.bit_count()} facets)"
+
+
+class PolyhedralComplex:
+    """The exact polyhedral complex of a ReLU network (activation regions and all their faces).
+
+    Build it with :meth:`from_network` (or ``net.complex(...)``) or :meth:`from_arrangement`.
+    Immutable; the graph, the face poset and every region's geometry are computed on first use.
+    """
+
+    def __init__(self, network: ReLUNetwork, domain, result: "_engine.EnumerationResult", backend: str,
+                 seconds: float = 0.0, _arrangement=None):
+        self.network = network
+        self.domain = domain
+        self.backend = backend
+        self.seconds = seconds
+        self._res = result
+        self._arrangement = _arrangement
+        self._int_net = None
+        self._gen_cache: dict = {}
+        lift = result.lift
+        if lift is None:
+            self._lines = ()
+        else:
+            self._lines = tuple(sorted(_primitive_fr(k) for k in lift["K"]))
+        self.regions = tuple(Region(self, i, c) for i, c in enumerate(result.cells))
+        self._graph = None
+        self._facet_owner = None
+        self._facets_of = None
+        self._poset = None
+        self._by_pattern = None
+
+    # -- constructors ---------------------------------------------------------------------------
+    @classmethod
+    def from_network(cls, net: ReLUNetwork, domain: Any = "network", *, backend: str | None = None,
+                     max_regions: int | None = None, progress: bool | Any = False, executor: Any = None,
+                     workers: int | None = None, exact_only: bool = False, order: str = "given") -> "PolyhedralComplex":
+        """All activation regions of ``net`` inside ``domain``.
+
+        ``domain``: a Polytope (box, simplex, any full-dimensional polyhedron), ``None`` for all of
+        R^n, or (default) the network's own domain if it has one, else R^n.  ``backend`` ("cdd" or
+        "ppl") computes the domain's vertices and every Polytope handed out; the result does not
+        depend on it.  ``max_regions`` stops with :class:`~polyrelu.engine.RegionLimitError`;
+        ``progress`` shows a bar; ``executor``/``workers`` run the refinement in parallel
+        (any ``concurrent.futures.Executor``); ``exact_only`` switches the float filter off and
+        ``order="reversed"`` splits by the neurons of each layer in reverse order (both give the
+        identical complex; they exist to test that).
+
+        >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+        >>> len(PolyhedralComplex.from_network(net)), len(net.complex(domain=Polytope.box([1, 1], [2, 2])))
+        (4, 1)
+        """
+        from .backends import default_backend, get_backend
+
+        if not isinstance(net, ReLUNetwork):
+            raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
+        bname = backend or default_backend()
+        get_backend(bname)  # validates the name
+        if isinstance(domain, str) and domain == "network":
+            domain = net.domain
+        ineqs = _domain_inequalities(domain, net.input_dim)
+        t0 = time.perf_counter()
+        res = _engine.enumerate_regions(
+            net.layers, ineqs, max_regions=max_regions, progress=progress, exact_only=exact_only,
+            executor=executor, workers=workers, order=order, backend=bname,
+        )
+        seconds = time.perf_counter() - t0
+        return cls(net, domain, res, bname, seconds)
+
+    @classmethod
+    def from_arrangement(cls, normals: Any, offsets: Any = None, domain: Any = None, *,
+                         backend: str | None = None, **kw) -> "PolyhedralComplex":
+        """Regions of the hyperplane arrangement {a_i . x + c_i = 0} (all of R^n, or inside ``domain``).
+
+        An arrangement is a one-hidden-layer network whose neurons are the hyperplanes, so the
+        regions, faces and adjacency come from the same engine.
+
+        >>> cx = PolyhedralComplex.from_arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, -1])
+        >>> len(cx), sum(1 for r in cx.regions if r.is_bounded), cx.f_vector
+        (7, 1, (3, 9, 7))
+        """
+        A = to_matrix(normals, name="normals")
+        if not A:
+            raise InvalidInputError("an arrangement needs at least one hyperplane")
+        n = len(A[0])
+        c = to_vector(offsets if offsets is not None else [0] * len(A), len(A), name="offsets")
+        for i, row in enumerate(A):
+            if not any(row):
+                raise InvalidInputError(f"hyperplane {i} has a zero normal")
+        net = ReLUNetwork([(A, c), ([[0] * len(A)], [0])])
+        cx = cls.from_network(net, domain=domain, backend=backend, **kw)
+        cx._arrangement = (A, c)
+        return cx
+
+    # -- basic facts ------------------------------------------------------------------------------
+    @property
+    def dim(self) -> int:
+        return self.network.input_dim
+
+    def __len__(self) -> int:
+        return len(self.regions)
+
+    def __iter__(self):
+        return iter(self.regions)
+
+    def __getitem__(self, i: int) -> Region:
+        return self.regions[i]
+
+    def __repr__(self) -> str:
+        dom = "R^%d" % self.dim if self.domain is None else repr(self.domain)
+        return f"PolyhedralComplex({len(self)} regions of {self.network!r} on {dom})"
+
+    @property
+    def n_regions(self) -> int:
+        return len(self.regions)
+
+    @property
+    def bounded_regions(self) -> list[Region]:
+        return [r for r in self.regions if r.is_bounded]
+
+    @property
+    def unbounded_regions(self) -> list[Region]:
+        return [r for r in self.regions if not r.is_bounded]
+
+    # -- coordinates: working (quotient) -> input --------------------------------------------------
+    def _lift_point(self, y: Sequence[Fraction], is_ray: bool) -> tuple[Fraction, ...]:
+        lift = self._res.lift
+        if lift is None:
+            return tuple(y)
+        if not lift["M"]:
+            return tuple([Fraction(0)] * self.dim)
+        if "Mpinv" not in lift:
+            lift["Mpinv"] = _pseudo_inverse(lift["M"])
+        P = lift["Mpinv"]
+        return tuple(sum((P[i][k] * y[k] for k in range(len(y))), Fraction(0)) for i in range(len(P)))
+
+    def _lift_gens(self, gens):
+        V, R = [], []
+        cache = self._gen_cache
+        for g in gens:
+            p = cache.get(g)
+            if p is None:
+                t = g[-1]
+                if t:
+                    p = self._lift_point([Fraction(x, t) for x in g[:-1]], False)
+                else:
+                    p = self._lift_point([Fraction(x) for x in g[:-1]], True)
+                    p = _primitive_fr(p)
+                cache[g] = p
+            (V if g[-1] else R).append(p)
+        return V, R
+
+    def _lift_ineqs(self, cell):
+        A, b = [], []
+        M = self._res.lift["M"] if self._res.lift is not None else None
+        k = 0
+        a = cell.alive
+        rows = []
+        while a:
+            if a & 1:
+                normal, labels = cell.slots[k]
+                if ("infinity",) not in labels:
+                    # normal . (y, 1) >= 0  <=>  -normal[:-1] . y <= normal[-1]
+                    row = [Fraction(-x) for x in normal[:-1]]
+                    rhs = Fraction(normal[-1])
+                    if M is not None:
+                        row = [sum((row[i] * M[i][j] for i in range(len(M))), Fraction(0)) for j in range(self.dim)]
+                    rows.append(_normalize_ineq(row, rhs))
+            a >>= 1
+            k += 1
+        rows = sorted(set(rows))
+        return tuple(r[0] for r in rows), tuple(r[1] for r in rows)
+
+    def _lift_affine(self, out):
+        scale = self._res.scales[-1]
+        M = self._res.lift["M"] if self._res.lift is not None else None
+        A, c = [], []
+        for row in out.tolist():
+            lin = [Fraction(x) / scale for x in row[:-1]]
+            if M is not None:
+                lin = [sum((lin[i] * M[i][j] for i in range(len(M))), Fraction(0)) for j in range(self.dim)]
+            A.append(tuple(lin))
+            c.append(Fraction(row[-1]) / scale)
+        return tuple(A), tuple(c)
+
+    # -- facets and the adjacency graph -------------------------------------------------------------
+    def _build_facets(self):
+        owner: dict = {}
+        facets_of = []
+        gid: dict = {}
+        for ri, cell in enumerate(self._res.cells):
+            ids = [gid.setdefault(g, len(gid)) for g in cell.gens]
+            mine = {}
+            a = cell.alive
+            k = 0
+            while a:
+                if a & 1:
+                    normal, labels = cell.slots[k]
+                    if ("infinity",) not in labels:
+                        bit = 1 << k
+                        key = frozenset(ids[i] for i, m in enumerate(cell.inc) if m & bit)
+                        mine[key] = (labels, k)
+                        owner.setdefault(key, []).append(ri)
+                a >>= 1
+                k += 1
+            facets_of.append(mine)
+        self._gid = gid
+        self._facet_owner = owner
+        self._facets_of = facets_of
+
+    def _region_facets(self, i):
+        if self._facets_of is None:
+            self._build_facets()
+        return self._facets_of[i]
+
+    @property
+    def graph(self) -> nx.Graph:
+        """Regions as nodes, an edge for every shared facet.
+
+        Node attributes: ``region``, ``pattern``.  Edge attributes: ``neurons`` (the (layer, unit)
+        whose bent hyperplanes contain the facet) and ``facet`` (a Polytope).
+        """
+        if self._graph is None:
+            if self._facets_of is None:
+                self._build_facets()
+            G = nx.Graph()
+            for r in self.regions:
+                G.add_node(r.index, region=r, pattern=r.pattern)
+            for key, owners in self._facet_owner.items():
+                if len(owners) == 2:
+                    i, j = owners
+                    li = self._facets_of[i][key][0] | self._facets_of[j][key][0]
+                    neurons = tuple(sorted(l for l in li if isinstance(l[0], int)))
+                    G.add_edge(i, j, neurons=neurons, facet=self._facet_polytope(i, key))
+                elif len(owners) > 2:  # pragma: no cover - would contradict the complex property
+                    raise PolyreluError(f"internal: facet shared by {len(owners)} regions")
+            self._graph = G
+        return self._graph
+
+    @property
+    def boundary_facets(self) -> list[tuple[int, Any]]:
+        """Facets on the domain's boundary: ``(region index, facet Polytope)``."""
+        if self._facets_of is None:
+            self._build_facets()
+        out = []
+        for key, owners in self._facet_owner.items():
+            if len(owners) == 1:
+                out.append((owners[0], self._facet_polytope(owners[0], key)))
+        return out
+
+    def _facet_polytope(self, ri, key):
+        from .polytope import Polytope
+
+        cell = self._res.cells[ri]
+
+        def load():
+            labels, k = self._facets_of[ri][key]
+            bit = 1 << k
+            gens = [g for g, m in zip(cell.gens, cell.inc) if m & bit]
+            V, R = self._lift_gens(gens)
+            return {"vertices": tuple(sorted(V)), "rays": tuple(sorted(R)), "lines": self._lines}
+
+        return Polytope._from_trusted(self.dim, load)
+
+    # -- linear regions (pieces) ----------------------------------------------------------------------
+    def linear_regions(self) -> list[frozenset[int]]:
+        """Maximal connected unions of regions with one affine map (the papers' pieces)."""
+        G = self.graph
+        parent = list(range(len(self.regions)))
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        outs = [c.out for c in self._res.cells]
+        for i, j in G.edges():
+            if (outs[i] == outs[j]).all():
+                a, b = find(i), find(j)
+                if a != b:
+                    parent[a] = b
+        comps: dict = {}
+        for i in range(len(parent)):
+            comps.setdefault(find(i), set()).add(i)
+        return sorted((frozenset(s) for s in comps.values()), key=min)
+
+    @property
+    def n_linear_regions(self) -> int:
+        return len(self.linear_regions())
+
+    # -- the face poset -------------------------------------------------------------------------------
+    def face_poset(self) -> nx.DiGraph:
+        """Every cell of the complex once (boundary of the domain subdivided too).
+
+        Nodes are integers; attributes ``dim``, ``vertices`` (global vertex ids), ``signs`` (per layer
+        +1/0/-1 on the cell, plus ``domain_face`` for the face of the domain it lies in), and
+        ``region`` for the full-dimensional cells.  An edge goes from each cell to every cell of
+        one dimension more that has it as a facet.
+        """
+        if self._poset is None:
+            self._poset = self._build_poset()
+        return self._poset
+
+    def _build_poset(self) -> nx.DiGraph:
+        if self._facets_of is None:
+            self._build_facets()
+        gid = self._gid
+        kdim = len(self._lines)  # the quotient's lineality adds to every cell's dimension
+        P = nx.DiGraph()
+        key_to_node: dict = {}
+        for ri, cell in enumerate(self._res.cells):
+            ids = [gid[g] for g in cell.gens]
+            is_ray = [g[-1] == 0 for g in cell.gens]
+            nG = len(cell.gens)
+            facet_sets = []
+            a, k = cell.alive, 0
+            while a:
+                if a & 1:
+                    bit = 1 << k
+                    facet_sets.append(sum(1 << i for i, m in enumerate(cell.inc) if m & bit))
+                a >>= 1
+                k += 1
+            top = (1 << nG) - 1
+            level = {top}
+            dim = self._res.dim
+            prev_nodes = {}
+            while level:
+                nodes_here = {}
+                for z in level:
+                    if all(is_ray[i] for i in range(nG) if (z >> i) & 1):
+                        continue  # a face at infinity: not a cell
+                    key = frozenset(ids[i] for i in range(nG) if (z >> i) & 1)
+                    node = key_to_node.get(key)
+                    if node is None:
+                        node = len(key_to_node)
+                        key_to_node[key] = node
+                        P.add_node(node, dim=dim + kdim, vertices=key)
+                    if dim == self._res.dim:
+                        P.nodes[node]["region"] = ri
+                    nodes_here[z] = node
+                # the facets of each face: maximal proper intersections with the region's facets
+                nxt = set()
+                for z, node in nodes_here.items():
+                    cands = {z & f for f in facet_sets if z & f != z and z & f}
+                    maximal = [c for c in cands if not any(c != o and c & o == c for o in cands)]
+                    for c in maximal:
+                        nxt.add(c)
+                    nodes_here[z] = (node, maximal)
+                # add edges once the children have nodes
+                for z, (node, maximal) in nodes_here.items():
+                    for c in maximal:
+                        if all(is_ray[i] for i in range(nG) if (c >> i) & 1):
+                            continue
+                        ckey = frozenset(ids[i] for i in range(nG) if (c >> i) & 1)
+                        cnode = key_to_node.get(ckey)
+                        if cnode is None:
+                            cnode = len(key_to_node)
+                            key_to_node[ckey] = cnode
+                            P.add_node(cnode, dim=dim - 1 + kdim, vertices=ckey)
+                        P.add_edge(cnode, node)
+                level = nxt
+                dim -= 1
+                if dim < 0:
+                    break
+        # sign vectors, from an exact relative-interior point of each cell
+        inv = {v: k for k, v in gid.items()}
+        for node, data in P.nodes(data=True):
+            gens = [inv[i] for i in data["vertices"]]
+            data["signs"] = self._signs_at_cell(gens)
+        return P
+
+    def _signs_at_cell(self, gens):
+        V, R = self._lift_gens(gens)
+        n = self.dim
+        p = [sum((v[k] for v in V), Fraction(0)) / len(V) for k in range(n)]
+        for r in R:
+            p = [a + b for a, b in zip(p, r)]
+        return self.network.activation_pattern(p)
+
+    @property
+    def f_vector(self) -> tuple[int, ...]:
+        """Number of cells of each dimension 0..n (boundary cells of the domain included)."""
+        P = self.face_poset()
+        f = [0] * (self.dim + 1)
+        for _, d in P.nodes(data="dim"):
+            f[d] += 1
+        return tuple(f)
+
+    @property
+    def euler_characteristic(self) -> int:
+        """Sum of (-1)^k f_k: 1 for a polytope domain, (-1)^n for R^n (open cells)."""
+        return sum((-1) ** k * f for k, f in enumerate(self.f_vector))
+
+    # -- point queries --------------------------------------------------------------------------------
+    def _pattern_index(self):
+        if self._by_pattern is None:
+            self._by_pattern = {c.pat: i for i, c in enumerate(self._res.cells)}
+        return self._by_pattern
+
+    def regions_containing(self, x: Any) -> list[Region]:
+        """All regions whose closure contains ``x`` (several when x lies on a boundary).
+
+        >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+        >>> [r.pattern for r in PolyhedralComplex.from_network(net).regions_containing([0, 5])]
+        [((0, 1),), ((1, 1),)]
+        """
+        p = to_vector(x, self.dim, name="point")
+        if self.domain is not None and not self.domain.contains(p):
+            raise InvalidInputError(f"point {tuple(map(str, p))} is outside the domain")
+        s = self.network.activation_pattern(p)
+        if all(v != 0 for layer in s for v in layer):
+            key = tuple(sum(1 << i for i, v in enumerate(layer) if v > 0) for layer in s)
+            i = self._pattern_index().get(key)
+            if i is not None:
+                return [self.regions[i]]
+        out = []
+        for r in self.regions:
+            rs = r.signs
+            if any(v != 0 and v != w for sl, rl in zip(s, rs) for v, w in zip(sl, rl)):
+                continue
+            A, b = r.inequalities
+            if all(sum((a * xi for a, xi in zip(row, p)), Fraction(0)) <= bi for row, bi in zip(A, b)):
+                out.append(r)
+        return sorted(out, key=lambda r: r.pattern)
+
+    def region_containing(self, x: Any) -> Region:
+        """The region containing ``x`` (the first of several in pattern order if x is on a boundary)."""
+        rs = self.regions_containing(x)
+        if not rs:  # pragma: no cover - the regions cover the domain
+            raise PolyreluError("internal: no region contains the point")
+        return rs[0]
+
+    def neighbors(self, i: int) -> list[int]:
+        return sorted(self.graph.neighbors(i))
+
+    def shortest_path(self, i: int, j: int) -> list[int]:
+        return nx.shortest_path(self.graph, i, j)
+
+    # -- files ------------------------------------------------------------------------------------------
+    def to_json_dict(self) -> dict:
+        res = self._res
+        return {
+            "format": COMPLEX_FORMAT,
+            "version": 1,
+            "network": self.network.to_json_dict(),
+            "domain": domain_to_json(self.domain) if self.domain is not None else None,
+            "backend": self.backend,
+            "engine": {
+                "dim": res.dim,
+                "lift": None if res.lift is None else {
+                    "M": [[fraction_to_str(x) for x in r] for r in res.lift["M"]],
+                    "K": [[fraction_to_str(x) for x in r] for r in res.lift["K"]],
+                },
+                "scales": [fraction_to_str(s) for s in res.scales],
+                "cells": [
+                    {
+                        "gens": [list(g) for g in c.gens],
+                        "inc": c.inc,
+                        "slots": [[list(nv), sorted([list(l) for l in labs])] for nv, labs in c.slots],
+                        "alive": c.alive,
+                        "pattern": list(c.pat),
+                        "zero": list(c.zero),
+                        "out": [list(r) for r in c.out.tolist()],
+                    }
+                    for c in res.cells
+                ],
+            },
+            "summary": {"n_regions": len(self), "dim": self.dim},
+        }
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the whole complex as exact JSON (integers and "p/q" strings); :meth:`load` reads it."""
+        Path(path).write_text(json.dumps(self.to_json_dict()))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "PolyhedralComplex":
+        """Read a complex written by :meth:`save`, exactly, without recomputing it."""
+        try:
+            d = json.loads(Path(path).read_text())
+        except (OSError, json.JSONDecodeError) as e:
+            raise InvalidInputError(f"{path}: cannot read a complex ({e})") from None
+        if not isinstance(d, dict) or d.get("format") != COMPLEX_FORMAT or d.get("version") != 1:
+            raise InvalidInputError(f"{path}: not a {COMPLEX_FORMAT} version 1 file")
+        try:
+            net = ReLUNetwork.from_json_dict(d["network"], source=f"{path}: network")
+            dom = domain_from_json(d["domain"], net.input_dim) if d.get("domain") else None
+            e = d["engine"]
+            import numpy as np
+
+            cells = []
+            for c in e["cells"]:
+                gens = [tuple(g) for g in c["gens"]]
+                slots = tuple((tuple(nv), frozenset(tuple(l) for l in labs)) for nv, labs in c["slots"])
+                out = np.empty((len(c["out"]), len(c["out"][0])), dtype=object)
+                out[:, :] = c["out"]
+                cell = _engine._Cell(gens, [_engine._gen_float(g) for g in gens], list(c["inc"]), slots,
+                                     int(c["alive"]), tuple(c["pattern"]), tuple(c["zero"]))
+                cell.out = out
+                cells.append(cell)
+            lift = None
+            if e["lift"] is not None:
+                lift = {"M": [[Fraction(x) for x in r] for r in e["lift"]["M"]],
+                        "K": [[Fraction(x) for x in r] for r in e["lift"]["K"]]}
+            res = _engine.EnumerationResult(e["dim"], cells, lift, [Fraction(s) for s in e["scales"]],
+                                            list(net.widths), [], net.input_dim)
+        except (KeyError, TypeError, ValueError) as ex:
+            raise InvalidInputError(f"{path}: malformed complex file ({ex})") from None
+        return cls(net, dom, res, d.get("backend", "cdd"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# algorithms over the complex (networkx style: plain functions)
+# ---------------------------------------------------------------------------------------------------
+
+def diameter(cx: PolyhedralComplex) -> int:
+    """Diameter of the region-adjacency graph (exact; breadth-first search in C via scipy).
+
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> diameter(PolyhedralComplex.from_network(net))
+    2
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components, shortest_path
+
+    G = cx.graph
+    n = G.number_of_nodes()
+    if n <= 1:
+        return 0
+    edges = np.array(list(G.edges()), dtype=np.int64).reshape(-1, 2)
+    m = csr_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    ncomp, _ = connected_components(m, directed=False)
+    if ncomp > 1:
+        raise PolyreluError("the adjacency graph is disconnected: its diameter is infinite")
+    best = 0
+    chunk = max(1, 4_000_000 // n)
+    for start in range(0, n, chunk):
+        d = shortest_path(m, directed=False, unweighted=True, indices=list(range(start, min(n, start + chunk))))
+        best = max(best, int(d.max()))
+    return best
+
+
+def degree_statistics(cx: PolyhedralComplex) -> dict:
+    """Degree histogram, minimum, maximum and mean (exact Fraction) of the adjacency graph."""
+    degs = [d for _, d in cx.graph.degree()]
+    hist: dict = {}
+    for d in degs:
+        hist[d] = hist.get(d, 0) + 1
+    return {"histogram": dict(sorted(hist.items())), "min": min(degs), "max": max(degs),
+            "mean": Fraction(sum(degs), len(degs))}
+
+
+def regions_crossed_by_segment(cx: PolyhedralComplex, p: Any, q: Any) -> list[tuple[int, Fraction, Fraction]]:
+    """Regions whose interior the segment [p, q] crosses, in order, with the parameter interval.
+
+    Returns ``(region index, t_in, t_out)`` with ``p + t (q - p)`` inside the region for t in the
+    interval (only intervals of positive length).
+
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> cx = PolyhedralComplex.from_network(net)
+    >>> [(cx[i].pattern, a, b) for i, a, b in regions_crossed_by_segment(cx, [-1, -1], [1, 3])]
+    [(((0, 0),), Fraction(0, 1), Fraction(1, 4)), (((0, 1),), Fraction(1, 4), Fraction(1, 2)), (((1, 1),), Fraction(1, 2), Fraction(1, 1))]
+    """
+    p = to_vector(p, cx.dim, name="p")
+    q = to_vector(q, cx.dim, name="q")
+    d = [b - a for a, b in zip(p, q)]
+    out = []
+    for r in cx.regions:
+        A, b = r.inequalities
+        lo, hi = Fraction(0), Fraction(1)
+        ok = True
+        for row, bi in zip(A, b):
+            ad = sum((x * y for x, y in zip(row, d)), Fraction(0))
+            ap = sum((x * y for x, y in zip(row, p)), Fraction(0))
+            # ap + t*ad <= bi
+            if ad > 0:
+                hi = min(hi, (bi - ap) / ad)
+            elif ad < 0:
+                lo = max(lo, (bi - ap) / ad)
+            elif ap > bi:
+                ok = False
+                break
+            if lo >= hi:
+                ok = False
+                break
+        if ok and lo < hi:
+            out.append((r.index, lo, hi))
+    return sorted(out, key=lambda t: t[1])
+
+
+def decision_boundary(cx: PolyhedralComplex, output: int = 0) -> list[tuple[int, Any]]:
+    """The zero-level set of one output, as ``(region index, Polytope)`` pieces.
+
+    Each piece is the region intersected with {f = 0}; a region on which f vanishes identically is
+    returned whole.  Pieces where f only touches zero (a face of a region) are included unless they
+    lie inside another piece, so the result lists the maximal cells of the zero set.
+    """
+    from .polytope import Polytope
+
+    out = []
+    for r in cx.regions:
+        A, c = r.affine_map
+        a, c0 = A[output], c[output]
+        vals = [sum((x * y for x, y in zip(a, v)), c0) for v in r.vertices]
+        rvals = [sum((x * y for x, y in zip(a, v)), Fraction(0)) for v in r.rays]
+        if not any(a) and c0 == 0:
+            out.append((r.index, r.polytope))
+            continue
+        has_pos = any(v > 0 for v in vals) or any(v > 0 for v in rvals)
+        has_neg = any(v < 0 for v in vals) or any(v < 0 for v in rvals)
+        has_zero = any(v == 0 for v in vals)
+        if (has_pos and has_neg) or has_zero:
+            Ai, bi = r.inequalities
+            piece = Polytope.from_inequalities(Ai, bi, equalities=([a], [-c0]), backend=cx.backend)
+            if not piece.is_empty:
+                out.append((r.index, piece))
+    # keep maximal pieces: a face where f only touches zero is often part of a larger piece
+    out.sort(key=lambda t: -t[1].dim)
+    kept: list = []
+    for i, piece in out:
+        if not any(_inside(piece, other) for _, other in kept):
+            kept.append((i, piece))
+    return sorted(kept, key=lambda t: t[0])
+
+
+def _inside(P, Q) -> bool:
+    """Is polyhedron P a subset of Q?  Exact: P's vertices in Q, its rays and lines in Q's recession cone."""
+    if not all(Q.contains(v) for v in P.vertices):
+        return False
+    A, _ = Q.inequalities
+    E, _ = Q.equalities
+
+    def recedes(d, both):
+        for row in A:
+            s = sum((a * x for a, x in zip(row, d)), Fraction(0))
+            if s > 0 or (both and s < 0):
+                return False
+        return all(sum((a * x for a, x in zip(row, d)), Fraction(0)) == 0 for row in E)
+
+    return all(recedes(d, False) for d in P.rays) and all(recedes(d, True) for d in P.lines)
+
+
+# ---------------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------------
+
+def _domain_inequalities(domain, n):
+    if domain is None:
+        return None
+    from .polytope import Polytope
+
+    if not isinstance(domain, Polytope):
+        raise InvalidInputError("domain must be a Polytope or None (all of R^n)")
+    if domain.ambient_dim != n:
+        raise InvalidInputError(f"domain lives in R^{domain.ambient_dim} but the network has {n} inputs")
+    if domain.is_empty:
+        from .exact import EmptyDomainError
+
+        raise EmptyDomainError("the domain is empty")
+    if domain.dim < n:
+        raise InvalidInputError(
+            f"the domain has dimension {domain.dim} < {n}: regions are full-dimensional, "
+            "so restrict the network to the domain's affine hull instead"
+        )
+    A, b = domain.inequalities
+    return [(list(a), bb) for a, bb in zip(A, b)]
+
+
+def _normalize_ineq(row, rhs):
+    den = 1
+    for q in list(row) + [rhs]:
+        den = den * q.denominator // math.gcd(den, q.denominator)
+    ints = [int(q * den) for q in row] + [int(rhs * den)]
+    g = math.gcd(*ints) or 1
+    ints = [x // g for x in ints]
+    return tuple(Fraction(x) for x in ints[:-1]), Fraction(ints[-1])
+
+
+def _primitive_fr(v):
+    den = 1
+    for q in v:
+        den = den * q.denominator // math.gcd(den, q.denominator)
+    ints = [int(q * den) for q in v]
+    g = math.gcd(*ints) or 1
+    return tuple(Fraction(x // g) for x in ints)
+
+
+def _pseudo_inverse(M):
+    """Exact right inverse M^T (M M^T)^-1 of a full-row-rank matrix."""
+    m, n = len(M), len(M[0])
+    MMt = [[sum(M[i][k] * M[j][k] for k in range(n)) for j in range(m)] for i in range(m)]
+    # invert MMt by Gauss-Jordan
+    A = [row[:] + [Fraction(int(i == j)) for j in range(m)] for i, row in enumerate(MMt)]
+    for c in range(m):
+        p = next(i for i in range(c, m) if A[i][c] != 0)
+        A[c], A[p] = A[p], A[c]
+        inv = 1 / A[c][c]
+        A[c] = [x * inv for x in A[c]]
+        for i in range(m):
+            if i != c and A[i][c] != 0:
+                f = A[i][c]
+                A[i] = [a - f * b for a, b in zip(A[i], A[c])]
+    Inv = [row[m:] for row in A]
+    return [[sum(M[k][i] * Inv[k][j] for k in range(m)) for j in range(m)] for i in range(n)]
