@@ -209,6 +209,7 @@ class PolyhedralComplex:
         self._facet_owner = None
         self._facets_of = None
         self._poset = None
+        self._poset_signed = False
         self._by_pattern = None
 
     # -- constructors ---------------------------------------------------------------------------
@@ -479,8 +480,18 @@ class PolyhedralComplex:
         ``region`` for the full-dimensional cells.  An edge goes from each cell to every cell of
         one dimension more that has it as a facet.
         """
+        P = self._structure()
+        if not self._poset_signed:
+            inv = {v: k for k, v in self._gid.items()}
+            for node, data in P.nodes(data=True):
+                data["signs"] = self._signs_at_cell([inv[i] for i in data["vertices"]])
+            self._poset_signed = True
+        return P
+
+    def _structure(self) -> nx.DiGraph:
         if self._poset is None:
             self._poset = self._build_poset()
+            self._poset_signed = False
         return self._poset
 
     def _build_poset(self) -> nx.DiGraph:
@@ -544,11 +555,6 @@ class PolyhedralComplex:
                 dim -= 1
                 if dim < 0:
                     break
-        # sign vectors, from an exact relative-interior point of each cell
-        inv = {v: k for k, v in gid.items()}
-        for node, data in P.nodes(data=True):
-            gens = [inv[i] for i in data["vertices"]]
-            data["signs"] = self._signs_at_cell(gens)
         return P
 
     def _signs_at_cell(self, gens):
@@ -562,7 +568,7 @@ class PolyhedralComplex:
     @property
     def f_vector(self) -> tuple[int, ...]:
         """Number of cells of each dimension 0..n (boundary cells of the domain included)."""
-        P = self.face_poset()
+        P = self._structure()
         f = [0] * (self.dim + 1)
         for _, d in P.nodes(data="dim"):
             f[d] += 1

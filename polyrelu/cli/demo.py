@@ -1,0 +1,46 @@
+"""``polyrelu demo``: the main job -- a network's exact complex, its summary, files and a picture."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._common import add_domain_arguments, dumps, load_net, resolve_domain
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help="summarise a network's complex and write every export plus a picture")
+    p.add_argument("network", metavar="NET.json", nargs="?", default="data/demo.json")
+    add_domain_arguments(p)
+    p.add_argument("--out", default="demo-output", help="output folder (created)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from .regions import summary
+
+    net = load_net(args.network)
+    dom = resolve_domain(args, net)
+    cx = net.complex(domain=dom, progress=False)
+    s = summary(cx)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"network   {net!r} from {args.network}")
+    print(f"domain    {s['domain']}")
+    print(f"regions   {s['n_regions']} activation regions, {s['n_linear_regions']} pieces, "
+          f"{s['n_bounded_regions']} bounded; f-vector {tuple(s['f_vector'])}, "
+          f"Euler characteristic {s['euler_characteristic']}")
+    print(f"adjacency {s['graph']['n_edges']} shared facets, diameter {s['graph']['diameter']}")
+    (out / "summary.json").write_text(dumps(s) + "\n")
+    written = [out / "summary.json"]
+    try:
+        from .. import export
+    except ImportError:  # pragma: no cover - export needs optional packages
+        export = None
+    if export is not None and hasattr(export, "demo"):
+        written += [Path(p) for p in export.demo(cx, out)]
+    else:
+        cx.save(out / "complex.json")
+        written.append(out / "complex.json")
+    print(f"wrote     {len(written)} files to {out}/:")
+    for p in written:
+        print(f"          {p.name}")
+    return 0
