@@ -564,9 +564,12 @@ def _run_layers(cells, l_from, l_to, job, bar):
     for l in range(l_from, l_to + 1):
         Wn, bn = Ws[l], bs[l]
         Wcols = _object_columns(Wn)
+        from flint import fmpz_mat
+
+        Wflint = fmpz_mat(Wn)
         new_cells = []
         for cell in cells:
-            new_cells.extend(_process(cell, l, Wn, bn, Wcols, D, exact_only, l == L, reverse))
+            new_cells.extend(_process(cell, l, Wn, bn, Wcols, Wflint, D, exact_only, l == L, reverse))
             if max_regions is not None and len(new_cells) > max_regions:
                 raise RegionLimitError(
                     f"more than max_regions={max_regions} regions after layer {l} "
@@ -685,25 +688,26 @@ def _add_zero_labels(slots, inc, alive, vals, label):
     return tuple(changed) if changed is not None else slots
 
 
-def _next_rows(G, active_mask, zero_unused, Wn, bn):
-    """Exact rows of the next layer, ``Wn[:, active] @ G[active] + (0, ..., bn)``, as an object array."""
-    n_next = len(Wn)
-    D = G.shape[1]
-    act = [i for i in range(G.shape[0]) if (active_mask >> i) & 1]
-    rows = []
-    cols = [G[act, k].tolist() for k in range(D)] if act else None
-    for j in range(n_next):
-        wrow = Wn[j]
-        if act:
-            ws = [wrow[i] for i in act]
-            r = [sum(map(int.__mul__, ws, c)) for c in cols]
-        else:
-            r = [0] * D
-        r[-1] += bn[j]
-        rows.append(r)
-    out = np.empty((n_next, D), dtype=object)
-    out[:, :] = rows
-    return out
+def _next_rows(G, active_mask, Wflint, bn):
+    """Exact rows of the next layer, ``Wn[:, active] @ G[active] + (0, ..., bn)``, as an object array.
+
+    The product runs in FLINT (exact, in C); only the conversions are Python work.
+    """
+    from flint import fmpz_mat
+
+    n, D = G.shape
+    rows = G.tolist()
+    flat = []
+    zero = [0] * D
+    for i in range(n):
+        flat.extend(rows[i] if (active_mask >> i) & 1 else zero)
+    prod = (Wflint * fmpz_mat(n, D, flat)).entries()
+    vals = [int(x) for x in prod]
+    for j, b in enumerate(bn):
+        vals[j * D + D - 1] += b
+    out = np.empty(len(bn) * D, dtype=object)
+    out[:] = vals
+    return out.reshape(len(bn), D)
 
 
 def _signs_filtered(G, gf, gens, exact_only):
@@ -720,7 +724,7 @@ def _signs_filtered(G, gf, gens, exact_only):
     return vals, sure
 
 
-def _process(cell: _Cell, l: int, Wn, bn, Wcols, D: int, exact_only: bool, last: bool, reverse: bool = False) -> list[_Cell]:
+def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: bool, last: bool, reverse: bool = False) -> list[_Cell]:
     """Split one cell by the neurons of layer l; return the children with next-layer rows."""
     Gobj = cell.G
     G = [tuple(r) for r in Gobj.tolist()]
@@ -769,7 +773,7 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, D: int, exact_only: bool, last:
 
     # next-layer base rows (neurons active on the whole cell)
     if Wn is not None:
-        base = _next_rows(Gobj, fixed_active, None, Wn, bn)
+        base = _next_rows(Gobj, fixed_active, Wflint, bn)
     else:
         base = None
 
