@@ -13,6 +13,7 @@ from .network import ReLUNetwork, load_network
 from .polytope import Polytope
 from .complex import PolyhedralComplex, Region
 from .engine import RegionLimitError
+from .zonotope import Zonotope
 
 __version__ = "0.1.0"
 
@@ -36,4 +37,5 @@ __all__ = [
     "EmptyDomainError",
     "RegionLimitError",
     "to_rational",
+    "Zonotope",
 ]

@@ -1,0 +1,421 @@
+"""Zonotopes: Minkowski sums of segments, exactly.
+
+Arora et al.'s symmetric convention ``Z = c + sum_i [-g_i, g_i]``.  A :class:`Zonotope` is built two
+independent ways, which a test checks agree:
+
+* **Minkowski route** (:attr:`Zonotope.polytope`): the backend sums the segments one by one;
+* **combinatorial route** (:meth:`Zonotope.polytope_from_sign_vectors`): the vertices are
+  ``c + sum_i eps_i g_i`` for the *realisable* sign vectors ``eps`` -- the sign vectors of the regions
+  of the central arrangement ``{u : <g_i, u> = 0}`` -- each found by an exact feasibility test.
+
+The support function ``h_Z(u) = <u, c> + sum_i |<g_i, u>|`` is computed by a one-hidden-layer ReLU
+network with 2m units (:meth:`Zonotope.support_function_network`); its linear regions are the
+normal cones of Z's vertices.
+
+>>> Z = Zonotope([[1, 0], [0, 1], [1, 1]])
+>>> Z
+Zonotope(3 generators in R^2, center 0)
+>>> Z.f_vector, Z.n_vertices, zonotope_vertex_count(3, 2)
+((6, 6, 1), 6, 6)
+>>> [tuple(map(int, v)) for v in Z.vertices]
+[(-2, -2), (-2, 0), (0, -2), (0, 2), (2, 0), (2, 2)]
+>>> Z.support_function([1, -1])
+Fraction(2, 1)
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from itertools import combinations
+from typing import Any, Sequence
+
+from .exact import InvalidInputError, fraction_to_str, to_matrix, to_vector
+from .network import ReLUNetwork
+
+__all__ = ["Zonotope", "zonotope_vertex_count", "zonotope_f_vector", "central_region_count"]
+
+Vector = tuple[Fraction, ...]
+_ZERO = Fraction(0)
+
+
+def _S(N: int, d: int) -> int:
+    return sum(math.comb(N, j) for j in range(d + 1)) if N >= 0 and d >= 0 else 0
+
+
+def central_region_count(N: int, d: int) -> int:
+    """Regions of N linear hyperplanes in general position in R^d: ``2 S(N-1, d-1)`` (1 if N = 0).
+
+    >>> central_region_count(3, 2), central_region_count(4, 3), central_region_count(2, 3)
+    (6, 14, 4)
+    """
+    if N < 0 or d < 0:
+        raise InvalidInputError(f"need N >= 0 and d >= 0, got N={N}, d={d}")
+    if N == 0:
+        return 1
+    if d == 0:
+        return 1
+    return 2 * _S(N - 1, d - 1)
+
+
+def zonotope_vertex_count(m: int, n: int) -> int:
+    """Vertices of a zonotope with m generators in general position in R^n: ``2 S(m-1, n-1)``
+    (Arora et al. Theorem 3.6 (ii); an upper bound for any m generators, math-spec section 3.1).
+
+    >>> [zonotope_vertex_count(m, 3) for m in range(1, 7)]
+    [2, 4, 8, 14, 22, 32]
+    """
+    if m < 0 or n < 1:
+        raise InvalidInputError(f"need m >= 0 and n >= 1, got m={m}, n={n}")
+    return central_region_count(m, n)
+
+
+def zonotope_f_vector(m: int, n: int) -> tuple[int, ...]:
+    """f-vector ``(f_0, ..., f_dim)`` of a zonotope with m generators in general position in R^n.
+
+    ``f_k = C(m, k) * central_region_count(m - k, n - k)`` for k < dim, ``f_dim = 1``, dim = min(m, n)
+    (a k-face is a translate of a sum of k generators, one per region of the restricted central
+    arrangement; math-spec section 3.1 and table T2).
+
+    >>> zonotope_f_vector(4, 3), zonotope_f_vector(6, 4), zonotope_f_vector(2, 3)
+    ((14, 24, 12, 1), (52, 132, 120, 40, 1), (4, 4, 1))
+    """
+    if m < 0 or n < 1:
+        raise InvalidInputError(f"need m >= 0 and n >= 1, got m={m}, n={n}")
+    dim = min(m, n)
+    return tuple(math.comb(m, k) * central_region_count(m - k, n - k) for k in range(dim)) + (1,)
+
+
+def _rank(rows: Sequence[Sequence[Fraction]]) -> int:
+    M = [list(r) for r in rows]
+    if not M:
+        return 0
+    rank, ncols = 0, len(M[0])
+    for col in range(ncols):
+        piv = next((r for r in range(rank, len(M)) if M[r][col] != 0), None)
+        if piv is None:
+            continue
+        M[rank], M[piv] = M[piv], M[rank]
+        for r in range(len(M)):
+            if r != rank and M[r][col] != 0:
+                f = M[r][col] / M[rank][col]
+                M[r] = [x - f * y for x, y in zip(M[r], M[rank])]
+        rank += 1
+    return rank
+
+
+def _normal(rows: Sequence[Sequence[Fraction]], n: int) -> Vector | None:
+    """A primitive integer normal of the hyperplane spanned by ``rows`` (rank n-1), else None."""
+    # Reduced row echelon form, then one free column gives the kernel vector.
+    M = [list(r) for r in rows]
+    pivots: list[int] = []
+    rank = 0
+    for col in range(n):
+        piv = next((r for r in range(rank, len(M)) if M[r][col] != 0), None)
+        if piv is None:
+            continue
+        M[rank], M[piv] = M[piv], M[rank]
+        p = M[rank][col]
+        M[rank] = [x / p for x in M[rank]]
+        for r in range(len(M)):
+            if r != rank and M[r][col] != 0:
+                f = M[r][col]
+                M[r] = [x - f * y for x, y in zip(M[r], M[rank])]
+        pivots.append(col)
+        rank += 1
+    if rank != n - 1:
+        return None
+    free = next(c for c in range(n) if c not in pivots)
+    u = [_ZERO] * n
+    u[free] = Fraction(1)
+    for r, pc in enumerate(pivots):
+        u[pc] = -M[r][free]
+    lcm = 1
+    for q in u:
+        lcm = lcm * q.denominator // math.gcd(lcm, q.denominator)
+    ints = [int(q * lcm) for q in u]
+    g = 0
+    for v in ints:
+        g = math.gcd(g, abs(v))
+    ints = [v // g for v in ints]
+    # canonical orientation: first nonzero entry positive
+    first = next(v for v in ints if v)
+    if first < 0:
+        ints = [-v for v in ints]
+    return tuple(Fraction(v) for v in ints)
+
+
+def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
+    return sum((x * y for x, y in zip(a, b)), _ZERO)
+
+
+class Zonotope:
+    """The zonotope ``c + sum_i [-g_i, g_i]`` of exact generators ``g_1..g_m`` in R^n.
+
+    Immutable; geometry is computed lazily and cached.  ``generators`` is an m x n array-like
+    (m >= 1), ``center`` a length-n vector (default 0).  Zero generators are allowed (they add
+    nothing); parallel generators are allowed (they merge into one hyperplane of the central
+    arrangement).
+
+    >>> Z = Zonotope([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]])   # rhombic dodecahedron
+    >>> Z.f_vector, Z.is_general_position
+    ((14, 24, 12, 1), True)
+    >>> Zonotope([[1, 0], [2, 0], [0, 1]]).n_vertices   # degenerate: 4 < 2 S(2, 1) = 6
+    4
+    """
+
+    __slots__ = ("_generators", "_center", "_cache", "__weakref__")
+
+    def __init__(self, generators: Any, center: Any = None):
+        G = to_matrix(generators, name="generators")
+        if not G:
+            raise InvalidInputError("a zonotope needs at least one generator")
+        if not G[0]:
+            raise InvalidInputError("generators must have at least one coordinate")
+        n = len(G[0])
+        c = to_vector([0] * n if center is None else center, n, name="center")
+        object.__setattr__(self, "_generators", G)
+        object.__setattr__(self, "_center", c)
+        object.__setattr__(self, "_cache", {})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Zonotope is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Zonotope is immutable")
+
+    # -- data ---------------------------------------------------------------------------
+    @property
+    def generators(self) -> tuple[Vector, ...]:
+        """The generators g_1..g_m (tuples of Fractions)."""
+        return self._generators
+
+    @property
+    def center(self) -> Vector:
+        return self._center
+
+    @property
+    def ambient_dim(self) -> int:
+        return len(self._center)
+
+    @property
+    def n_generators(self) -> int:
+        return len(self._generators)
+
+    def __repr__(self) -> str:
+        c = "0" if not any(self._center) else "(" + ", ".join(fraction_to_str(x) for x in self._center) + ")"
+        return f"Zonotope({self.n_generators} generators in R^{self.ambient_dim}, center {c})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Zonotope) and (self._generators, self._center) == (other._generators, other._center)
+
+    def __hash__(self) -> int:
+        return hash((self._generators, self._center))
+
+    # -- general position -------------------------------------------------------------------
+    @property
+    def is_general_position(self) -> bool:
+        """Every min(n, m) of the generators are linearly independent (exact rank test).
+
+        >>> Zonotope([[1, 0], [2, 0], [0, 1]]).is_general_position
+        False
+        """
+        if "gp" not in self._cache:
+            n, m = self.ambient_dim, self.n_generators
+            r = min(n, m)
+            self._cache["gp"] = all(_rank(S) == r for S in combinations(self._generators, r))
+        return self._cache["gp"]
+
+    # -- Minkowski route ----------------------------------------------------------------------
+    @property
+    def polytope(self):
+        """Z as a :class:`~polyrelu.polytope.Polytope`, by summing the segments ``[-g_i, g_i]`` one at a
+        time through the exact backend (the Minkowski route)."""
+        if "polytope" not in self._cache:
+            from .polytope import Polytope
+
+            P = Polytope.from_vertices([self._center])
+            for g in self._generators:
+                seg = Polytope.from_vertices([tuple(-x for x in g), g])
+                P = P.minkowski_sum(seg)
+            self._cache["polytope"] = P
+        return self._cache["polytope"]
+
+    # -- combinatorial route --------------------------------------------------------------------
+    def sign_vectors(self, method: str = "lp") -> tuple[tuple[int, ...], ...]:
+        """The realisable sign vectors: for each region of the central arrangement
+        ``{u : <g_i, u> = 0}``, the tuple ``(sign <g_1, u>, ..., sign <g_m, u>)`` (0 for a zero
+        generator).  Sorted.  They are in bijection with the vertices of Z.
+
+        ``method="lp"`` grows sign vectors generator by generator and keeps a prefix only if
+        ``{u : eps_i <g_i, u> >= 1, i <= j}`` is nonempty (an exact feasibility test per prefix; by
+        homogeneity this is the open cone being nonempty).  ``method="arrangement"`` reads them off
+        :meth:`PolyhedralComplex.from_arrangement <polyrelu.complex.PolyhedralComplex.from_arrangement>`
+        of the central arrangement.
+
+        >>> Zonotope([[1, 0], [0, 1], [1, 1]]).sign_vectors()
+        ((-1, -1, -1), (-1, 1, -1), (-1, 1, 1), (1, -1, -1), (1, -1, 1), (1, 1, 1))
+        """
+        key = ("signs", method)
+        if key in self._cache:
+            return self._cache[key]
+        if method == "lp":
+            out = self._sign_vectors_lp()
+        elif method == "arrangement":
+            out = self._sign_vectors_arrangement()
+        else:
+            raise InvalidInputError(f"method must be 'lp' or 'arrangement', got {method!r}")
+        self._cache[key] = out
+        return out
+
+    def _sign_vectors_lp(self) -> tuple[tuple[int, ...], ...]:
+        from .polytope import Polytope
+
+        gens = self._generators
+        prefixes: list[tuple[int, ...]] = [()]
+        for j, g in enumerate(gens):
+            if not any(g):
+                prefixes = [p + (0,) for p in prefixes]
+                continue
+            new = []
+            for p in prefixes:
+                for e in (1, -1):
+                    cand = p + (e,)
+                    rows = [tuple(-s * x for x in gens[i]) for i, s in enumerate(cand) if s]
+                    P = Polytope.from_inequalities(rows, [Fraction(-1)] * len(rows))
+                    if not P.is_empty:
+                        new.append(cand)
+            prefixes = new
+        return tuple(sorted(prefixes))
+
+    def _sign_vectors_arrangement(self) -> tuple[tuple[int, ...], ...]:
+        from .complex import PolyhedralComplex
+
+        nonzero = [g for g in self._generators if any(g)]
+        if not nonzero:
+            return (tuple(0 for _ in self._generators),)
+        cx = PolyhedralComplex.from_arrangement(nonzero, [0] * len(nonzero))
+        out = set()
+        for region in cx.regions:
+            u = region.interior_point
+            signs = []
+            for g in self._generators:
+                v = _dot(g, u)
+                signs.append((v > 0) - (v < 0))
+            if any(s == 0 and any(g) for s, g in zip(signs, self._generators)):
+                raise AssertionError("interior point lies on an arrangement hyperplane")
+            out.add(tuple(signs))
+        return tuple(sorted(out))
+
+    def vertices_from_sign_vectors(self, method: str = "lp") -> tuple[Vector, ...]:
+        """``c + sum_i eps_i g_i`` for every realisable sign vector ``eps`` (sorted).
+
+        >>> [tuple(map(int, v)) for v in Zonotope([[1, 0], [0, 1], [1, 1]]).vertices_from_sign_vectors()]
+        [(-2, -2), (-2, 0), (0, -2), (0, 2), (2, 0), (2, 2)]
+        """
+        verts = set()
+        for eps in self.sign_vectors(method):
+            v = list(self._center)
+            for e, g in zip(eps, self._generators):
+                if e:
+                    v = [a + e * b for a, b in zip(v, g)]
+            verts.add(tuple(v))
+        return tuple(sorted(verts))
+
+    def polytope_from_sign_vectors(self, method: str = "lp"):
+        """Z as ``conv`` of :meth:`vertices_from_sign_vectors` (the combinatorial route)."""
+        from .polytope import Polytope
+
+        return Polytope.from_vertices(self.vertices_from_sign_vectors(method))
+
+    # -- facets from the generators -------------------------------------------------------------
+    def facet_inequalities(self) -> tuple[tuple[Vector, ...], Vector]:
+        """H-representation from the generators alone (full-dimensional Z only): for each linear
+        hyperplane U spanned by n-1 generators, with primitive normal u, the two inequalities
+        ``+-<u, x - c> <= sum_i |<g_i, u>|``.  Sorted, one pair per distinct U.
+
+        >>> A, b = Zonotope([[1, 0], [0, 1], [1, 1]]).facet_inequalities()
+        >>> [(tuple(map(int, a)), int(bi)) for a, bi in zip(A, b)]
+        [((-1, 0), 2), ((-1, 1), 2), ((0, -1), 2), ((0, 1), 2), ((1, -1), 2), ((1, 0), 2)]
+        """
+        n = self.ambient_dim
+        if _rank(self._generators) < n:
+            raise InvalidInputError(
+                f"facet_inequalities needs a full-dimensional zonotope; the generators span a "
+                f"{_rank(self._generators)}-dimensional subspace of R^{n}"
+            )
+        normals = set()
+        nonzero = [g for g in self._generators if any(g)]
+        if n == 1:
+            normals.add((Fraction(1),))
+        else:
+            for S in combinations(nonzero, n - 1):
+                u = _normal(S, n)
+                if u is not None:
+                    normals.add(u)
+        rows = []
+        for u in normals:
+            h = sum((abs(_dot(g, u)) for g in self._generators), _ZERO)
+            cu = _dot(self._center, u)
+            rows.append((u, h + cu))
+            rows.append((tuple(-x for x in u), h - cu))
+        rows.sort()
+        return tuple(r for r, _ in rows), tuple(b for _, b in rows)
+
+    # -- derived geometry -------------------------------------------------------------------------
+    @property
+    def vertices(self) -> tuple[Vector, ...]:
+        """Vertices (canonical order of :attr:`Polytope.vertices`)."""
+        return self.polytope.vertices
+
+    @property
+    def n_vertices(self) -> int:
+        return len(self.vertices)
+
+    @property
+    def dim(self) -> int:
+        return self.polytope.dim
+
+    @property
+    def f_vector(self) -> tuple[int, ...]:
+        """``(f_0, ..., f_dim)``, faces of each dimension (``f_dim = 1``)."""
+        return self.polytope.f_vector
+
+    def face_lattice(self):
+        """Hasse diagram of the face lattice (see :meth:`Polytope.face_lattice`)."""
+        return self.polytope.face_lattice()
+
+    @property
+    def volume(self) -> Fraction:
+        """Volume: ``sum over n-subsets S of |det(2 g_S)|`` for a full-dimensional Z (via the
+        backend's polytope; the formula is a cross-check in the tests)."""
+        return self.polytope.volume
+
+    # -- support function ---------------------------------------------------------------------
+    def support_function(self, u: Any) -> Fraction:
+        """``h_Z(u) = max_{z in Z} <u, z> = <u, c> + sum_i |<g_i, u>|`` exactly.
+
+        >>> Zonotope([[1, 0], [0, 1], [1, 1]], center=[1, 0]).support_function([1, 1])
+        Fraction(5, 1)
+        """
+        u = to_vector(u, self.ambient_dim, name="direction")
+        return _dot(u, self._center) + sum((abs(_dot(g, u)) for g in self._generators), _ZERO)
+
+    def support_function_network(self) -> ReLUNetwork:
+        """The one-hidden-layer ReLU network of Arora et al.'s Lemma 3.7:
+        ``gamma_Z(r) = sum_i |<g_i, r>| = sum_i relu(<g_i, r>) + relu(-<g_i, r>)`` (2m hidden units).
+
+        This is the support function of the *centred* zonotope; ``h_Z(r) = <r, c> + gamma_Z(r)``
+        differs by a linear term, which changes no region.  Its linear regions (and its activation
+        regions: each unit pair shares one hyperplane) are the normal cones of Z's vertices, so on
+        R^n it has exactly ``Z.n_vertices`` regions (for nonzero generators).
+
+        >>> net = Zonotope([[1, 0], [0, 1], [1, 1]]).support_function_network()
+        >>> net, net([1, -2])
+        (ReLUNetwork(2 -> [6] -> 1), (Fraction(4, 1),))
+        """
+        W = []
+        for g in self._generators:
+            W.append(list(g))
+            W.append([-x for x in g])
+        m2 = len(W)
+        return ReLUNetwork([(W, [0] * m2), ([[1] * m2], [0])])
