@@ -14,6 +14,7 @@ from .polytope import Polytope
 from .complex import PolyhedralComplex, Region
 from .engine import RegionLimitError
 from .zonotope import Zonotope
+from .arrangement import HyperplaneArrangement
 
 __version__ = "0.1.0"
 
@@ -38,4 +39,5 @@ __all__ = [
     "RegionLimitError",
     "to_rational",
     "Zonotope",
+    "HyperplaneArrangement",
 ]

@@ -566,7 +566,7 @@ def _run_layers(cells, l_from, l_to, job, bar):
         Wcols = _object_columns(Wn)
         from flint import fmpz_mat
 
-        Wflint = fmpz_mat(Wn)
+        Wflint = (fmpz_mat(Wn), Wn)
         new_cells = []
         for cell in cells:
             new_cells.extend(_process(cell, l, Wn, bn, Wcols, Wflint, D, exact_only, l == L, reverse))
@@ -693,15 +693,25 @@ def _next_rows(G, active_mask, Wflint, bn):
 
     The product runs in FLINT (exact, in C); only the conversions are Python work.
     """
-    from flint import fmpz_mat
-
     n, D = G.shape
     rows = G.tolist()
+    if len(bn) * n <= 256:  # small products: FLINT's conversions cost more than they save
+        act = [i for i in range(n) if (active_mask >> i) & 1]
+        cols = [[rows[i][k] for i in act] for k in range(D)]
+        out = np.empty((len(bn), D), dtype=object)
+        out[:, :] = [
+            [sum(map(int.__mul__, [w[i] for i in act], c)) for c in cols[:-1]]
+            + [sum(map(int.__mul__, [w[i] for i in act], cols[-1])) + b]
+            for w, b in zip(Wflint[1], bn)
+        ]
+        return out
+    from flint import fmpz_mat
+
     flat = []
     zero = [0] * D
     for i in range(n):
         flat.extend(rows[i] if (active_mask >> i) & 1 else zero)
-    prod = (Wflint * fmpz_mat(n, D, flat)).entries()
+    prod = (Wflint[0] * fmpz_mat(n, D, flat)).entries()
     vals = [int(x) for x in prod]
     for j, b in enumerate(bn):
         vals[j * D + D - 1] += b
