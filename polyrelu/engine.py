@@ -726,10 +726,13 @@ def _signs_filtered(G, gf, gens, exact_only):
     k = len(gens)
     if exact_only:
         return [[_dot(row, g) for g in gens] for row in G], None
-    Gf = _floats(G)
-    Vf = np.array(gf, dtype=np.float64)
-    vals = Gf @ Vf.T
-    bound = (np.abs(Gf) @ np.abs(Vf).T) * ((Gf.shape[1] + 4) * _EPS) + 1e-290
+    try:
+        Gf = G.astype(np.float64)  # int -> float is correctly rounded
+    except OverflowError:
+        Gf = _floats(G.tolist())
+    Vf = np.array(gf, dtype=np.float64).T
+    vals = Gf @ Vf
+    bound = (np.abs(Gf) @ np.abs(Vf)) * ((Gf.shape[1] + 4) * _EPS) + 1e-290
     sure = np.abs(vals) > bound
     return vals, sure
 
@@ -737,7 +740,7 @@ def _signs_filtered(G, gf, gens, exact_only):
 def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: bool, last: bool, reverse: bool = False) -> list[_Cell]:
     """Split one cell by the neurons of layer l; return the children with next-layer rows."""
     Gobj = cell.G
-    G = [tuple(r) for r in Gobj.tolist()]
+    G = Gobj.tolist()
     gens, gf, inc = cell.gens, cell.gf, cell.inc
     n = len(G)
     k = len(gens)
@@ -746,7 +749,7 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: boo
         signs_pos = [any(v > 0 for v in exact_vals[i]) for i in range(n)]
         signs_neg = [any(v < 0 for v in exact_vals[i]) for i in range(n)]
     else:
-        vals, sure = _signs_filtered(G, gf, gens, exact_only)
+        vals, sure = _signs_filtered(Gobj, gf, gens, exact_only)
         pos_m = (vals > 0) & sure
         neg_m = (vals < 0) & sure
         unsure_rows = np.nonzero(~sure.all(axis=1))[0].tolist()
