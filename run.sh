@@ -18,7 +18,7 @@ python3 - <<'PY' >/dev/null 2>&1 || apt_needed+=(python3-dev)
 import sysconfig, os, sys
 sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")) else 1)
 PY
-if [ "$job" = test ]; then need_deb polymake; fi
+if [ "$job" = test ]; then need_deb polymake; need_deb libcdd-tools; fi
 if [ "${#apt_needed[@]}" -gt 0 ]; then
   echo "run.sh: installing Debian packages: ${apt_needed[*]}"
   $SUDO apt-get update -qq

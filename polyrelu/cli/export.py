@@ -1,0 +1,131 @@
+"""``polyrelu export``: write a network's polyhedral complex for other software.
+
+    polyrelu export NET.json [--box LO HI | --domain F | --whole-space]
+                    --to polymake|sage|cdd|vtk|geojson|graphml|nodelink|json -o PATH [--region I]
+
+``LO``/``HI`` are a number each (the cube ``[LO, HI]^n``) or comma-separated coordinates
+(``0,0`` ``1,1/2``).  Without a domain option the network file's own domain is used, and
+without one of those the whole input space.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from typing import Any
+
+from ..exact import InvalidInputError, to_rational
+
+__all__ = ["register", "run", "parse_box", "domain_from_args", "add_domain_arguments", "allow_negative_values"]
+
+
+def parse_box(lo: str, hi: str, dim: int):
+    """The box Polytope from two command-line corners (a number each, or comma-separated).
+
+    >>> parse_box("-1", "1/2", 2).as_box()
+    ((Fraction(-1, 1), Fraction(-1, 1)), (Fraction(1, 2), Fraction(1, 2)))
+    >>> parse_box("0,0", "1", 3)
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: --box LO has 2 coordinates but the network has 3 inputs
+    """
+    from ..polytope import Polytope
+
+    corners = []
+    for name, text in (("LO", lo), ("HI", hi)):
+        parts = [t for t in str(text).replace(" ", "").split(",") if t != ""]
+        vals = [to_rational(t, where=f"--box {name}") for t in parts]
+        if len(vals) == 1:
+            vals = vals * dim
+        if len(vals) != dim:
+            raise InvalidInputError(f"--box {name} has {len(vals)} coordinates but the network has {dim} inputs")
+        corners.append(vals)
+    lo_v, hi_v = corners
+    for i, (a, b) in enumerate(zip(lo_v, hi_v)):
+        if a >= b:
+            raise InvalidInputError(f"--box needs LO < HI in every coordinate; coordinate {i + 1} has {a} >= {b}")
+    return Polytope.box(lo_v, hi_v)
+
+
+# argparse takes "-1,-1" or "-1/2" for an option name (only "-1" and "-0.5" count as numbers);
+# these commands have no option that looks like a number, so widen what counts as one.
+_NEGATIVE_VALUE = re.compile(r"^-[0-9.][0-9./]*(,-?[0-9.][0-9./]*)*$")
+
+
+def allow_negative_values(p: argparse.ArgumentParser) -> None:
+    """Let option values such as ``-1,-1`` and ``-1/2`` through (argparse would read them as options)."""
+    if hasattr(p, "_negative_number_matcher"):
+        p._negative_number_matcher = _NEGATIVE_VALUE
+
+
+def add_domain_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``--box`` / ``--domain`` / ``--whole-space`` options (mutually exclusive)."""
+    allow_negative_values(p)
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--box", nargs=2, metavar=("LO", "HI"), help="the box [LO, HI]^n (or comma-separated corners)")
+    g.add_argument("--domain", metavar="F", help="a JSON file with {'box': ...} or {'inequalities': {'A', 'b'}}")
+    g.add_argument("--whole-space", action="store_true", help="all of R^n (unbounded regions)")
+
+
+def domain_from_args(args: Any, net: Any):
+    """The domain Polytope the options name (None = all of R^n)."""
+    from ..network import domain_from_json
+
+    if getattr(args, "box", None):
+        return parse_box(args.box[0], args.box[1], net.input_dim)
+    if getattr(args, "domain", None):
+        from pathlib import Path
+
+        path = Path(args.domain)
+        if not path.exists():
+            raise InvalidInputError(f"no such domain file: {path}")
+        try:
+            d = json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise InvalidInputError(f"{path}: not valid JSON ({e})") from None
+        return domain_from_json(d, net.input_dim, source=str(path))
+    if getattr(args, "whole_space", False):
+        return None
+    return net.domain
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``export`` command."""
+    from ..export import FORMATS
+
+    p = subparsers.add_parser(
+        "export",
+        help="write the polyhedral complex for polymake, Sage, cdd, ParaView, GIS or graph tools",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("network", metavar="NET.json", help="network file (.json or .npz)")
+    add_domain_arguments(p)
+    p.add_argument("--to", required=True, choices=list(FORMATS), help="; ".join(f"{k}: {v}" for k, v in FORMATS.items()))
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help="output file (a directory for cdd)")
+    p.add_argument("--region", type=int, default=None, metavar="I", help="polymake/cdd: export only region I")
+    p.set_defaults(func=run)
+
+
+def run(args: Any) -> int:
+    """Carry out ``polyrelu export``; prints a JSON summary of what was written."""
+    from ..complex import PolyhedralComplex
+    from ..export import export
+    from ..network import load_network
+
+    net = load_network(args.network)
+    domain = domain_from_args(args, net)
+    cx = PolyhedralComplex.from_network(net, domain=domain)
+    paths = export(cx, args.to, args.output, region=args.region)
+    print(
+        json.dumps(
+            {
+                "format": args.to,
+                "regions": len(cx),
+                "f_vector": list(cx.f_vector),
+                "domain": "whole space" if domain is None else "bounded" if domain.is_bounded else "unbounded",
+                "written": [str(p) for p in paths],
+            }
+        )
+    )
+    return 0

@@ -1,0 +1,69 @@
+"""``polyrelu plot``: draw a network's regions (2-D), function (1-D) or a planar slice (3-D+).
+
+    polyrelu plot NET.json --box LO HI -o FILE.png|svg|pdf [--color-by region|linear|output]
+                  [--labels] [--graph] [--no-hyperplanes] [--plane P0 P1 P2]
+
+``--plane`` takes three comma-separated points of the input space; the picture is then the
+network restricted to the plane through them, in its coordinates ``(s, t)`` over the unit
+square (``x = P0 + s (P1 - P0) + t (P2 - P0)``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ..exact import InvalidInputError, to_rational
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``plot`` command."""
+    from .export import add_domain_arguments
+
+    p = subparsers.add_parser(
+        "plot",
+        help="draw the regions, bent hyperplanes and adjacency graph to PNG/SVG/PDF",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("network", metavar="NET.json", help="network file (.json or .npz)")
+    add_domain_arguments(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="picture file: .png, .svg or .pdf")
+    p.add_argument("--color-by", choices=["region", "linear", "output"], default="region")
+    p.add_argument("--labels", action="store_true", help="write the activation pattern in each region")
+    p.add_argument("--graph", action="store_true", help="draw the adjacency graph on top")
+    p.add_argument("--no-hyperplanes", action="store_true", help="do not draw the bent hyperplanes")
+    p.add_argument("--plane", nargs=3, metavar=("P0", "P1", "P2"), help="3-D+ inputs: slice through these points")
+    p.add_argument("--dpi", type=float, default=150.0)
+    p.add_argument("--title", default=None)
+    p.set_defaults(func=run)
+
+
+def _point(text: str, dim: int, name: str):
+    vals = [to_rational(t, where=f"--plane {name}") for t in text.replace(" ", "").split(",") if t]
+    if len(vals) != dim:
+        raise InvalidInputError(f"--plane {name} has {len(vals)} coordinates but the network has {dim} inputs")
+    return vals
+
+
+def run(args: Any) -> int:
+    """Carry out ``polyrelu plot``; prints a JSON line naming the file written."""
+    from ..network import load_network
+    from ..plotting import save_plot
+    from .export import domain_from_args
+
+    net = load_network(args.network)
+    domain = domain_from_args(args, net)
+    plane = None
+    if args.plane:
+        plane = [_point(t, net.input_dim, f"P{k}") for k, t in enumerate(args.plane)]
+    if domain is None and plane is None:
+        raise InvalidInputError("plot needs a bounded domain: give --box LO HI (or --domain F)")
+    kw = {}
+    if net.input_dim >= 2:
+        kw = dict(color_by=args.color_by, labels=args.labels, graph=args.graph, hyperplanes=not args.no_hyperplanes)
+    path = save_plot(net, args.output, box=domain, plane=plane, dpi=args.dpi, title=args.title, **kw)
+    print(json.dumps({"written": str(path)}))
+    return 0
