@@ -124,6 +124,7 @@ class Region:
                 "rays": self.rays,
                 "lines": self.lines,
                 "inequalities": self.inequalities,
+                "equalities": ((), ()),  # regions are full-dimensional
             }
 
         return self._get("polytope", lambda: Polytope._from_trusted(self._cx.network.input_dim, load))

@@ -620,8 +620,13 @@ class Polytope:
         >>> Polytope.from_inequalities([[1], [-1]], [0, -1]).is_empty
         True
         """
-        if "V" in self._c or (self._has("v") and "h" not in self._c):
-            return not self._V().V
+        if self._has("h"):
+            return self._H().empty
+        c = self._c
+        if "v" in c:
+            return not c["v"].vertices
+        if "raw_v" in c:  # from_vertices sends an empty point list to Polytope.empty
+            return False
         return self._H().empty
 
     @property
@@ -633,10 +638,11 @@ class Polytope:
         """
 
         def compute() -> int:
-            if self._has("h") or "v" not in self._c:
+            v = None if self._has("h") else self._c.get("v") or self._c.get("raw_v")
+            if v is None:
                 H = self._H()
                 return -1 if H.empty else self._n - len(H.E)
-            v = self._v()
+            # the affine hull of any V-representation, redundant or not, is that of the set
             if not v.vertices:
                 return -1
             p = v.vertices[0]
@@ -1199,21 +1205,20 @@ class Polytope:
         if self.is_empty:
             return f"Polytope(empty in R^{n})"
 
-        def count(k: int, word: str) -> str:
-            return f"{k} {word}" if k == 1 else f"{k} {word}s" if word != "vertex" else f"{k} vertices"
+        def count(k: int, one: str, many: str) -> str:
+            return f"{k} {one if k == 1 else many}"
 
-        nf = len(self._H().A)
         parts = [f"dim={self.dim} in R^{n}"]
         if self.is_bounded:
-            parts += ["bounded", count(len(self.vertices), "vertex")]
+            parts += ["bounded", count(len(self.vertices), "vertex", "vertices")]
         else:
             parts += [
                 "unbounded",
-                count(len(self.vertices), "vertex"),
-                count(len(self.rays), "ray"),
-                count(len(self.lines), "line"),
+                count(len(self.vertices), "vertex", "vertices"),
+                count(len(self.rays), "ray", "rays"),
+                count(len(self.lines), "line", "lines"),
             ]
-        parts.append(count(nf, "facet"))
+        parts.append(count(len(self._H().A), "facet", "facets"))
         return f"Polytope({', '.join(parts)})"
 
 

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the command; 0 on success, 2 on bad input (message on stderr)."""
     from ..network import load_network
     from ..realization import compare_realizations
-    from .lipschitz import parse_box
+    from ._common import parse_box
 
     try:
         net1 = load_network(args.network1)

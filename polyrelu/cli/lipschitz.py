@@ -23,34 +23,9 @@ from typing import Any
 
 from ..exact import InvalidInputError, PolyreluError, to_rational
 
-__all__ = ["register", "run", "parse_box"]
+from ._common import allow_negative_values, parse_box  # noqa: F401
 
-
-def parse_box(lo: str, hi: str, dim: int):
-    """The box Polytope ``[LO, HI]`` from two command-line corners (a number each, or comma-separated).
-
-    >>> parse_box("-1", "1/2", 2).as_box()
-    ((Fraction(-1, 1), Fraction(-1, 1)), (Fraction(1, 2), Fraction(1, 2)))
-    >>> parse_box("0", "0", 1)
-    Traceback (most recent call last):
-    ...
-    polyrelu.exact.InvalidInputError: --box needs LO < HI in every coordinate; coordinate 1 has 0 >= 0
-    """
-    from ..polytope import Polytope
-
-    corners = []
-    for name, text in (("LO", lo), ("HI", hi)):
-        parts = [t for t in str(text).replace(" ", "").split(",") if t != ""]
-        vals = [to_rational(t, where=f"--box {name}") for t in parts]
-        if len(vals) == 1:
-            vals = vals * dim
-        if len(vals) != dim:
-            raise InvalidInputError(f"--box {name} has {len(vals)} coordinates but the network has {dim} inputs")
-        corners.append(vals)
-    for i, (a, b) in enumerate(zip(*corners)):
-        if a >= b:
-            raise InvalidInputError(f"--box needs LO < HI in every coordinate; coordinate {i + 1} has {a} >= {b}")
-    return Polytope.box(corners[0], corners[1])
+__all__ = ["register", "run"]
 
 
 def register(subparsers: Any) -> None:

@@ -20,7 +20,7 @@ __all__ = ["register", "run"]
 
 def register(subparsers: Any) -> None:
     """Add the ``plot`` command."""
-    from .export import add_domain_arguments
+    from ._common import add_domain_arguments
 
     p = subparsers.add_parser(
         "plot",
@@ -52,7 +52,7 @@ def run(args: Any) -> int:
     """Carry out ``polyrelu plot``; prints a JSON line naming the file written."""
     from ..network import load_network
     from ..plotting import save_plot
-    from .export import domain_from_args
+    from ._common import domain_from_args
 
     net = load_network(args.network)
     domain = domain_from_args(args, net)
