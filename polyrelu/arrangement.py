@@ -109,25 +109,7 @@ def _rank_int(rows: Iterable[IntRow]) -> int:
     return len(basis)
 
 
-def _rref(rows: Sequence[Sequence[Fraction]], ncols: int) -> tuple[list[list[Fraction]], list[int]]:
-    """Reduced row echelon form over Q: (nonzero rows, pivot columns)."""
-    M = [list(r) for r in rows]
-    pivots: list[int] = []
-    r = 0
-    for col in range(ncols):
-        piv = next((i for i in range(r, len(M)) if M[i][col] != 0), None)
-        if piv is None:
-            continue
-        M[r], M[piv] = M[piv], M[r]
-        inv = 1 / M[r][col]
-        M[r] = [x * inv for x in M[r]]
-        for i in range(len(M)):
-            if i != r and M[i][col] != 0:
-                f = M[i][col]
-                M[i] = [a - f * b for a, b in zip(M[i], M[r])]
-        pivots.append(col)
-        r += 1
-    return M[:r], pivots
+from .linalg import rref as _rref  # noqa: E402
 
 
 # --------------------------------------------------------------------------------------------

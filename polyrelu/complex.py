@@ -28,6 +28,7 @@ import networkx as nx
 
 from . import engine as _engine
 from .exact import InvalidInputError, PolyreluError, fraction_to_str, to_matrix, to_vector
+from .linalg import right_inverse
 from .network import ReLUNetwork, domain_from_json, domain_to_json
 
 __all__ = ["Region", "PolyhedralComplex", "diameter", "degree_statistics", "regions_crossed_by_segment",
@@ -313,7 +314,7 @@ class PolyhedralComplex:
         if not lift["M"]:
             return tuple([Fraction(0)] * self.dim)
         if "Mpinv" not in lift:
-            lift["Mpinv"] = _pseudo_inverse(lift["M"])
+            lift["Mpinv"] = right_inverse(lift["M"])
         P = lift["Mpinv"]
         return tuple(sum((P[i][k] * y[k] for k in range(len(y))), Fraction(0)) for i in range(len(P)))
 
@@ -872,22 +873,3 @@ def _primitive_fr(v):
     ints = [int(q * den) for q in v]
     g = math.gcd(*ints) or 1
     return tuple(Fraction(x // g) for x in ints)
-
-
-def _pseudo_inverse(M):
-    """Exact right inverse M^T (M M^T)^-1 of a full-row-rank matrix."""
-    m, n = len(M), len(M[0])
-    MMt = [[sum(M[i][k] * M[j][k] for k in range(n)) for j in range(m)] for i in range(m)]
-    # invert MMt by Gauss-Jordan
-    A = [row[:] + [Fraction(int(i == j)) for j in range(m)] for i, row in enumerate(MMt)]
-    for c in range(m):
-        p = next(i for i in range(c, m) if A[i][c] != 0)
-        A[c], A[p] = A[p], A[c]
-        inv = 1 / A[c][c]
-        A[c] = [x * inv for x in A[c]]
-        for i in range(m):
-            if i != c and A[i][c] != 0:
-                f = A[i][c]
-                A[i] = [a - f * b for a, b in zip(A[i], A[c])]
-    Inv = [row[m:] for row in A]
-    return [[sum(M[k][i] * Inv[k][j] for k in range(m)) for j in range(m)] for i in range(n)]

@@ -31,6 +31,9 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from .exact import EmptyDomainError, InvalidInputError, PolyreluError
+from .linalg import express as _express
+from .linalg import nullspace as _nullspace
+from .linalg import rank as _rank
 
 __all__ = ["EnumerationResult", "enumerate_regions", "RegionLimitError", "scale_network"]
 
@@ -236,43 +239,6 @@ class EnumerationResult:
 # initial cells: domain, quotient by invisible lineality, orthants
 # ---------------------------------------------------------------------------------------------
 
-def _nullspace(rows: list[list[Fraction]], n: int) -> list[list[Fraction]]:
-    """Exact basis of {x : rows x = 0} by Gauss-Jordan elimination."""
-    M = [list(r) for r in rows]
-    pivots = []
-    r = 0
-    for c in range(n):
-        p = next((i for i in range(r, len(M)) if M[i][c] != 0), None)
-        if p is None:
-            continue
-        M[r], M[p] = M[p], M[r]
-        inv = 1 / M[r][c]
-        M[r] = [x * inv for x in M[r]]
-        for i in range(len(M)):
-            if i != r and M[i][c] != 0:
-                f = M[i][c]
-                M[i] = [a - f * b for a, b in zip(M[i], M[r])]
-        pivots.append(c)
-        r += 1
-        if r == len(M):
-            break
-    free = [c for c in range(n) if c not in pivots]
-    basis = []
-    for fc in free:
-        v = [Fraction(0)] * n
-        v[fc] = Fraction(1)
-        for i, pc in enumerate(pivots):
-            v[pc] = -M[i][fc]
-        basis.append(v)
-    return basis
-
-
-def _rank(rows: list[Sequence[Fraction]]) -> int:
-    if not rows:
-        return 0
-    return len(rows[0]) - len(_nullspace([list(r) for r in rows], len(rows[0])))
-
-
 def _independent_rows(rows: list[Sequence[Fraction]], start: list[Sequence[Fraction]]) -> list[int]:
     """Greedy indices of ``rows`` that raise the rank of ``start``."""
     chosen, basis = [], list(start)
@@ -283,52 +249,6 @@ def _independent_rows(rows: list[Sequence[Fraction]], start: list[Sequence[Fract
             chosen.append(i)
             r += 1
     return chosen
-
-
-def _solve_particular(M: list[list[Fraction]], y: list[Fraction]) -> list[Fraction]:
-    """One exact solution x of M x = y (M has full row rank)."""
-    # x = M^T (M M^T)^{-1} y
-    m = len(M)
-    n = len(M[0])
-    MMt = [[sum(M[i][k] * M[j][k] for k in range(n)) for j in range(m)] for i in range(m)]
-    # solve MMt z = y by Gauss-Jordan
-    A = [row[:] + [y[i]] for i, row in enumerate(MMt)]
-    for c in range(m):
-        p = next(i for i in range(c, m) if A[i][c] != 0)
-        A[c], A[p] = A[p], A[c]
-        inv = 1 / A[c][c]
-        A[c] = [x * inv for x in A[c]]
-        for i in range(m):
-            if i != c and A[i][c] != 0:
-                f = A[i][c]
-                A[i] = [a - f * b for a, b in zip(A[i], A[c])]
-    z = [A[i][m] for i in range(m)]
-    return [sum(M[i][k] * z[i] for i in range(m)) for k in range(n)]
-
-
-def _express(rows: list[Sequence[Fraction]], M: list[list[Fraction]]) -> list[list[Fraction]]:
-    """Coefficients C with rows = C M (each row of ``rows`` lies in the row space of M)."""
-    m = len(M)
-    if m == 0:
-        return [[] for _ in rows]
-    out = []
-    # solve C M = row  <=>  M^T c = row ; use normal equations (M M^T) c = M row
-    n = len(M[0])
-    MMt = [[sum(M[i][k] * M[j][k] for k in range(n)) for j in range(m)] for i in range(m)]
-    for row in rows:
-        rhs = [sum(M[i][k] * row[k] for k in range(n)) for i in range(m)]
-        A = [MMt[i][:] + [rhs[i]] for i in range(m)]
-        for c in range(m):
-            p = next(i for i in range(c, m) if A[i][c] != 0)
-            A[c], A[p] = A[p], A[c]
-            inv = 1 / A[c][c]
-            A[c] = [x * inv for x in A[c]]
-            for i in range(m):
-                if i != c and A[i][c] != 0:
-                    f = A[i][c]
-                    A[i] = [a - f * b for a, b in zip(A[i], A[c])]
-        out.append([A[i][m] for i in range(m)])
-    return out
 
 
 def _generators(ineqs: list[tuple[list[Fraction], Fraction]], n: int, backend: str):

@@ -304,28 +304,7 @@ def realization_distance(
 # ----------------------------------------------------------------------------------------------
 # canonical form
 # ----------------------------------------------------------------------------------------------
-def _rref(M: list[list[Fraction]]) -> tuple[list[list[Fraction]], list[int]]:
-    """Reduced row echelon form (non-zero rows only) and pivot columns, exactly."""
-    rows = [list(r) for r in M]
-    pivots: list[int] = []
-    ncols = len(rows[0]) if rows else 0
-    r = 0
-    for col in range(ncols):
-        piv = next((i for i in range(r, len(rows)) if rows[i][col] != 0), None)
-        if piv is None:
-            continue
-        rows[r], rows[piv] = rows[piv], rows[r]
-        p = rows[r][col]
-        rows[r] = [x / p for x in rows[r]]
-        for i in range(len(rows)):
-            if i != r and rows[i][col] != 0:
-                f = rows[i][col]
-                rows[i] = [x - f * y for x, y in zip(rows[i], rows[r])]
-        pivots.append(col)
-        r += 1
-        if r == len(rows):
-            break
-    return rows[: len(pivots)], pivots
+from .linalg import rref as _rref  # noqa: E402
 
 
 def _forward_hidden(layers: Sequence, x: Vector, upto: int) -> Vector:

@@ -31,6 +31,8 @@ from typing import Any, Sequence
 
 from .exact import InvalidInputError, fraction_to_str, to_matrix, to_vector
 from .network import ReLUNetwork
+from .linalg import nullspace
+from .linalg import rank as _rank
 
 __all__ = ["Zonotope", "zonotope_vertex_count", "zonotope_f_vector", "central_region_count"]
 
@@ -85,50 +87,11 @@ def zonotope_f_vector(m: int, n: int) -> tuple[int, ...]:
     return tuple(math.comb(m, k) * central_region_count(m - k, n - k) for k in range(dim)) + (1,)
 
 
-def _rank(rows: Sequence[Sequence[Fraction]]) -> int:
-    M = [list(r) for r in rows]
-    if not M:
-        return 0
-    rank, ncols = 0, len(M[0])
-    for col in range(ncols):
-        piv = next((r for r in range(rank, len(M)) if M[r][col] != 0), None)
-        if piv is None:
-            continue
-        M[rank], M[piv] = M[piv], M[rank]
-        for r in range(len(M)):
-            if r != rank and M[r][col] != 0:
-                f = M[r][col] / M[rank][col]
-                M[r] = [x - f * y for x, y in zip(M[r], M[rank])]
-        rank += 1
-    return rank
-
-
 def _normal(rows: Sequence[Sequence[Fraction]], n: int) -> Vector | None:
     """A primitive integer normal of the hyperplane spanned by ``rows`` (rank n-1), else None."""
-    # Reduced row echelon form, then one free column gives the kernel vector.
-    M = [list(r) for r in rows]
-    pivots: list[int] = []
-    rank = 0
-    for col in range(n):
-        piv = next((r for r in range(rank, len(M)) if M[r][col] != 0), None)
-        if piv is None:
-            continue
-        M[rank], M[piv] = M[piv], M[rank]
-        p = M[rank][col]
-        M[rank] = [x / p for x in M[rank]]
-        for r in range(len(M)):
-            if r != rank and M[r][col] != 0:
-                f = M[r][col]
-                M[r] = [x - f * y for x, y in zip(M[r], M[rank])]
-        pivots.append(col)
-        rank += 1
-    if rank != n - 1:
+    if _rank(rows) != n - 1:
         return None
-    free = next(c for c in range(n) if c not in pivots)
-    u = [_ZERO] * n
-    u[free] = Fraction(1)
-    for r, pc in enumerate(pivots):
-        u[pc] = -M[r][free]
+    u = nullspace(rows, n)[0]
     lcm = 1
     for q in u:
         lcm = lcm * q.denominator // math.gcd(lcm, q.denominator)

@@ -1,0 +1,92 @@
+"""Exact linear algebra over Q for the small matrices polyrelu meets (Gauss--Jordan on Fractions).
+
+>>> from fractions import Fraction as F
+>>> rref([[F(2), F(4)], [F(1), F(3)]])
+([[Fraction(1, 1), Fraction(0, 1)], [Fraction(0, 1), Fraction(1, 1)]], [0, 1])
+>>> nullspace([[F(1), F(1), F(0)]], 3)
+[[Fraction(-1, 1), Fraction(1, 1), Fraction(0, 1)], [Fraction(0, 1), Fraction(0, 1), Fraction(1, 1)]]
+>>> rank([[F(1), F(2)], [F(2), F(4)]])
+1
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+__all__ = ["rref", "rank", "nullspace", "right_inverse", "express"]
+
+Matrix = list[list[Fraction]]
+
+
+def rref(rows: Sequence[Sequence[Fraction]], ncols: int | None = None) -> tuple[Matrix, list[int]]:
+    """Reduced row echelon form: ``(nonzero rows, pivot columns)``."""
+    M = [[Fraction(x) for x in r] for r in rows]
+    if ncols is None:
+        ncols = len(M[0]) if M else 0
+    pivots: list[int] = []
+    r = 0
+    for col in range(ncols):
+        piv = next((i for i in range(r, len(M)) if M[i][col] != 0), None)
+        if piv is None:
+            continue
+        M[r], M[piv] = M[piv], M[r]
+        inv = 1 / M[r][col]
+        M[r] = [x * inv for x in M[r]]
+        for i in range(len(M)):
+            if i != r and M[i][col] != 0:
+                f = M[i][col]
+                M[i] = [a - f * b for a, b in zip(M[i], M[r])]
+        pivots.append(col)
+        r += 1
+        if r == len(M):
+            break
+    return M[:r], pivots
+
+
+def rank(rows: Sequence[Sequence[Fraction]]) -> int:
+    """Rank of a matrix given by its rows."""
+    return len(rref(rows)[1]) if rows else 0
+
+
+def nullspace(rows: Sequence[Sequence[Fraction]], n: int) -> Matrix:
+    """A basis of ``{x in Q^n : rows x = 0}`` (one vector per free column)."""
+    R, pivots = rref(rows, n) if rows else ([], [])
+    basis = []
+    for fc in (c for c in range(n) if c not in pivots):
+        v = [Fraction(0)] * n
+        v[fc] = Fraction(1)
+        for i, pc in enumerate(pivots):
+            v[pc] = -R[i][fc]
+        basis.append(v)
+    return basis
+
+
+def _solve_square(A: Matrix, B: Matrix) -> Matrix:
+    """``A^{-1} B`` for an invertible square A."""
+    m = len(A)
+    aug = [list(A[i]) + list(B[i]) for i in range(m)]
+    R, pivots = rref(aug, m)
+    if pivots != list(range(m)):
+        raise ValueError("singular matrix")
+    return [row[m:] for row in R]
+
+
+def right_inverse(M: Sequence[Sequence[Fraction]]) -> Matrix:
+    """``M^T (M M^T)^{-1}`` for a matrix of full row rank (n x m result), so ``M @ result = I``."""
+    m, n = len(M), len(M[0])
+    MMt = [[sum((M[i][k] * M[j][k] for k in range(n)), Fraction(0)) for j in range(m)] for i in range(m)]
+    inv = _solve_square(MMt, [[Fraction(int(i == j)) for j in range(m)] for i in range(m)])
+    return [[sum((M[k][i] * inv[k][j] for k in range(m)), Fraction(0)) for j in range(m)] for i in range(n)]
+
+
+def express(rows: Sequence[Sequence[Fraction]], M: Sequence[Sequence[Fraction]]) -> Matrix:
+    """Coefficients ``C`` with ``rows = C M``, for rows in the row space of M (full row rank).
+
+    >>> from fractions import Fraction as F
+    >>> express([[F(2), F(2)]], [[F(1), F(1)]])
+    [[Fraction(2, 1)]]
+    """
+    if not M:
+        return [[] for _ in rows]
+    P = right_inverse(M)  # rows = C M  =>  C = rows P
+    return [[sum((r[k] * P[k][j] for k in range(len(P))), Fraction(0)) for j in range(len(M))] for r in rows]
