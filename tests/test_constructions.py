@@ -14,6 +14,7 @@ from fractions import Fraction as F
 from itertools import combinations
 from pathlib import Path
 
+from oracles import det, solve  # noqa: F401
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -301,36 +302,14 @@ def test_general_position_arrangement():
             assert len(A) == m and all(len(a) == n for a in A)
             assert all(x.denominator == 1 for a, ci in zip(A, c) for x in a + (ci,))
             for S in combinations(range(m), n):  # any n normals independent
-                assert _det([list(A[j]) for j in S]) != 0
+                assert det([list(A[j]) for j in S]) != 0
             for S in combinations(range(m), n + 1):  # no n+1 hyperplanes through one point
-                assert _det([list(A[j]) + [c[j]] for j in S]) != 0
+                assert det([list(A[j]) + [c[j]] for j in S]) != 0
             if box is not None:
                 lo, hi = F(box[0]), F(box[1])
                 for S in combinations(range(m), n):
-                    v = _solve([list(A[j]) for j in S], [-c[j] for j in S])
+                    v = solve([list(A[j]) for j in S], [-c[j] for j in S])
                     assert all(lo < x < hi for x in v)
-
-
-def _det(M):
-    M = [list(map(F, r)) for r in M]
-    n, det = len(M), F(1)
-    for i in range(n):
-        p = next((r for r in range(i, n) if M[r][i]), None)
-        if p is None:
-            return F(0)
-        if p != i:
-            M[i], M[p], det = M[p], M[i], -det
-        det *= M[i][i]
-        for r in range(i + 1, n):
-            f = M[r][i] / M[i][i]
-            M[r] = [a - f * b for a, b in zip(M[r], M[i])]
-    return det
-
-
-def _solve(A, b):
-    # Cramer's rule: small and independent of the package's elimination
-    d = _det(A)
-    return [_det([r[:j] + [bi] + r[j + 1:] for r, bi in zip(A, b)]) / d for j in range(len(A))]
 
 
 def test_bad_input_is_rejected():

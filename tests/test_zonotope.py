@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction as F
 from itertools import combinations, product
 
+from oracles import det, solve  # noqa: F401
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -120,23 +121,7 @@ def test_center_translates():
 
 def _volume_formula(gens):
     n = len(gens[0])
-    return 2**n * sum(abs(_det([list(map(F, gens[i])) for i in S])) for S in combinations(range(len(gens)), n))
-
-
-def _det(M):
-    n, det = len(M), F(1)
-    M = [r[:] for r in M]
-    for i in range(n):
-        p = next((r for r in range(i, n) if M[r][i]), None)
-        if p is None:
-            return F(0)
-        if p != i:
-            M[i], M[p], det = M[p], M[i], -det
-        det *= M[i][i]
-        for r in range(i + 1, n):
-            f = M[r][i] / M[i][i]
-            M[r] = [a - f * b for a, b in zip(M[r], M[i])]
-    return det
+    return 2**n * sum(abs(det([list(map(F, gens[i])) for i in S])) for S in combinations(range(len(gens)), n))
 
 
 gen_entries = st.integers(-3, 3)

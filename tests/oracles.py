@@ -1,0 +1,25 @@
+"""Small exact oracles for the tests, written independently of the package's own elimination."""
+from fractions import Fraction as F
+
+
+def det(M):
+    """Exact determinant by Gaussian elimination on Fractions."""
+    M = [list(map(F, r)) for r in M]
+    n, d = len(M), F(1)
+    for i in range(n):
+        p = next((r for r in range(i, n) if M[r][i]), None)
+        if p is None:
+            return F(0)
+        if p != i:
+            M[i], M[p], d = M[p], M[i], -d
+        d *= M[i][i]
+        for r in range(i + 1, n):
+            f = M[r][i] / M[i][i]
+            M[r] = [a - f * b for a, b in zip(M[r], M[i])]
+    return d
+
+
+def solve(A, b):
+    """Cramer's rule for a square invertible system."""
+    d = det(A)
+    return [det([list(r[:j]) + [bi] + list(r[j + 1:]) for r, bi in zip(A, b)]) / d for j in range(len(A))]
