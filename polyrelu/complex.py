@@ -683,8 +683,8 @@ class PolyhedralComplex:
                 slots = tuple((tuple(nv), frozenset(tuple(l) for l in labs)) for nv, labs in c["slots"])
                 out = np.empty((len(c["out"]), len(c["out"][0])), dtype=object)
                 out[:, :] = c["out"]
-                cell = _engine._Cell(gens, [_engine._gen_float(g) for g in gens], list(c["inc"]), slots,
-                                     int(c["alive"]), tuple(c["pattern"]), tuple(c["zero"]))
+                cell = _engine._Cell(gens, list(c["inc"]), slots, int(c["alive"]), tuple(c["pattern"]),
+                                     tuple(c["zero"]))
                 cell.out = out
                 cells.append(cell)
             lift = None

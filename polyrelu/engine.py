@@ -131,11 +131,10 @@ def _gen_float(g: tuple[int, ...]) -> tuple[float, ...]:
 class _Cell:
     """A full-dimensional region during enumeration (homogenised pointed cone)."""
 
-    __slots__ = ("gens", "gf", "inc", "slots", "alive", "pat", "zero", "G", "out")
+    __slots__ = ("gens", "inc", "slots", "alive", "pat", "zero", "G", "out")
 
-    def __init__(self, gens, gf, inc, slots, alive, pat, zero, G=None):
+    def __init__(self, gens, inc, slots, alive, pat, zero, G=None):
         self.gens = gens      # list of int tuples (X..., T)
-        self.gf = gf          # list of float tuples, same generators
         self.inc = inc        # list of int bitmasks over slot indices
         self.slots = slots    # tuple of (normal int tuple, frozenset labels); normal.(X,T) >= 0
         self.alive = alive    # bitmask of slots that are facets
@@ -143,6 +142,20 @@ class _Cell:
         self.zero = zero      # tuple of per-layer bitmasks of neurons identically zero on the cell
         self.G = G            # exact integer rows of the next layer's pre-activations
         self.out = None       # exact integer rows of the output layer (after the last layer)
+
+    def __reduce__(self):
+        # workers send cells back and forth: plain tuples and lists pickle several times faster
+        # than slotted objects and object arrays
+        G = None if self.G is None else self.G.tolist()
+        out = None if self.out is None else self.out.tolist()
+        return _rebuild_cell, (self.gens, self.inc, self.slots, self.alive, self.pat, self.zero, G, out)
+
+
+def _rebuild_cell(gens, inc, slots, alive, pat, zero, G, out):
+    cell = _Cell(gens, inc, slots, alive, pat, zero, None if G is None else _as_object(G))
+    if out is not None:
+        cell.out = _as_object(out)
+    return cell
 
 
 def _dot(a: Sequence[int], g: Sequence[int]) -> int:
@@ -155,58 +168,97 @@ class _Splitter:
     def __init__(self, D: int):
         self.D = D  # homogeneous dimension (n + 1)
 
-    def adjacent(self, inc: list[int], u: int, v: int) -> int:
-        common = inc[u] & inc[v]
-        if common.bit_count() < self.D - 2:
-            return -1
-        for w, iw in enumerate(inc):
-            if iw & common == common and w != u and w != v:
-                return -1
-        return common
-
-    def split(self, gens, gf, inc, vals, others, newbit):
+    def split(self, gens, inc, vals, others, newbit):
         """Split the cone by the hyperplane with exact values ``vals`` at the generators.
 
         ``others`` maps a row key to its exact values at the generators; they are extended to the
-        new generators.  Returns the (+) and (-) sides as (gens, gf, inc, others) tuples, and the
-        bitmask of slots that have a strictly positive / negative generator.
+        new generators by linearity.  Returns the (+) and (-) sides as (gens, inc, others, touched)
+        tuples, where ``touched`` is the bitmask of slots that have a generator strictly on that side.
+
+        Two generators span an edge iff the only generators on all their common facets are the
+        two of them (the combinatorial test); the set of generators on a set of facets is an AND
+        of per-facet generator masks, so the test costs a few integer operations.
         """
         pos = [i for i, x in enumerate(vals) if x > 0]
         neg = [i for i, x in enumerate(vals) if x < 0]
         zer = [i for i, x in enumerate(vals) if x == 0]
-        new_g, new_f, new_i = [], [], []
+        need = self.D - 2
+        # generators on each slot
+        Z: dict[int, int] = {}
+        for gi, m in enumerate(inc):
+            bit = 1 << gi
+            while m:
+                low = m & -m
+                k = low.bit_length() - 1
+                Z[k] = Z.get(k, 0) | bit
+                m ^= low
+        new_g, new_i = [], []
         new_o = {k: [] for k in others}
-        for u in pos:
+        oitems = list(others.items())
+        gcd = math.gcd
+        if len(pos) * len(neg) >= 48 and max(inc).bit_length() < 64:
+            # many pairs: count common facets for all of them at once
+            ip = np.array([inc[u] for u in pos], dtype=np.uint64)
+            iq = np.array([inc[v] for v in neg], dtype=np.uint64)
+            ok = np.bitwise_count(ip[:, None] & iq[None, :]) >= need
+            pairs = [(pos[a], neg[b]) for a, b in zip(*np.nonzero(ok))]
+        else:
+            pairs = [(u, v) for u in pos for v in neg]
+        for u, v in pairs:
             zu = vals[u]
             gu = gens[u]
-            for v in neg:
-                common = self.adjacent(inc, u, v)
-                if common < 0:
+            iu = inc[u]
+            bu = 1 << u
+            if True:
+                common = iu & inc[v]
+                if common.bit_count() < need:
+                    continue
+                target = bu | (1 << v)
+                acc = -1
+                c = common
+                while c:
+                    low = c & -c
+                    acc &= Z[low.bit_length() - 1]
+                    if acc == target:
+                        break
+                    c ^= low
+                if acc != target:
                     continue
                 zv = -vals[v]
-                gv = gens[v]
-                p = [zu * b + zv * a for a, b in zip(gu, gv)]
-                g = math.gcd(*p)
+                p = [zu * b + zv * a for a, b in zip(gu, gens[v])]
+                g = gcd(*p)
                 if g > 1:
                     p = [x // g for x in p]
-                p = tuple(p)
-                new_g.append(p)
-                new_f.append(_gen_float(p))
+                new_g.append(tuple(p))
                 new_i.append(common | newbit)
-                for k, ov in others.items():
+                for k, ov in oitems:
                     new_o[k].append((zu * ov[v] + zv * ov[u]) // g)
         sides = []
         for keep in (pos, neg):
             idx = keep + zer
             sg = [gens[i] for i in idx] + new_g
-            sf = [gf[i] for i in idx] + new_f
             si = [inc[i] for i in keep] + [inc[i] | newbit for i in zer] + new_i
-            so = {k: [ov[i] for i in idx] + new_o[k] for k, ov in others.items()}
+            so = {k: [ov[i] for i in idx] + new_o[k] for k, ov in oitems}
             touched = 0
             for i in keep:
                 touched |= inc[i]
-            sides.append((sg, sf, si, so, touched))
+            sides.append((sg, si, so, touched))
         return sides
+
+
+_FLOATS: dict = {}
+
+
+def _gen_floats(gens) -> list[tuple[float, ...]]:
+    """Correctly rounded float coordinates of generators, cached (a vertex lies in many cells)."""
+    cache = _FLOATS
+    out = []
+    for g in gens:
+        f = cache.get(g)
+        if f is None:
+            f = cache[g] = _gen_float(g)
+        out.append(f)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,7 +449,7 @@ def enumerate_regions(
         dom_labels.append(("domain", j))
     start_cells = []
     if dim == 0:
-        start_cells.append(_Cell([(1,)], [(1.0,)], [0], (), 0, (), (), _as_object(G1_exact)))
+        start_cells.append(_Cell([(1,)], [0], (), 0, (), (), _as_object(G1_exact)))
     for signs in (_sign_combinations(len(chosen)) if dim > 0 else ()):
         slots = list(slots0)
         cur_ineqs = [(list(a), c) for a, c in ineqs_q]
@@ -432,7 +484,7 @@ def enumerate_regions(
         alive = _facet_mask(inc, len(slot_list), D)
         slot_list = _merge_equal_slots(slot_list, inc, alive)
         start_cells.append(
-            _Cell(gens, [_gen_float(g) for g in gens], inc, tuple(slot_list), alive, (), (), _as_object(G1_exact))
+            _Cell(gens, inc, tuple(slot_list), alive, (), (), _as_object(G1_exact))
         )
     if not start_cells:
         raise EmptyDomainError("the domain has no full-dimensional part")
@@ -476,11 +528,13 @@ def enumerate_regions(
     if L == 0:
         for cell in cells:
             cell.out, cell.G = cell.G, None
+    _FLOATS.clear()
     return EnumerationResult(dim, cells, lift, scales, widths, dom_labels, n0)
 
 
 def _run_layers(cells, l_from, l_to, job, bar):
     Ws, bs, D, exact_only, reverse, max_regions, L = job
+    _FLOATS.clear()
     for l in range(l_from, l_to + 1):
         Wn, bn = Ws[l], bs[l]
         Wcols = _object_columns(Wn)
@@ -640,7 +694,7 @@ def _next_rows(G, active_mask, Wflint, bn):
     return out.reshape(len(bn), D)
 
 
-def _signs_filtered(G, gf, gens, exact_only):
+def _signs_filtered(G, gens, exact_only):
     """Exact sign matrix (rows x generators) of G at the generators, float-filtered."""
     nrows = len(G)
     k = len(gens)
@@ -650,7 +704,7 @@ def _signs_filtered(G, gf, gens, exact_only):
         Gf = G.astype(np.float64)  # int -> float is correctly rounded
     except OverflowError:
         Gf = _floats(G.tolist())
-    Vf = np.array(gf, dtype=np.float64).T
+    Vf = np.array(_gen_floats(gens), dtype=np.float64).T
     vals = Gf @ Vf
     bound = (np.abs(Gf) @ np.abs(Vf)) * ((Gf.shape[1] + 4) * _EPS) + 1e-290
     sure = np.abs(vals) > bound
@@ -661,7 +715,7 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: boo
     """Split one cell by the neurons of layer l; return the children with next-layer rows."""
     Gobj = cell.G
     G = Gobj.tolist()
-    gens, gf, inc = cell.gens, cell.gf, cell.inc
+    gens, inc = cell.gens, cell.inc
     n = len(G)
     k = len(gens)
     if exact_only:
@@ -669,7 +723,7 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: boo
         signs_pos = [any(v > 0 for v in exact_vals[i]) for i in range(n)]
         signs_neg = [any(v < 0 for v in exact_vals[i]) for i in range(n)]
     else:
-        vals, sure = _signs_filtered(Gobj, gf, gens, exact_only)
+        vals, sure = _signs_filtered(Gobj, gens, exact_only)
         pos_m = (vals > 0) & sure
         neg_m = (vals < 0) & sure
         unsure_rows = np.nonzero(~sure.all(axis=1))[0].tolist()
@@ -711,12 +765,12 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: boo
         base = None
 
     splitter = _Splitter(D)
-    # pieces: (gens, gf, inc, others, slots, alive, active_split_mask, zero_mask, rows)
-    pieces = [(gens, gf, inc, others, slots, cell.alive, 0, zero_mask, base)]
+    # pieces: (gens, inc, others, slots, alive, active_split_mask, zero_mask, rows)
+    pieces = [(gens, inc, others, slots, cell.alive, 0, zero_mask, base)]
     for i in split_rows:
         nslot_idx = None
         out = []
-        for (pg, pf, pi, po, ps, pa, pact, pz, prows) in pieces:
+        for (pg, pi, po, ps, pa, pact, pz, prows) in pieces:
             v = po[i]
             has_p = any(x > 0 for x in v)
             has_n = any(x < 0 for x in v)
@@ -725,11 +779,11 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: boo
                 k_new = len(ps)
                 newbit = 1 << k_new
                 ps2 = ps + ((tuple(G[i]), frozenset({(l, i)})),)
-                (sg, sf, si, so, tp), (ng, nf, ni, no, tn) = splitter.split(pg, pf, pi, v, rest, newbit)
+                (sg, si, so, tp), (ng, ni, no, tn) = splitter.split(pg, pi, v, rest, newbit)
                 ps_neg = ps + ((tuple(-x for x in G[i]), frozenset({(l, i)})),)
                 rows_p = _add_rank_one(prows, Wcols, i, Gobj[i]) if prows is not None else None
-                out.append((sg, sf, si, so, ps2, (pa & tp) | newbit, pact | (1 << i), pz, rows_p))
-                out.append((ng, nf, ni, no, ps_neg, (pa & tn) | newbit, pact, pz, prows))
+                out.append((sg, si, so, ps2, (pa & tp) | newbit, pact | (1 << i), pz, rows_p))
+                out.append((ng, ni, no, ps_neg, (pa & tn) | newbit, pact, pz, prows))
             else:
                 if (has_p or has_n) and sum(1 for x in v if x == 0) >= D - 1:
                     ps = _add_zero_labels(ps, pi, pa, v, (l, i))
@@ -738,18 +792,33 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: boo
                     prows = _add_rank_one(prows, Wcols, i, Gobj[i]) if prows is not None else None
                 elif not has_n:
                     pz |= 1 << i
-                out.append((pg, pf, pi, rest, ps, pa, pact, pz, prows))
+                out.append((pg, pi, rest, ps, pa, pact, pz, prows))
         pieces = out
     children = []
-    for (pg, pf, pi, po, ps, pa, pact, pz, prows) in pieces:
+    for (pg, pi, po, ps, pa, pact, pz, prows) in pieces:
+        if len(ps) > 48:
+            ps, pi, pa = _compact(ps, pi, pa)
         act = fixed_active | pact
-        child = _Cell(pg, pf, pi, ps, pa, cell.pat + (act,), cell.zero + (pz,), None)
+        child = _Cell(pg, pi, ps, pa, cell.pat + (act,), cell.zero + (pz,), None)
         if last:
             child.out = prows
         else:
             child.G = prows
         children.append(child)
     return children
+
+
+def _compact(slots, inc, alive):
+    """Drop the slots that are no longer facets and renumber the incidence bits."""
+    keep = [k for k in range(len(slots)) if (alive >> k) & 1]
+    new_inc = []
+    for m in inc:
+        nm = 0
+        for j, k in enumerate(keep):
+            if (m >> k) & 1:
+                nm |= 1 << j
+        new_inc.append(nm)
+    return tuple(slots[k] for k in keep), new_inc, (1 << len(keep)) - 1
 
 
 def _add_rank_one(rows, Wcols, i, g):
