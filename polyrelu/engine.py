@@ -196,6 +196,7 @@ class _Splitter:
         new_o = {k: [] for k in others}
         oitems = list(others.items())
         gcd = math.gcd
+        everyone = (1 << len(gens)) - 1
         if len(pos) * len(neg) >= 48 and max(inc).bit_length() < 64:
             # many pairs: count common facets for all of them at once
             ip = np.array([inc[u] for u in pos], dtype=np.uint64)
@@ -214,7 +215,7 @@ class _Splitter:
                 if common.bit_count() < need:
                     continue
                 target = bu | (1 << v)
-                acc = -1
+                acc = everyone  # no common facet (1-D): adjacent iff they are the only two
                 c = common
                 while c:
                     low = c & -c
