@@ -168,7 +168,7 @@ class _Splitter:
     def __init__(self, D: int):
         self.D = D  # homogeneous dimension (n + 1)
 
-    def split(self, gens, inc, vals, others, newbit):
+    def split(self, gens, inc, vals, others, newbit, alive=-1):
         """Split the cone by the hyperplane with exact values ``vals`` at the generators.
 
         ``others`` maps a row key to its exact values at the generators; they are extended to the
@@ -183,6 +183,8 @@ class _Splitter:
         neg = [i for i, x in enumerate(vals) if x < 0]
         zer = [i for i, x in enumerate(vals) if x == 0]
         need = self.D - 2
+        if self.D == 3 and alive != -1:
+            return self._split_polygon(gens, inc, vals, others, newbit, alive, pos, neg, zer)
         # generators on each slot
         Z: dict[int, int] = {}
         for gi, m in enumerate(inc):
@@ -234,6 +236,36 @@ class _Splitter:
                 new_i.append(common | newbit)
                 for k, ov in oitems:
                     new_o[k].append((zu * ov[v] + zv * ov[u]) // g)
+        return self._sides(gens, inc, others, newbit, pos, neg, zer, new_g, new_i, new_o)
+
+    def _split_polygon(self, gens, inc, vals, others, newbit, alive, pos, neg, zer):
+        """2-D cells: every alive facet holds exactly two generators, so an edge is a shared facet."""
+        new_g, new_i = [], []
+        new_o = {k: [] for k in others}
+        oitems = list(others.items())
+        gcd = math.gcd
+        for u in pos:
+            iu = inc[u] & alive
+            zu = vals[u]
+            gu = gens[u]
+            for v in neg:
+                common = iu & inc[v]
+                if not common:
+                    continue
+                zv = -vals[v]
+                p = [zu * b + zv * a for a, b in zip(gu, gens[v])]
+                g = gcd(*p)
+                if g > 1:
+                    p = [x // g for x in p]
+                new_g.append(tuple(p))
+                new_i.append((inc[u] & inc[v]) | newbit)
+                for k, ov in oitems:
+                    new_o[k].append((zu * ov[v] + zv * ov[u]) // g)
+        return self._sides(gens, inc, others, newbit, pos, neg, zer, new_g, new_i, new_o)
+
+    @staticmethod
+    def _sides(gens, inc, others, newbit, pos, neg, zer, new_g, new_i, new_o):
+        oitems = list(others.items())
         sides = []
         for keep in (pos, neg):
             idx = keep + zer
@@ -772,15 +804,15 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: boo
         nslot_idx = None
         out = []
         for (pg, pi, po, ps, pa, pact, pz, prows) in pieces:
-            v = po[i]
-            has_p = any(x > 0 for x in v)
-            has_n = any(x < 0 for x in v)
-            rest = {kk: vv for kk, vv in po.items() if kk != i}
+            v = po.pop(i)
+            has_p = max(v) > 0
+            has_n = min(v) < 0
+            rest = po
             if has_p and has_n:
                 k_new = len(ps)
                 newbit = 1 << k_new
                 ps2 = ps + ((tuple(G[i]), frozenset({(l, i)})),)
-                (sg, si, so, tp), (ng, ni, no, tn) = splitter.split(pg, pi, v, rest, newbit)
+                (sg, si, so, tp), (ng, ni, no, tn) = splitter.split(pg, pi, v, rest, newbit, pa)
                 ps_neg = ps + ((tuple(-x for x in G[i]), frozenset({(l, i)})),)
                 rows_p = _add_rank_one(prows, Wcols, i, Gobj[i]) if prows is not None else None
                 out.append((sg, si, so, ps2, (pa & tp) | newbit, pact | (1 << i), pz, rows_p))
