@@ -15,6 +15,9 @@ from .complex import PolyhedralComplex, Region
 from .engine import RegionLimitError
 from .zonotope import Zonotope
 from .arrangement import HyperplaneArrangement
+from .backends import available_backends, get_backend, set_default_backend
+from .lipschitz import lipschitz_constant
+from .realization import canonical_form, same_realization
 
 __version__ = "0.1.0"
 
@@ -40,4 +43,10 @@ __all__ = [
     "to_rational",
     "Zonotope",
     "HyperplaneArrangement",
+    "available_backends",
+    "get_backend",
+    "set_default_backend",
+    "lipschitz_constant",
+    "same_realization",
+    "canonical_form",
 ]

@@ -527,35 +527,23 @@ def enumerate_regions(
         raise InvalidInputError(f"unknown order {order!r}: use 'given' or 'reversed'")
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise InvalidInputError(f"workers must be a positive integer, got {workers!r}")
-    bar = _progress_bar(progress, L)
     job = (Ws, bs, D, exact_only, order == "reversed", max_regions, L)
-    cells = start_cells
-    if L >= 1:
-        cells = _run_layers(cells, 1, 1, job, bar)
+    bar = _Progress(progress, L)
     own = None
-    if L >= 2 and executor is None and workers is not None and workers > 1 and len(cells) > 1:
+    if L >= 1 and executor is None and workers is not None and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         executor = own = ProcessPoolExecutor(max_workers=workers)
     try:
-        if L >= 2 and executor is not None and len(cells) > 1:
-            # contiguous chunks, concatenated in order: the same list as the serial run
-            nchunks = min(len(cells), 8 * (workers or getattr(executor, "_max_workers", 2) or 2))
-            size = -(-len(cells) // nchunks)
-            chunks = [cells[i:i + size] for i in range(0, len(cells), size)]
-            futures = [executor.submit(_run_layers, ch, 2, L, job, None) for ch in chunks]
-            out = []
-            for fut in futures:
-                out.extend(fut.result())
-                if max_regions is not None and len(out) > max_regions:
-                    raise RegionLimitError(f"more than max_regions={max_regions} regions")
-            cells = out
-            if bar is not None:
-                for l in range(2, L + 1):
-                    bar(l, len(cells))
-        elif L >= 2:
-            cells = _run_layers(cells, 2, L, job, bar)
+        if L >= 1 and executor is not None:
+            nworkers = workers or getattr(executor, "_max_workers", None) or 2
+            cells = _run_parallel(start_cells, job, executor, 8 * nworkers, bar)
+        elif L >= 1:
+            cells = _run_layers(start_cells, 1, L, job, bar)
+        else:
+            cells = start_cells
     finally:
+        bar.close()
         if own is not None:
             own.shutdown()
     if L == 0:
@@ -565,27 +553,77 @@ def enumerate_regions(
     return EnumerationResult(dim, cells, lift, scales, widths, dom_labels, n0)
 
 
-def _run_layers(cells, l_from, l_to, job, bar):
+def _layer_tools(Ws, l):
+    from flint import fmpz_mat
+
+    Wn = Ws[l]
+    return Wn, _object_columns(Wn), (fmpz_mat(Wn), Wn)
+
+
+def _run_layers(cells, l_from, l_to, job, bar=None):
     Ws, bs, D, exact_only, reverse, max_regions, L = job
     _FLOATS.clear()
     for l in range(l_from, l_to + 1):
-        Wn, bn = Ws[l], bs[l]
-        Wcols = _object_columns(Wn)
-        from flint import fmpz_mat
-
-        Wflint = (fmpz_mat(Wn), Wn)
+        Wn, Wcols, Wflint = _layer_tools(Ws, l)
+        bn = bs[l]
+        if bar is not None:
+            bar.layer(l, len(cells))
         new_cells = []
         for cell in cells:
             new_cells.extend(_process(cell, l, Wn, bn, Wcols, Wflint, D, exact_only, l == L, reverse))
+            if bar is not None:
+                bar.advance(len(new_cells))
             if max_regions is not None and len(new_cells) > max_regions:
                 raise RegionLimitError(
                     f"more than max_regions={max_regions} regions after layer {l} "
                     f"(of {L}); raise max_regions or use a smaller domain"
                 )
         cells = new_cells
-        if bar is not None:
-            bar(l, len(cells))
     return cells
+
+
+def _finish_unit(ctx, pieces, rows, job):
+    """A worker's share: finish splitting some pieces of a layer-1 cell, then all later layers."""
+    Ws, bs, D, exact_only, reverse, max_regions, L = job
+    _FLOATS.clear()
+    _, Wcols, _ = _layer_tools(Ws, 1)
+    cells = _children(ctx, _split_pieces(ctx, pieces, rows, Wcols))
+    return _run_layers(cells, 2, L, job) if L >= 2 else cells
+
+
+def _run_parallel(start_cells, job, executor, target, bar):
+    """Split serially until there are enough pieces, then let the executor finish them.
+
+    Contiguous groups of pieces, concatenated in order, give exactly the serial list: splitting a
+    piece by the remaining neurons expands it in place, and later layers keep that order.
+    """
+    Ws, bs, D, exact_only, reverse, max_regions, L = job
+    _FLOATS.clear()
+    Wn, Wcols, Wflint = _layer_tools(Ws, 1)
+    units = []
+    for cell in start_cells:
+        ctx, rows, pieces = _analyse(cell, 1, bs[1], Wflint, D, exact_only, L == 1, reverse)
+        units.append([ctx, rows, pieces])
+    while sum(len(u[2]) for u in units) < target and any(u[1] for u in units):
+        u = max((u for u in units if u[1]), key=lambda u: len(u[2]) * 0 + len(u[1]))
+        u[2] = _split_pieces(u[0], u[2], u[1][:1], Wcols)
+        u[1] = u[1][1:]
+    work = []
+    for ctx, rows, pieces in units:
+        per = max(1, -(-len(pieces) * len(units) // max(1, target)))
+        for i in range(0, len(pieces), per):
+            work.append((ctx, pieces[i:i + per], rows))
+    bar.layer(None, len(work))
+    futures = [executor.submit(_finish_unit, ctx, pcs, rows, job) for ctx, pcs, rows in work]
+    out = []
+    for fut in futures:
+        out.extend(fut.result())
+        bar.advance(len(out))
+        if max_regions is not None and len(out) > max_regions:
+            for f in futures:
+                f.cancel()
+            raise RegionLimitError(f"more than max_regions={max_regions} regions; raise max_regions")
+    return out
 
 
 def _object_columns(W):
@@ -603,24 +641,38 @@ def _as_object(rows):
     return out
 
 
-def _progress_bar(progress, L):
-    if not progress:
-        return None
-    if callable(progress):
-        return progress
-    try:
+class _Progress:
+    """A tqdm bar over the cells of each layer (serial) or the work units (parallel)."""
+
+    def __init__(self, progress, L):
+        self.L = L
+        self.fn = progress if callable(progress) else None
+        self.t = None
+        self.enabled = bool(progress) and self.fn is None
+
+    def layer(self, l, total):
+        if self.fn is not None or not self.enabled:
+            self.l = l
+            return
         from tqdm import tqdm
-    except ImportError:  # pragma: no cover
-        return None
-    t = tqdm(total=L, desc="layers", unit="layer")
 
-    def update(l, n):
-        t.set_postfix(regions=n)
-        t.update(1)
-        if l == L:
-            t.close()
+        if self.t is not None:
+            self.t.close()
+        desc = f"layer {l}/{self.L}" if l is not None else "parallel units"
+        self.t = tqdm(total=total, desc=desc, unit="cell" if l is not None else "unit", leave=False)
+        self.l = l
 
-    return update
+    def advance(self, regions):
+        if self.fn is not None:
+            self.fn(self.l, regions)
+        elif self.t is not None:
+            self.t.set_postfix(regions=regions, refresh=False)
+            self.t.update(1)
+
+    def close(self):
+        if self.t is not None:
+            self.t.close()
+            self.t = None
 
 
 def _facet_mask(inc: list[int], nslots: int, D: int) -> int:
@@ -744,8 +796,8 @@ def _signs_filtered(G, gens, exact_only):
     return vals, sure
 
 
-def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: bool, last: bool, reverse: bool = False) -> list[_Cell]:
-    """Split one cell by the neurons of layer l; return the children with next-layer rows."""
+def _analyse(cell: _Cell, l: int, bn, Wflint, D: int, exact_only: bool, last: bool, reverse: bool):
+    """Signs of layer l's neurons on a cell: which split it, which are fixed; the next-layer base rows."""
     Gobj = cell.G
     G = Gobj.tolist()
     gens, inc = cell.gens, cell.inc
@@ -790,18 +842,32 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: boo
     others = {}
     for i in split_rows:
         others[i] = exact_vals[i] if i in exact_vals else [_dot(G[i], g) for g in gens]
-
-    # next-layer base rows (neurons active on the whole cell)
-    if Wn is not None:
-        base = _next_rows(Gobj, fixed_active, Wflint, bn)
-    else:
-        base = None
-
-    splitter = _Splitter(D)
-    # pieces: (gens, inc, others, slots, alive, active_split_mask, zero_mask, rows)
+    base = _next_rows(Gobj, fixed_active, Wflint, bn)
+    ctx = _Context(cell.pat, cell.zero, fixed_active, {i: G[i] for i in split_rows},
+                   {i: Gobj[i] for i in split_rows}, l, D, last)
     pieces = [(gens, inc, others, slots, cell.alive, 0, zero_mask, base)]
+    return ctx, split_rows, pieces
+
+
+class _Context:
+    """What the pieces of one cell share while it is split by the neurons of one layer."""
+
+    __slots__ = ("pat", "zero", "fixed_active", "rows", "rows_obj", "l", "D", "last")
+
+    def __init__(self, pat, zero, fixed_active, rows, rows_obj, l, D, last):
+        self.pat, self.zero, self.fixed_active = pat, zero, fixed_active
+        self.rows, self.rows_obj, self.l, self.D, self.last = rows, rows_obj, l, D, last
+
+    def __reduce__(self):
+        return _Context, (self.pat, self.zero, self.fixed_active, self.rows,
+                          {i: list(r) for i, r in self.rows_obj.items()}, self.l, self.D, self.last)
+
+
+def _split_pieces(ctx: _Context, pieces, split_rows, Wcols):
+    """Split every piece by the given neurons in turn (the order of the result is the tree order)."""
+    l, D, G, Gobj = ctx.l, ctx.D, ctx.rows, ctx.rows_obj
+    splitter = _Splitter(D)
     for i in split_rows:
-        nslot_idx = None
         out = []
         for (pg, pi, po, ps, pa, pact, pz, prows) in pieces:
             v = po.pop(i)
@@ -809,12 +875,11 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: boo
             has_n = min(v) < 0
             rest = po
             if has_p and has_n:
-                k_new = len(ps)
-                newbit = 1 << k_new
+                newbit = 1 << len(ps)
                 ps2 = ps + ((tuple(G[i]), frozenset({(l, i)})),)
                 (sg, si, so, tp), (ng, ni, no, tn) = splitter.split(pg, pi, v, rest, newbit, pa)
                 ps_neg = ps + ((tuple(-x for x in G[i]), frozenset({(l, i)})),)
-                rows_p = _add_rank_one(prows, Wcols, i, Gobj[i]) if prows is not None else None
+                rows_p = _add_rank_one(prows, Wcols, i, Gobj[i])
                 out.append((sg, si, so, ps2, (pa & tp) | newbit, pact | (1 << i), pz, rows_p))
                 out.append((ng, ni, no, ps_neg, (pa & tn) | newbit, pact, pz, prows))
             else:
@@ -822,23 +887,33 @@ def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: boo
                     ps = _add_zero_labels(ps, pi, pa, v, (l, i))
                 if has_p:
                     pact |= 1 << i
-                    prows = _add_rank_one(prows, Wcols, i, Gobj[i]) if prows is not None else None
+                    prows = _add_rank_one(prows, Wcols, i, Gobj[i])
                 elif not has_n:
                     pz |= 1 << i
                 out.append((pg, pi, rest, ps, pa, pact, pz, prows))
         pieces = out
+    return pieces
+
+
+def _children(ctx: _Context, pieces) -> list[_Cell]:
     children = []
     for (pg, pi, po, ps, pa, pact, pz, prows) in pieces:
         if len(ps) > 48:
             ps, pi, pa = _compact(ps, pi, pa)
-        act = fixed_active | pact
-        child = _Cell(pg, pi, ps, pa, cell.pat + (act,), cell.zero + (pz,), None)
-        if last:
+        child = _Cell(pg, pi, ps, pa, ctx.pat + (ctx.fixed_active | pact,), ctx.zero + (pz,), None)
+        if ctx.last:
             child.out = prows
         else:
             child.G = prows
         children.append(child)
     return children
+
+
+def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: bool, last: bool,
+             reverse: bool = False) -> list[_Cell]:
+    """Split one cell by the neurons of layer l; return the children with next-layer rows."""
+    ctx, split_rows, pieces = _analyse(cell, l, bn, Wflint, D, exact_only, last, reverse)
+    return _children(ctx, _split_pieces(ctx, pieces, split_rows, Wcols))
 
 
 def _compact(slots, inc, alive):

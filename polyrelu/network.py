@@ -207,10 +207,8 @@ class ReLUNetwork:
         Weights convert exactly (a float32 is a dyadic rational).  Two ``Linear`` layers must be
         separated by exactly one ``ReLU``; the last module must be ``Linear``.
         """
-        try:
-            import torch.nn as nn  # noqa: F401
-        except ImportError as e:  # pragma: no cover - depends on the environment
-            raise ImportError("from_torch needs PyTorch: pip install 'polyrelu[torch]'") from e
+        # Only the modules' class names and their weight/bias tensors are read, so this needs no
+        # torch import of its own (and works on anything shaped like an nn.Sequential).
         mods = list(module.children()) if hasattr(module, "children") else list(module)
         layers, expect_linear = [], True
         for k, m in enumerate(mods):
