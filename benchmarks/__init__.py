@@ -1,0 +1,1 @@
+"""polyrelu benchmarks: run ``python -m benchmarks`` from the repository root."""

@@ -1,0 +1,147 @@
+"""Benchmarks of the exact engine on the shared workloads, with baselines measured in the same run.
+
+    python -m benchmarks [--workloads d2_16x3 d2_32x3 ...] [--workers 2] [--out results.json]
+
+For every workload it runs, each in a fresh subprocess (so peak RSS is that run's own):
+
+* ``polyrelu``        -- the engine as shipped (float-filtered, exact);
+* ``polyrelu-2w``     -- the same with 2 worker processes (identical result, checked);
+* ``exact-only``      -- the engine with the float filter switched off: every sign decided in
+                         integers (the plain exact baseline of our own);
+* ``regioncam`` / ``relucent`` -- the float tools, when they are installed.
+
+It checks every tool's region count against polyrelu's exact one and the shared reference counts,
+prints a table with ratios against each baseline, and writes the table as JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT.parent / "shared" / "bench"
+DEFAULT = ["d2_16x3", "d2_32x3", "d3_16x2", "d4_10x3", "d2_64x4"]
+
+RUNNER = r'''
+import json, resource, sys, time
+from polyrelu import ReLUNetwork
+path, mode = sys.argv[1], sys.argv[2]
+net = ReLUNetwork.load(path)
+kw = {"exact_only": True} if mode == "exact-only" else {}
+if mode == "polyrelu-2w":
+    kw["workers"] = 2
+cx = net.complex(**kw)
+t0 = time.perf_counter()
+edges = cx.graph.number_of_edges()
+graph_s = time.perf_counter() - t0
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps({"regions": len(cx), "edges": edges, "seconds": cx.seconds, "graph_seconds": graph_s,
+                  "peak_rss": max(rss, kids)}))
+'''
+
+REGIONCAM = r'''
+import json, sys, time, resource
+import numpy as np
+import regioncam
+d = json.load(open(sys.argv[1]))
+lo, hi = d["domain"]["box"]
+assert float(lo[0]) == -float(hi[0]), "regioncam works on a square centred at 0"
+layers = [(np.array(l["weights"], dtype=np.float32), np.array(l["bias"], dtype=np.float32)) for l in d["layers"]]
+t0 = time.perf_counter()
+rc = regioncam.Regioncam(size=float(hi[0]))
+for k, (W, b) in enumerate(layers[:-1]):
+    rc.linear(W.T, b)
+    rc.relu()
+secs = time.perf_counter() - t0
+print(json.dumps({"regions": rc.num_faces, "edges": None, "seconds": secs,
+                  "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+'''
+
+
+def run(code: str, *args: str, timeout: float) -> dict | None:
+    try:
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                             timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout after {timeout:.0f} s"}
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def have(module: str) -> bool:
+    return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True).returncode == 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks")
+    ap.add_argument("--workloads", nargs="*", default=DEFAULT)
+    ap.add_argument("--out", default=None, help="JSON file for the table (default: benchmarks/results-DATE.json)")
+    ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--no-exact-only", action="store_true", help="skip the slow exact-only baseline")
+    args = ap.parse_args(argv)
+    ref = json.loads((BENCH / "reference_counts.json").read_text())
+    tools = ["polyrelu", "polyrelu-2w"] + ([] if args.no_exact_only else ["exact-only"])
+    extra = [t for t in ("regioncam",) if have(t)]
+    rows = []
+    for w in args.workloads:
+        path = str(BENCH / f"{w}.json")
+        results = {}
+        for t in tools:
+            results[t] = run(RUNNER, path, t, timeout=args.timeout)
+        for t in extra:
+            if t == "regioncam" and not w.startswith("d2_"):
+                continue
+            results[t] = run(REGIONCAM, path, timeout=args.timeout)
+        exact = results["polyrelu"].get("regions")
+        for t, r in results.items():
+            r = r or {}
+            rr = ref.get(w, {})
+            row = {"workload": w, "tool": t, **r,
+                   "reference_regions": rr.get("regions"), "reference_edges": rr.get("dual_edges")}
+            if "regions" in r:
+                row["count_matches_polyrelu"] = r["regions"] == exact
+                if rr.get("regions") is not None:
+                    row["count_matches_reference"] = r["regions"] == rr["regions"]
+            rows.append(row)
+        base = results["polyrelu"].get("seconds")
+        for row in rows:
+            if row["workload"] == w and row.get("seconds") and base:
+                row["ratio_to_polyrelu"] = row["seconds"] / base
+    # print the table
+    hdr = f"{'workload':10} {'tool':12} {'regions':>8} {'edges':>7} {'seconds':>9} {'x polyrelu':>10} {'peak MB':>8}  check"
+    print(hdr)
+    print("-" * len(hdr))
+    for r in rows:
+        if "error" in r:
+            print(f"{r['workload']:10} {r['tool']:12} {r['error']}")
+            continue
+        check = "ok" if r.get("count_matches_polyrelu") and r.get("count_matches_reference", True) else "DIFFERS"
+        edges = "" if r.get("edges") is None else r["edges"]
+        print(f"{r['workload']:10} {r['tool']:12} {r['regions']:8} {edges:>7} {r['seconds']:9.3f} "
+              f"{r.get('ratio_to_polyrelu', float('nan')):10.2f} {r['peak_rss'] / 2**20:8.0f}  {check}")
+    # memory per region from the two largest polyrelu runs
+    mine = [r for r in rows if r["tool"] == "polyrelu" and "peak_rss" in r]
+    mine.sort(key=lambda r: r["regions"])
+    if len(mine) >= 2:
+        a, b = mine[0], mine[-1]
+        per = (b["peak_rss"] - a["peak_rss"]) / max(1, b["regions"] - a["regions"])
+        print(f"\npeak RSS grows by {per / 1024:.1f} KiB per region ({a['workload']} -> {b['workload']})")
+    out = Path(args.out) if args.out else ROOT / "benchmarks" / f"results-{date.today().isoformat()}.json"
+    out.write_text(json.dumps({"date": date.today().isoformat(), "machine": {
+        "cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "rows": rows}, indent=1) + "\n")
+    print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
