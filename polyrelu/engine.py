@@ -101,27 +101,20 @@ def scale_network(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[
     return Ws, bs, scales
 
 
-def _floats(rows: Sequence[Sequence[int]]) -> np.ndarray:
-    """Correctly rounded float rows of integer rows (rows too large are scaled by a power of 2)."""
-    try:
-        return np.array(rows, dtype=np.float64)
-    except OverflowError:
-        out = []
-        for r in rows:
-            m = max((abs(x).bit_length() for x in r), default=0)
-            sh = max(0, m - 1000)
-            out.append([math.ldexp(float(x >> sh) if x >= 0 else -float((-x) >> sh), 0) for x in r])
-        # shifting loses the low bits: callers use a bound that is relative to the largest entry,
-        # and a truncated entry is off by less than 2^-1000 of it, far below the float error.
-        return np.array(out, dtype=np.float64)
-
-
 def _gen_float(g: tuple[int, ...]) -> tuple[float, ...]:
+    """Correctly rounded coordinates (int / int is correctly rounded in Python).
+
+    Coordinates beyond the float range become infinities: the filter then certifies nothing for
+    that generator (inf and nan fail every comparison) and its signs are decided in integers.
+    """
     t = g[-1]
-    if t > 0:
-        return tuple(x / t for x in g[:-1]) + (1.0,)
-    m = max(abs(x) for x in g)
-    return tuple(x / m for x in g[:-1]) + (0.0,)
+    try:
+        if t > 0:
+            return tuple(x / t for x in g[:-1]) + (1.0,)
+        m = max(abs(x) for x in g)
+        return tuple(x / m for x in g[:-1]) + (0.0,)
+    except OverflowError:
+        return tuple(math.copysign(math.inf, x) if x else 0.0 for x in g[:-1]) + (float(t > 0),)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -788,7 +781,9 @@ def _signs_filtered(G, gens, exact_only):
     try:
         Gf = G.astype(np.float64)  # int -> float is correctly rounded
     except OverflowError:
-        Gf = _floats(G.tolist())
+        # rows beyond the float range: certify nothing, every sign is decided in integers
+        shape = (G.shape[0], len(gens))
+        return np.zeros(shape), np.zeros(shape, dtype=bool)
     Vf = np.array(_gen_floats(gens), dtype=np.float64).T
     vals = Gf @ Vf
     bound = (np.abs(Gf) @ np.abs(Vf)) * ((Gf.shape[1] + 4) * _EPS) + 1e-290

@@ -333,3 +333,14 @@ def test_bad_input_errors():
         ReLUNetwork([([[1, 0], [1]], [0, 0]), ([[1, 1]], [0])])
     with pytest.raises(InvalidInputError, match="finite"):
         ReLUNetwork([([[float("nan")]], [0]), ([[1]], [0])])
+
+
+def test_numbers_beyond_the_float_range_are_decided_exactly():
+    big = 2 ** 1100  # weights and vertex coordinates a float cannot hold
+    net = ReLUNetwork([([[big, 1], [1, -big]], [1, 0]), ([[big, big]], [-big]), ([[1]], [0])])
+    box = Polytope.box([-1, -1], [1, 1])
+    assert signature(net.complex(domain=box)) == signature(net.complex(domain=box, exact_only=True))
+    far = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -big]), ([[1, 1, 1]], [0])])
+    cx = far.complex(domain=None)
+    assert (len(cx), cx.f_vector) == (7, (3, 9, 7))
+    assert (F(big), F(0)) in {v for r in cx.regions for v in r.vertices}
