@@ -26,17 +26,6 @@ from polyrelu.arrangement import CharacteristicPolynomial, HyperplaneArrangement
 from polyrelu.exact import InvalidInputError
 from polyrelu.network import ReLUNetwork
 
-try:  # the enumeration tests need the complex machinery
-    from polyrelu.complex import PolyhedralComplex  # noqa: F401
-
-    HAVE_COMPLEX = True
-except ImportError:
-    HAVE_COMPLEX = False
-
-needs_complex = pytest.mark.skipif(
-    not HAVE_COMPLEX,
-    reason="polyrelu.complex (PolyhedralComplex.from_arrangement) cannot be imported yet",
-)
 
 HA = HyperplaneArrangement
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -504,7 +493,6 @@ def test_repr_and_equality():
 # ----------------------------------------------------------------------------------------------
 # enumeration through the complex machinery
 # ----------------------------------------------------------------------------------------------
-@needs_complex
 @pytest.mark.parametrize("normals, offsets, chi, r, b, gp", NAMED)
 def test_enumeration_named(normals, offsets, chi, r, b, gp):
     A = HA(normals, offsets)
@@ -513,7 +501,6 @@ def test_enumeration_named(normals, offsets, chi, r, b, gp):
     assert rep["zaslavsky_agrees"] is True
 
 
-@needs_complex
 @pytest.mark.parametrize("n, m, fvec", [(2, 3, (3, 9, 7)), (2, 4, (6, 16, 11)), (3, 4, (4, 18, 28, 15)), (3, 5, (10, 40, 55, 26))])
 def test_enumeration_face_vectors_general_position(n, m, fvec):
     A = random_generic(m, n, random.Random(7 * n + m))
@@ -526,7 +513,6 @@ def test_enumeration_face_vectors_general_position(n, m, fvec):
     assert len(cx) == A.n_regions() and sum(1 for R in cx.regions if R.is_bounded) == math.comb(m - 1, n)
 
 
-@needs_complex
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_arrangements(max_m=6, max_n=3))
 def test_enumeration_agrees_with_zaslavsky(A):

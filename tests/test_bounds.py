@@ -13,16 +13,7 @@ from polyrelu import bounds as B
 from polyrelu.exact import InvalidInputError
 from polyrelu.network import ReLUNetwork
 
-try:
-    from polyrelu.complex import PolyhedralComplex
-
-    HAVE_COMPLEX = True
-except ImportError:
-    HAVE_COMPLEX = False
-
-needs_complex = pytest.mark.skipif(
-    not HAVE_COMPLEX, reason="polyrelu.complex (PolyhedralComplex) cannot be imported yet"
-)
+from polyrelu.complex import PolyhedralComplex
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -254,7 +245,6 @@ SERRA_33 = ReLUNetwork(
 )
 
 
-@needs_complex
 def test_report_on_the_pascanu_construction():
     r = B.report(PASCANU_K2, PASCANU_K2.complex(domain=None))
     assert r["activation_regions"] == 44
@@ -262,7 +252,6 @@ def test_report_on_the_pascanu_construction():
     assert r["violations"] == []
 
 
-@needs_complex
 def test_report_on_serra_witness_reaches_the_upper_bound():
     r = B.report(SERRA_33)
     assert (r["activation_regions"], r["linear_regions"]) == (16, 16)
@@ -270,7 +259,6 @@ def test_report_on_serra_witness_reaches_the_upper_bound():
     assert r["bounds"]["serra_thm5_exact"]["value"] == 16
 
 
-@needs_complex
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_small_nets_respect_upper_bounds(data):

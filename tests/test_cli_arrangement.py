@@ -10,12 +10,6 @@ from polyrelu.cli import arrangement as cli_arrangement
 from polyrelu.cli import bounds as cli_bounds
 from polyrelu.network import ReLUNetwork
 
-try:
-    import polyrelu.complex  # noqa: F401
-
-    HAVE_COMPLEX = True
-except ImportError:
-    HAVE_COMPLEX = False
 
 REQUIRED = ["dim", "n_hyperplanes", "rank", "is_central", "is_essential", "is_general_position", "witness",
             "characteristic_polynomial", "n_regions", "n_bounded_regions"]
@@ -131,7 +125,6 @@ def test_arrangement_missing_file(capsys, tmp_path):
     assert code == 2 and "no such file" in err
 
 
-@pytest.mark.skipif(not HAVE_COMPLEX, reason="polyrelu.complex cannot be imported yet")
 def test_arrangement_enumerate(capsys, four_lines):
     r = json.loads(run(capsys, "arrangement", four_lines, "--json", "--enumerate")[1])
     assert (r["enumerated_regions"], r["enumerated_bounded_regions"]) == (10, 2)
