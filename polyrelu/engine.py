@@ -225,7 +225,8 @@ class _Splitter:
                 g = gcd(*p)
                 if g > 1:
                     p = [x // g for x in p]
-                new_g.append(tuple(p))
+                p = tuple(p)
+                new_g.append(_INTERN.setdefault(p, p))
                 new_i.append(common | newbit)
                 for k, ov in oitems:
                     new_o[k].append((zu * ov[v] + zv * ov[u]) // g)
@@ -250,7 +251,8 @@ class _Splitter:
                 g = gcd(*p)
                 if g > 1:
                     p = [x // g for x in p]
-                new_g.append(tuple(p))
+                p = tuple(p)
+                new_g.append(_INTERN.setdefault(p, p))
                 new_i.append((inc[u] & inc[v]) | newbit)
                 for k, ov in oitems:
                     new_o[k].append((zu * ov[v] + zv * ov[u]) // g)
@@ -273,11 +275,17 @@ class _Splitter:
 
 
 _FLOATS: dict = {}
+# one object per exact vertex: a vertex lies in many cells (in 8-D, hundreds), so sharing the tuple
+# keeps memory per region small, and pickling a worker's result sends each vertex once
+_INTERN: dict = {}
+_FLOATS_MAX = 500_000
 
 
 def _gen_floats(gens) -> list[tuple[float, ...]]:
     """Correctly rounded float coordinates of generators, cached (a vertex lies in many cells)."""
     cache = _FLOATS
+    if len(cache) > _FLOATS_MAX:
+        cache.clear()
     out = []
     for g in gens:
         f = cache.get(g)
@@ -543,6 +551,7 @@ def enumerate_regions(
         for cell in cells:
             cell.out, cell.G = cell.G, None
     _FLOATS.clear()
+    _INTERN.clear()
     return EnumerationResult(dim, cells, lift, scales, widths, dom_labels, n0)
 
 
@@ -556,6 +565,7 @@ def _layer_tools(Ws, l):
 def _run_layers(cells, l_from, l_to, job, bar=None):
     Ws, bs, D, exact_only, reverse, max_regions, L = job
     _FLOATS.clear()
+    _INTERN.clear()
     for l in range(l_from, l_to + 1):
         Wn, Wcols, Wflint = _layer_tools(Ws, l)
         bn = bs[l]
