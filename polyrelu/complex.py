@@ -478,15 +478,23 @@ class PolyhedralComplex:
         """Every cell of the complex once (boundary of the domain subdivided too).
 
         Nodes are integers; attributes ``dim``, ``vertices`` (global vertex ids), ``signs`` (per layer
-        +1/0/-1 on the cell, plus ``domain_face`` for the face of the domain it lies in), and
+        +1/0/-1 on the cell), ``domain_face`` (indices of the domain's facets, in the order of
+        ``cx.domain.inequalities``, that contain the cell: empty for cells inside the domain), and
         ``region`` for the full-dimensional cells.  An edge goes from each cell to every cell of
         one dimension more that has it as a facet.
         """
         P = self._structure()
         if not self._poset_signed:
             inv = {v: k for k, v in self._gid.items()}
+            if self.domain is not None:
+                dA, db = self.domain.inequalities
             for node, data in P.nodes(data=True):
-                data["signs"] = self._signs_at_cell([inv[i] for i in data["vertices"]])
+                p = self._relint_point([inv[i] for i in data["vertices"]])
+                data["signs"] = self.network.activation_pattern(p)
+                # the face of the domain whose relative interior holds the cell: its tight facets
+                data["domain_face"] = frozenset() if self.domain is None else frozenset(
+                    j for j, (row, bj) in enumerate(zip(dA, db))
+                    if sum((a * x for a, x in zip(row, p)), Fraction(0)) == bj)
             self._poset_signed = True
         return P
 
@@ -559,13 +567,14 @@ class PolyhedralComplex:
                     break
         return P
 
-    def _signs_at_cell(self, gens):
+    def _relint_point(self, gens):
+        """Average of the cell's vertices plus the sum of its rays: in its relative interior."""
         V, R = self._lift_gens(gens)
         n = self.dim
         p = [sum((v[k] for v in V), Fraction(0)) / len(V) for k in range(n)]
         for r in R:
             p = [a + b for a, b in zip(p, r)]
-        return self.network.activation_pattern(p)
+        return p
 
     @property
     def f_vector(self) -> tuple[int, ...]:

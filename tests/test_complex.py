@@ -344,3 +344,22 @@ def test_numbers_beyond_the_float_range_are_decided_exactly():
     cx = far.complex(domain=None)
     assert (len(cx), cx.f_vector) == (7, (3, 9, 7))
     assert (F(big), F(0)) in {v for r in cx.regions for v in r.vertices}
+
+
+def test_face_poset_cells_are_sign_vectors_on_faces_of_the_domain():
+    # spec: a cell = {x in the domain : pattern(x) = s, x in relint of a face G of the domain};
+    # the pairs (signs, domain face) must be distinct and the incidences must raise dimension by 1
+    net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+    cx = net.complex(domain=Polytope.box([-2, -2], [2, 2]))
+    P = cx.face_poset()
+    keys = [(d["signs"], d["domain_face"]) for _, d in P.nodes(data=True)]
+    assert len(keys) == len(set(keys)) == sum(cx.f_vector)
+    assert all(P.nodes[b]["dim"] == P.nodes[a]["dim"] + 1 for a, b in P.edges())
+    corners = [n for n, d in P.nodes(data=True) if len(d["domain_face"]) == 2]
+    assert len(corners) == 4 and all(P.nodes[n]["dim"] == 0 for n in corners)
+    inside = [n for n, d in P.nodes(data=True) if not d["domain_face"]]
+    assert sorted(P.nodes[n]["dim"] for n in inside).count(2) == 7
+    # vertices of the arrangement inside the box have 2 zero signs; boundary ones 1, corners 0
+    zeros = sorted(sum(s == 0 for layer in P.nodes[n]["signs"] for s in layer)
+                   for n, d in P.nodes(data=True) if d["dim"] == 0)
+    assert zeros == [0] * 4 + [1] * 6 + [2] * 3
