@@ -22,7 +22,7 @@ import os
 import time
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import networkx as nx
 
@@ -266,7 +266,6 @@ class PolyhedralComplex:
         A = to_matrix(normals, name="normals")
         if not A:
             raise InvalidInputError("an arrangement needs at least one hyperplane")
-        n = len(A[0])
         c = to_vector(offsets if offsets is not None else [0] * len(A), len(A), name="offsets")
         for i, row in enumerate(A):
             if not any(row):
@@ -335,7 +334,6 @@ class PolyhedralComplex:
         return V, R
 
     def _lift_ineqs(self, cell):
-        A, b = [], []
         M = self._res.lift["M"] if self._res.lift is not None else None
         k = 0
         a = cell.alive
@@ -526,7 +524,6 @@ class PolyhedralComplex:
             top = (1 << nG) - 1
             level = {top}
             dim = self._res.dim
-            prev_nodes = {}
             while level:
                 nodes_here = {}
                 for z in level:

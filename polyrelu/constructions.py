@@ -680,7 +680,7 @@ def max_network(A: Sequence[Sequence[Any]], c: Sequence[Any] | None = None) -> R
     A = to_matrix(A, name="A")
     if not A or not A[0]:
         raise InvalidInputError("A must have at least one row and one column")
-    k, n = len(A), len(A[0])
+    k = len(A)
     c = to_vector([0] * k if c is None else c, k, name="c")
     # forms: each value as (coefficients over the previous layer's outputs, bias)
     forms = [(list(A[i]), c[i]) for i in range(k)]

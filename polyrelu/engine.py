@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -325,18 +325,6 @@ class EnumerationResult:
 # initial cells: domain, quotient by invisible lineality, orthants
 # ---------------------------------------------------------------------------------------------
 
-def _independent_rows(rows: list[Sequence[Fraction]], start: list[Sequence[Fraction]]) -> list[int]:
-    """Greedy indices of ``rows`` that raise the rank of ``start``."""
-    chosen, basis = [], list(start)
-    r = _rank(basis)
-    for i, row in enumerate(rows):
-        if _rank(basis + [row]) > r:
-            basis.append(row)
-            chosen.append(i)
-            r += 1
-    return chosen
-
-
 def _generators(ineqs: list[tuple[list[Fraction], Fraction]], n: int, backend: str):
     """Vertices and rays (homogeneous, last entry 1 or 0) and lines of {x : a.x <= c}, exactly."""
     from .backends import get_backend
@@ -346,58 +334,45 @@ def _generators(ineqs: list[tuple[list[Fraction], Fraction]], n: int, backend: s
     return pts, [list(x) for x in v.lines]
 
 
-def _initial_cells(n0, W1, dom_ineqs, widths):
-    """Pointed starting cones covering the domain, in (possibly quotient) coordinates.
+def _initial_cells(n0, W1, dom_ineqs):
+    """Working coordinates and the first-layer neurons whose orthants make the start cones pointed.
 
-    ``W1`` first-layer weights (Fractions), ``dom_ineqs`` list of (a, c) meaning a.x <= c (irredundant
-    domain facets), or None for all of R^n.
-    Returns (dim, cells, lift, domain_slot_labels, Wq) where Wq are the first-layer weights in the
-    working coordinates.
+    ``W1`` first-layer weights (Fractions), ``dom_ineqs`` a list of (a, c) meaning a.x <= c (the
+    irredundant domain facets), or None for all of R^n.  Directions in both the domain's lineality
+    and the kernel of W1 change nothing, so they are quotiented out (``lift`` maps back).  If the
+    domain is still not pointed, first-layer neurons are chosen so that, together with the
+    domain's facets, they span the space: their orthants cut it into pointed cones.
+
+    Returns ``(dim, lift, ineqs, chosen, Wq)``: working dimension, lift data or None, the domain
+    inequalities and first-layer weights in working coordinates, and the chosen neuron indices.
     """
     A_rows = [list(a) for a, _ in dom_ineqs] if dom_ineqs else []
-    # K = lin(D) ∩ ker W1 : directions along which nothing changes
     K = _nullspace(A_rows + [list(w) for w in W1], n0)
     lift = None
     Wq = [list(w) for w in W1]
     ineqs = [(list(a), c) for a, c in dom_ineqs] if dom_ineqs else []
     dim = n0
     if K:
-        comp = _nullspace([list(k) for k in K], n0)  # basis of K^perp, as rows of M
-        M = comp
+        M = _nullspace([list(k) for k in K], n0)  # a basis of K's orthogonal complement, as rows
         dim = len(M)
         Wq = _express([list(w) for w in W1], M)
         ineqs = [(ca, c) for ca, (_, c) in zip(_express(A_rows, M), dom_ineqs)] if dom_ineqs else []
         lift = {"M": M, "K": K}
-    # orthant split where the domain is not pointed in working coordinates
     A_q = [a for a, _ in ineqs]
     lin = _nullspace(A_q, dim) if A_q else [[Fraction(int(i == j)) for j in range(dim)] for i in range(dim)]
     chosen = []
     if lin:
-        chosen = _independent_rows([Wq[i] for i in range(len(Wq))], A_q)
-        # only as many as needed to make the cone pointed
-        need = len(lin)
-        picked, base = [], list(A_q)
+        base = list(A_q)
         r0 = _rank(base) if base else 0
-        for i in chosen:
-            if _rank(base + [Wq[i]]) > r0:
-                base.append(Wq[i])
-                picked.append(i)
-                r0 += 1
+        for i, w in enumerate(Wq):
             if r0 == dim:
                 break
-        chosen = picked
-        if _rank(base) < dim:  # pragma: no cover - excluded by the quotient
+            if _rank(base + [w]) > r0:
+                base.append(w)
+                chosen.append(i)
+                r0 += 1
+        if r0 < dim:  # pragma: no cover - excluded by the quotient
             raise PolyreluError("internal: could not make the starting cones pointed")
-    cells_data = []
-    b1_slots = []
-    for signs in _sign_combinations(len(chosen)):
-        cur = list(ineqs)
-        extra_labels = []
-        for s, i in zip(signs, chosen):
-            # s = +1 : w.x + b >= 0  <=>  -w.x <= b ; s = -1 : w.x + b <= 0
-            extra_labels.append((1, i))
-            cur.append(None)  # placeholder, filled by caller with bias (needs b1)
-        cells_data.append((signs, cur, extra_labels))
     return dim, lift, ineqs, chosen, Wq
 
 
@@ -438,7 +413,7 @@ def enumerate_regions(
     W1f = [list(r) for r in layers[0][0]]
     b1f = list(layers[0][1])
 
-    dim, lift, ineqs_q, chosen, Wq = _initial_cells(n0, W1f, domain_ineqs, widths)
+    dim, lift, ineqs_q, chosen, Wq = _initial_cells(n0, W1f, domain_ineqs)
     D = dim + 1
     # first-layer rows in working coordinates, as primitive integer affine forms (a, b) for a.y + b
     G1 = []
@@ -783,9 +758,7 @@ def _next_rows(G, active_mask, Wflint, bn):
 
 
 def _signs_filtered(G, gens, exact_only):
-    """Exact sign matrix (rows x generators) of G at the generators, float-filtered."""
-    nrows = len(G)
-    k = len(gens)
+    """Float values of G at the generators and where the error bound certifies their sign."""
     if exact_only:
         return [[_dot(row, g) for g in gens] for row in G], None
     try:
@@ -807,7 +780,6 @@ def _analyse(cell: _Cell, l: int, bn, Wflint, D: int, exact_only: bool, last: bo
     G = Gobj.tolist()
     gens, inc = cell.gens, cell.inc
     n = len(G)
-    k = len(gens)
     if exact_only:
         exact_vals = {i: [_dot(G[i], g) for g in gens] for i in range(n)}
         signs_pos = [any(v > 0 for v in exact_vals[i]) for i in range(n)]

@@ -35,7 +35,7 @@ from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .backends import HRep, LPResult, VRep, _check_name, default_backend, get_backend
-from .exact import EmptyDomainError, InvalidInputError, to_matrix, to_rational, to_vector
+from .exact import EmptyDomainError, InvalidInputError, to_matrix, to_vector
 
 __all__ = ["Polytope"]
 

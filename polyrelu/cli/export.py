@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from typing import Any
 
-from ..exact import InvalidInputError, to_rational
 
 from ._common import add_domain_arguments, allow_negative_values, domain_from_args, parse_box  # noqa: F401
 

@@ -21,7 +21,7 @@ import json
 import sys
 from typing import Any
 
-from ..exact import InvalidInputError, PolyreluError, to_rational
+from ..exact import PolyreluError
 
 from ._common import allow_negative_values, parse_box  # noqa: F401
 

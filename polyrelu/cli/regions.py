@@ -1,7 +1,6 @@
 """``polyrelu regions``: the exact complex of a network, summarised."""
 from __future__ import annotations
 
-from ..exact import fraction_to_str
 from ._common import add_domain_arguments, dumps, load_net, resolve_domain
 
 
