@@ -262,11 +262,18 @@ class ReLUNetwork:
         return d
 
     def save(self, path: str | os.PathLike) -> None:
-        """Save as ``.json`` (exact "p/q" strings) or ``.npz`` (float64 arrays: lossy for non-dyadic weights)."""
+        """Save as ``.json`` (exact "p/q" strings) or ``.npz`` (float64 arrays: refused unless every weight is a double)."""
         path = Path(path)
         if path.suffix == ".npz":
             import numpy as np
 
+            for k, (W, b) in enumerate(self._layers):
+                for q in [x for row in W for x in row] + list(b):
+                    if Fraction(float(q)) != q:
+                        raise InvalidInputError(
+                            f"layer {k + 1} has the weight {fraction_to_str(q)}, which a float64 cannot "
+                            "hold exactly; save as .json to keep the network exact"
+                        )
             arrays = {}
             for k, (W, b) in enumerate(self._layers):
                 arrays[f"W{k}"] = np.array([[float(w) for w in r] for r in W])

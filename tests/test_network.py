@@ -80,6 +80,8 @@ def test_json_and_npz_round_trips(tmp_path):
     dyadic = ReLUNetwork([([[0.5, -0.25]], [0.125]), ([[2.0]], [0.0])])
     dyadic.save(tmp_path / "n.npz")
     assert ReLUNetwork.load(tmp_path / "n.npz") == dyadic
+    with pytest.raises(InvalidInputError, match="float64 cannot"):
+        net.save(tmp_path / "lossy.npz")  # 1/3 is not a double: refuse rather than round
 
 
 def test_affine_map_matches_evaluation():
