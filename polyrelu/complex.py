@@ -152,6 +152,9 @@ class Region:
     @property
     def affine_map(self):
         """The exact affine map ``(A, c)`` of the network on the region: f(x) = A x + c."""
+        if not self._cx.network.widths:  # no hidden layer: the network is one affine map
+            W, b = self._cx.network.layers[-1]
+            return W, b
         return self._get("affine", lambda: self._cx._lift_affine(self._cell.out))
 
     def atoms(self):

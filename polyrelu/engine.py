@@ -376,6 +376,27 @@ def _initial_cells(n0, W1, dom_ineqs):
     return dim, lift, ineqs, chosen, Wq
 
 
+def _domain_only(dim, lift, ineqs_q, n0, n_out, scales, backend):
+    """The single region of a network without hidden layers: the (quotient of the) domain."""
+    D = dim + 1
+    if dim == 0:
+        gens, inc, slots, alive = [(1,)], [0], (), 0
+    else:
+        slots = [(_fractions_to_ints([-x for x in a] + [c]), frozenset({("domain", j)}))
+                 for j, (a, c) in enumerate(ineqs_q)]
+        pts, _ = _generators([(list(map(Fraction, a)), Fraction(c)) for a, c in ineqs_q], dim, backend)
+        gens = [_primitive(_fractions_to_ints(q)) for q in pts if any(q)]
+        rays = [g for g in gens if g[-1] == 0]
+        if rays and _rank([list(map(Fraction, g[:-1])) for g in rays]) == dim:
+            slots.append((tuple([0] * dim + [1]), frozenset({("infinity",)})))
+        inc = [sum(1 << k for k, (nv, _) in enumerate(slots) if _dot(nv, g) == 0) for g in gens]
+        alive = _facet_mask(inc, len(slots), D)
+        slots = tuple(_merge_equal_slots(slots, inc, alive))
+    cell = _Cell(gens, inc, slots, alive, (), ())
+    cell.out = _as_object([[0] * D for _ in range(n_out)])  # unused: the caller reads the network
+    return EnumerationResult(dim, [cell], lift, scales, [], [], n0)
+
+
 def _sign_combinations(k: int):
     if k == 0:
         yield ()
@@ -410,6 +431,11 @@ def enumerate_regions(
     n0 = len(layers[0][0][0])
     widths = [len(W) for W, _ in layers[:-1]]
     Ws, bs, scales = scale_network(layers)
+    if not widths:
+        # no hidden layer: nothing bends, the complex is the domain itself (one region); the
+        # output map is read off the network by the caller
+        dim, lift, ineqs_q, _, _ = _initial_cells(n0, [], domain_ineqs)
+        return _domain_only(dim, lift, ineqs_q, n0, len(layers[0][0]), scales, backend)
     W1f = [list(r) for r in layers[0][0]]
     b1f = list(layers[0][1])
 
@@ -522,9 +548,6 @@ def enumerate_regions(
         bar.close()
         if own is not None:
             own.shutdown()
-    if L == 0:
-        for cell in cells:
-            cell.out, cell.G = cell.G, None
     _FLOATS.clear()
     _INTERN.clear()
     return EnumerationResult(dim, cells, lift, scales, widths, dom_labels, n0)

@@ -363,3 +363,15 @@ def test_face_poset_cells_are_sign_vectors_on_faces_of_the_domain():
     zeros = sorted(sum(s == 0 for layer in P.nodes[n]["signs"] for s in layer)
                    for n, d in P.nodes(data=True) if d["dim"] == 0)
     assert zeros == [0] * 4 + [1] * 6 + [2] * 3
+
+
+def test_network_without_hidden_layers_is_one_region():
+    # nothing bends: the complex is the domain itself, with the network's own affine map
+    net = ReLUNetwork([([[1, 2], [0, 1]], [3, 0])])
+    whole = net.complex(domain=None)
+    assert (len(whole), whole.f_vector, whole.euler_characteristic) == (1, (0, 0, 1), 1)
+    assert whole[0].affine_map == net.layers[0] and len(whole[0].lines) == 2
+    box = net.complex(domain=Polytope.box([0, 0], [1, 1]))
+    assert (len(box), box.f_vector, box[0].volume) == (1, (4, 4, 1), 1)
+    half = net.complex(domain=Polytope.from_inequalities([[1, 0]], [1]))
+    assert half.f_vector == (0, 1, 1)  # the open half-plane and its boundary line
