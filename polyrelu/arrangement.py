@@ -26,7 +26,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .exact import InvalidInputError, fraction_to_str, parse_rational_json, to_matrix, to_vector
+from .exact import check_format, InvalidInputError, fraction_to_str, parse_rational_json, to_matrix, to_vector
 
 __all__ = [
     "HyperplaneArrangement",
@@ -442,12 +442,7 @@ class HyperplaneArrangement:
         ...     "hyperplanes": [{"normal": [1, "1/2"], "offset": "-1/3"}]}).hyperplanes
         (((Fraction(1, 1), Fraction(1, 2)), Fraction(-1, 3)),)
         """
-        if not isinstance(d, dict):
-            raise InvalidInputError(f"{source}: expected a JSON object")
-        if d.get("format") != FORMAT:
-            raise InvalidInputError(f"{source}: 'format' must be {FORMAT!r}, got {d.get('format')!r}")
-        if d.get("version") != 1:
-            raise InvalidInputError(f"{source}: unsupported version {d.get('version')!r} (expected 1)")
+        check_format(d, FORMAT, source)
         hs = d.get("hyperplanes")
         if not isinstance(hs, list):
             raise InvalidInputError(f"{source}: 'hyperplanes' must be a list")

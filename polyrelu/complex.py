@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import time
 from fractions import Fraction
@@ -27,7 +26,7 @@ from typing import Any, Sequence
 import networkx as nx
 
 from . import engine as _engine
-from .exact import InvalidInputError, PolyreluError, fraction_to_str, to_matrix, to_vector
+from .exact import InvalidInputError, PolyreluError, fraction_to_str, primitive_ints, to_matrix, to_vector
 from .linalg import right_inverse
 from .network import ReLUNetwork, domain_from_json, domain_to_json
 
@@ -866,19 +865,10 @@ def _domain_inequalities(domain, n):
 
 
 def _normalize_ineq(row, rhs):
-    den = 1
-    for q in list(row) + [rhs]:
-        den = den * q.denominator // math.gcd(den, q.denominator)
-    ints = [int(q * den) for q in row] + [int(rhs * den)]
-    g = math.gcd(*ints) or 1
-    ints = [x // g for x in ints]
+    ints = primitive_ints(list(row) + [rhs])
     return tuple(Fraction(x) for x in ints[:-1]), Fraction(ints[-1])
 
 
 def _primitive_fr(v):
-    den = 1
-    for q in v:
-        den = den * q.denominator // math.gcd(den, q.denominator)
-    ints = [int(q * den) for q in v]
-    g = math.gcd(*ints) or 1
-    return tuple(Fraction(x // g) for x in ints)
+    return tuple(Fraction(x) for x in primitive_ints(v))
+

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from .exact import InvalidInputError, to_matrix, to_rational, to_vector
 from .network import ReLUNetwork
+from .exact import primitive_ints
+from .linalg import solve
 
 if TYPE_CHECKING:  # pragma: no cover
     from .polytope import Polytope
@@ -83,36 +85,10 @@ def _check_int(name: str, value: Any, minimum: int) -> int:
     return value
 
 
-def _solve(A: list[list[Fraction]], b: list[Fraction]) -> list[Fraction] | None:
-    """Exact Gaussian elimination for a square system; None if singular."""
-    n = len(A)
-    M = [list(r) + [bi] for r, bi in zip(A, b)]
-    for col in range(n):
-        piv = next((r for r in range(col, n) if M[r][col] != 0), None)
-        if piv is None:
-            return None
-        M[col], M[piv] = M[piv], M[col]
-        p = M[col][col]
-        M[col] = [x / p for x in M[col]]
-        for r in range(n):
-            if r != col and M[r][col] != 0:
-                f = M[r][col]
-                M[r] = [x - f * y for x, y in zip(M[r], M[col])]
-    return [M[r][n] for r in range(n)]
-
-
 def _primitive(row: Sequence[Fraction], bias: Fraction) -> tuple[list[Fraction], Fraction]:
     """Scale (row, bias) by a positive factor to coprime integers (same hyperplane, same side)."""
-    entries = list(row) + [bias]
-    lcm = 1
-    for q in entries:
-        lcm = lcm * q.denominator // math.gcd(lcm, q.denominator)
-    ints = [int(q * lcm) for q in entries]
-    g = 0
-    for v in ints:
-        g = math.gcd(g, abs(v))
-    g = g or 1
-    return [Fraction(v // g) for v in ints[:-1]], Fraction(ints[-1] // g)
+    ints = primitive_ints(list(row) + [bias])
+    return [Fraction(v) for v in ints[:-1]], Fraction(ints[-1])
 
 
 def general_position_arrangement(
@@ -145,7 +121,7 @@ def general_position_arrangement(
             raise InvalidInputError(f"box must have lo < hi, got ({lo}, {hi})")
         verts = []
         for S in combinations(range(m), n):
-            v = _solve([rows[j] for j in S], [-offs[j] for j in S])
+            v = solve([rows[j] for j in S], [-offs[j] for j in S])
             assert v is not None  # Vandermonde: never singular
             verts.append(v)
         width = hi - lo

@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .exact import EmptyDomainError, InvalidInputError, PolyreluError
+from .exact import EmptyDomainError, InvalidInputError, PolyreluError, primitive_ints
 from .linalg import express as _express
 from .linalg import nullspace as _nullspace
 from .linalg import rank as _rank
@@ -57,14 +57,6 @@ def _primitive(v: Sequence[int]) -> tuple[int, ...]:
     if g > 1:
         return tuple(x // g for x in v)
     return tuple(v)
-
-
-def _fractions_to_ints(row: Sequence[Fraction]) -> tuple[int, ...]:
-    """Positive multiple of a rational vector that is a primitive integer vector."""
-    den = 1
-    for q in row:
-        den = _lcm(den, q.denominator)
-    return _primitive([int(q * den) for q in row])
 
 
 def scale_network(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]]):
@@ -382,10 +374,10 @@ def _domain_only(dim, lift, ineqs_q, n0, n_out, scales, backend):
     if dim == 0:
         gens, inc, slots, alive = [(1,)], [0], (), 0
     else:
-        slots = [(_fractions_to_ints([-x for x in a] + [c]), frozenset({("domain", j)}))
+        slots = [(primitive_ints([-x for x in a] + [c]), frozenset({("domain", j)}))
                  for j, (a, c) in enumerate(ineqs_q)]
         pts, _ = _generators([(list(map(Fraction, a)), Fraction(c)) for a, c in ineqs_q], dim, backend)
-        gens = [_primitive(_fractions_to_ints(q)) for q in pts if any(q)]
+        gens = [_primitive(primitive_ints(q)) for q in pts if any(q)]
         rays = [g for g in gens if g[-1] == 0]
         if rays and _rank([list(map(Fraction, g[:-1])) for g in rays]) == dim:
             slots.append((tuple([0] * dim + [1]), frozenset({("infinity",)})))
@@ -444,7 +436,7 @@ def enumerate_regions(
     # first-layer rows in working coordinates, as primitive integer affine forms (a, b) for a.y + b
     G1 = []
     for i in range(len(W1f)):
-        G1.append(_fractions_to_ints(list(Wq[i]) + [b1f[i]]) if any(Wq[i]) or b1f[i] else tuple([0] * D))
+        G1.append(primitive_ints(list(Wq[i]) + [b1f[i]]) if any(Wq[i]) or b1f[i] else tuple([0] * D))
     # keep the integer-scaled first layer consistent with scale_network: the signs are what matter
     # for layer 1, but the affine forms feed the next layer, so use Ws[0] expressed in working coords.
     if lift is None:
@@ -480,7 +472,7 @@ def enumerate_regions(
     dom_labels = []
     for j, (a, c) in enumerate(ineqs_q):
         # a.y <= c  <=>  -a.y + c >= 0
-        slots0.append((_fractions_to_ints([-x for x in a] + [c]), frozenset({("domain", j)})))
+        slots0.append((primitive_ints([-x for x in a] + [c]), frozenset({("domain", j)})))
         dom_labels.append(("domain", j))
     start_cells = []
     if dim == 0:
@@ -498,7 +490,7 @@ def enumerate_regions(
             raise PolyreluError("internal: starting cone has lines")
         if not pts:
             continue
-        gens = [_primitive(_fractions_to_ints(p)) if any(p) else None for p in pts]
+        gens = [_primitive(primitive_ints(p)) if any(p) else None for p in pts]
         gens = [g for g in gens if g is not None]
         # drop cells that are not full-dimensional
         if _rank([list(map(Fraction, g)) for g in gens]) < D:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 __all__ = [
     "PolyreluError",
@@ -32,6 +32,8 @@ __all__ = [
     "to_matrix",
     "fraction_to_str",
     "parse_rational_json",
+    "primitive_ints",
+    "check_format",
 ]
 
 
@@ -191,3 +193,32 @@ def parse_rational_json(x: Any, where: str) -> Fraction:
     if isinstance(x, (int, float, str)) and not isinstance(x, bool):
         return to_rational(x, where=where)
     raise InvalidInputError(f"expected a number or a 'p/q' string at {where}, got {x!r}")
+
+
+def primitive_ints(values: Sequence[Any]) -> tuple[int, ...]:
+    """The positive multiple of a rational vector that is a vector of coprime integers.
+
+    Scaling by a positive number keeps a hyperplane and its side, and gives every exact object
+    one canonical integer form.
+
+    >>> primitive_ints([Fraction(1, 2), Fraction(-3, 4), 0])
+    (2, -3, 0)
+    """
+    qs = [Fraction(v) for v in values]
+    den = 1
+    for q in qs:
+        den = den * q.denominator // math.gcd(den, q.denominator)
+    ints = [int(q * den) for q in qs]
+    g = math.gcd(*ints)
+    return tuple(x // g for x in ints) if g > 1 else tuple(ints)
+
+
+def check_format(d: Any, fmt: str, source: str) -> dict:
+    """Check the header of one of polyrelu's JSON files: an object with this format, version 1."""
+    if not isinstance(d, dict):
+        raise InvalidInputError(f"{source}: expected a JSON object")
+    if d.get("format") != fmt:
+        raise InvalidInputError(f"{source}: 'format' must be {fmt!r}, got {d.get('format')!r}")
+    if d.get("version") != 1:
+        raise InvalidInputError(f"{source}: unsupported version {d.get('version')!r} (expected 1)")
+    return d

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Sequence
 
-__all__ = ["rref", "rank", "nullspace", "right_inverse", "express"]
+__all__ = ["rref", "rank", "nullspace", "solve", "right_inverse", "express"]
 
 Matrix = list[list[Fraction]]
 
@@ -59,6 +59,20 @@ def nullspace(rows: Sequence[Sequence[Fraction]], n: int) -> Matrix:
             v[pc] = -R[i][fc]
         basis.append(v)
     return basis
+
+
+def solve(A: Sequence[Sequence[Fraction]], b: Sequence[Fraction]) -> list[Fraction] | None:
+    """The solution of the square system ``A x = b``, or None when A is singular.
+
+    >>> from fractions import Fraction as F
+    >>> solve([[F(2), F(1)], [F(1), F(3)]], [F(3), F(4)])
+    [Fraction(1, 1), Fraction(1, 1)]
+    """
+    n = len(A)
+    R, pivots = rref([list(A[i]) + [b[i]] for i in range(n)], n)
+    if pivots != list(range(n)):
+        return None
+    return [row[n] for row in R]
 
 
 def _solve_square(A: Matrix, B: Matrix) -> Matrix:

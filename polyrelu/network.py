@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .exact import (
+    check_format,
     InvalidInputError,
     fraction_to_str,
     parse_rational_json,
@@ -289,12 +290,7 @@ class ReLUNetwork:
 
     @classmethod
     def from_json_dict(cls, d: Any, *, source: str = "network", rationalize: bool | int = False) -> "ReLUNetwork":
-        if not isinstance(d, dict):
-            raise InvalidInputError(f"{source}: expected a JSON object")
-        if d.get("format") != FORMAT:
-            raise InvalidInputError(f"{source}: 'format' must be {FORMAT!r}, got {d.get('format')!r}")
-        if d.get("version") != 1:
-            raise InvalidInputError(f"{source}: unsupported version {d.get('version')!r} (expected 1)")
+        check_format(d, FORMAT, source)
         layers = d.get("layers")
         if not isinstance(layers, list) or not layers:
             raise InvalidInputError(f"{source}: 'layers' must be a non-empty list")

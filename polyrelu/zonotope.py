@@ -31,6 +31,7 @@ from typing import Any, Sequence
 
 from .exact import InvalidInputError, fraction_to_str, to_matrix, to_vector
 from .network import ReLUNetwork
+from .exact import primitive_ints
 from .linalg import nullspace
 from .linalg import rank as _rank
 
@@ -91,15 +92,7 @@ def _normal(rows: Sequence[Sequence[Fraction]], n: int) -> Vector | None:
     """A primitive integer normal of the hyperplane spanned by ``rows`` (rank n-1), else None."""
     if _rank(rows) != n - 1:
         return None
-    u = nullspace(rows, n)[0]
-    lcm = 1
-    for q in u:
-        lcm = lcm * q.denominator // math.gcd(lcm, q.denominator)
-    ints = [int(q * lcm) for q in u]
-    g = 0
-    for v in ints:
-        g = math.gcd(g, abs(v))
-    ints = [v // g for v in ints]
+    ints = list(primitive_ints(nullspace(rows, n)[0]))
     # canonical orientation: first nonzero entry positive
     first = next(v for v in ints if v)
     if first < 0:
