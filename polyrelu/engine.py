@@ -147,6 +147,23 @@ def _dot(a: Sequence[int], g: Sequence[int]) -> int:
     return sum(map(int.__mul__, a, g))
 
 
+def _cross(gu, gv, zu, zv, u, v, oitems, new_g, new_o):
+    """The exact point where the hyperplane crosses the edge [gu, gv] (values zu > 0 > -zv).
+
+    ``zu*gv + zv*gu`` is a positive combination on the hyperplane; dividing by the gcd makes it
+    canonical, so equal points are equal (and shared) tuples in every cell.  The other splitting
+    neurons' values there follow by linearity, divided by the same gcd.
+    """
+    p = [zu * b + zv * a for a, b in zip(gu, gv)]
+    g = math.gcd(*p)
+    if g > 1:
+        p = [x // g for x in p]
+    p = tuple(p)
+    new_g.append(_INTERN.setdefault(p, p))
+    for k, ov in oitems:
+        new_o[k].append((zu * ov[v] + zv * ov[u]) // g)
+
+
 class _Splitter:
     """Double-description split of cells by hyperplanes, with exact values propagated."""
 
@@ -182,7 +199,6 @@ class _Splitter:
         new_g, new_i = [], []
         new_o = {k: [] for k in others}
         oitems = list(others.items())
-        gcd = math.gcd
         everyone = (1 << len(gens)) - 1
         if len(pos) * len(neg) >= 48 and max(inc).bit_length() < 64:
             # many pairs: count common facets for all of them at once
@@ -212,16 +228,8 @@ class _Splitter:
                     c ^= low
                 if acc != target:
                     continue
-                zv = -vals[v]
-                p = [zu * b + zv * a for a, b in zip(gu, gens[v])]
-                g = gcd(*p)
-                if g > 1:
-                    p = [x // g for x in p]
-                p = tuple(p)
-                new_g.append(_INTERN.setdefault(p, p))
+                _cross(gu, gens[v], zu, -vals[v], u, v, oitems, new_g, new_o)
                 new_i.append(common | newbit)
-                for k, ov in oitems:
-                    new_o[k].append((zu * ov[v] + zv * ov[u]) // g)
         return self._sides(gens, inc, others, newbit, pos, neg, zer, new_g, new_i, new_o)
 
     def _split_polygon(self, gens, inc, vals, others, newbit, alive, pos, neg, zer):
@@ -229,7 +237,6 @@ class _Splitter:
         new_g, new_i = [], []
         new_o = {k: [] for k in others}
         oitems = list(others.items())
-        gcd = math.gcd
         for u in pos:
             iu = inc[u] & alive
             zu = vals[u]
@@ -238,16 +245,8 @@ class _Splitter:
                 common = iu & inc[v]
                 if not common:
                     continue
-                zv = -vals[v]
-                p = [zu * b + zv * a for a, b in zip(gu, gens[v])]
-                g = gcd(*p)
-                if g > 1:
-                    p = [x // g for x in p]
-                p = tuple(p)
-                new_g.append(_INTERN.setdefault(p, p))
+                _cross(gu, gens[v], zu, -vals[v], u, v, oitems, new_g, new_o)
                 new_i.append((inc[u] & inc[v]) | newbit)
-                for k, ov in oitems:
-                    new_o[k].append((zu * ov[v] + zv * ov[u]) // g)
         return self._sides(gens, inc, others, newbit, pos, neg, zer, new_g, new_i, new_o)
 
     @staticmethod
