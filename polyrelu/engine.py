@@ -548,7 +548,7 @@ def _layer_tools(Ws, l):
     from flint import fmpz_mat
 
     Wn = Ws[l]
-    return Wn, _object_columns(Wn), (fmpz_mat(Wn), Wn)
+    return Wn, _object_columns(Wn), (fmpz_mat(Wn), Wn, _as_object(Wn))
 
 
 def _run_layers(cells, l_from, l_to, job, bar=None):
@@ -745,17 +745,17 @@ def _next_rows(G, active_mask, Wflint, bn):
     The product runs in FLINT (exact, in C); only the conversions are Python work.
     """
     n, D = G.shape
-    rows = G.tolist()
-    if len(bn) * n <= 256:  # small products: FLINT's conversions cost more than they save
+    if len(bn) * n <= 256:  # small products (the output layer): FLINT's conversions cost more
         act = [i for i in range(n) if (active_mask >> i) & 1]
-        cols = [[rows[i][k] for i in act] for k in range(D)]
-        out = np.empty((len(bn), D), dtype=object)
-        out[:, :] = [
-            [sum(map(int.__mul__, [w[i] for i in act], c)) for c in cols[:-1]]
-            + [sum(map(int.__mul__, [w[i] for i in act], cols[-1])) + b]
-            for w, b in zip(Wflint[1], bn)
-        ]
+        if act:
+            out = Wflint[2][:, act] @ G[act]
+        else:
+            out = np.empty((len(bn), D), dtype=object)
+            out[:, :] = 0
+        for j, b in enumerate(bn):
+            out[j, -1] += b
         return out
+    rows = G.tolist()
     from flint import fmpz_mat
 
     flat = []
