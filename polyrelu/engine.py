@@ -788,6 +788,11 @@ def _signs_filtered(G, gens, exact_only):
     return vals, sure
 
 
+def _mask(flags: np.ndarray) -> int:
+    """Bitmask (bit i = flags[i]) of a boolean vector."""
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
 def _analyse(cell: _Cell, l: int, bn, Wflint, D: int, exact_only: bool, last: bool, reverse: bool):
     """Signs of layer l's neurons on a cell: which split it, which are fixed; the next-layer base rows."""
     Gobj = cell.G
@@ -796,39 +801,31 @@ def _analyse(cell: _Cell, l: int, bn, Wflint, D: int, exact_only: bool, last: bo
     n = len(G)
     if exact_only:
         exact_vals = {i: [_dot(G[i], g) for g in gens] for i in range(n)}
-        signs_pos = [any(v > 0 for v in exact_vals[i]) for i in range(n)]
-        signs_neg = [any(v < 0 for v in exact_vals[i]) for i in range(n)]
+        anypos = np.array([max(exact_vals[i]) > 0 for i in range(n)])
+        anyneg = np.array([min(exact_vals[i]) < 0 for i in range(n)])
     else:
         vals, sure = _signs_filtered(Gobj, gens, exact_only)
-        pos_m = (vals > 0) & sure
-        neg_m = (vals < 0) & sure
-        unsure_rows = np.nonzero(~sure.all(axis=1))[0].tolist()
-        anypos = pos_m.any(axis=1).tolist()
-        anyneg = neg_m.any(axis=1).tolist()
+        anypos = ((vals > 0) & sure).any(axis=1)
+        anyneg = ((vals < 0) & sure).any(axis=1)
         exact_vals = {}
-        for i in unsure_rows:
+        for i in np.nonzero(~sure.all(axis=1))[0].tolist():
             ev = [_dot(G[i], g) for g in gens]
             exact_vals[i] = ev
-            anypos[i] = any(v > 0 for v in ev)
-            anyneg[i] = any(v < 0 for v in ev)
-        signs_pos, signs_neg = anypos, anyneg
-    split_rows = [i for i in range(n) if signs_pos[i] and signs_neg[i]]
+            anypos[i] = max(ev) > 0
+            anyneg[i] = min(ev) < 0
+    split = anypos & anyneg
+    split_rows = np.nonzero(split)[0].tolist()
     if reverse:
         split_rows.reverse()
-    fixed_active = 0
-    zero_mask = 0
+    fixed_active = _mask(anypos & ~anyneg)
+    zero_mask = _mask(~anypos & ~anyneg)  # identically zero on the cell
     slots = cell.slots
-    for i in range(n):
-        if signs_pos[i] and signs_neg[i]:
+    # only rows evaluated exactly can vanish at a generator: label the facets they contain
+    for i, ev in exact_vals.items():
+        if split[i] or (zero_mask >> i) & 1:
             continue
-        if signs_pos[i]:
-            fixed_active |= 1 << i
-        elif not signs_neg[i]:
-            zero_mask |= 1 << i  # identically zero on the cell
-        if i in exact_vals and not (zero_mask >> i) & 1:
-            ev = exact_vals[i]
-            if sum(1 for v in ev if v == 0) >= D - 1:
-                slots = _add_zero_labels(slots, inc, cell.alive, ev, (l, i))
+        if sum(1 for v in ev if v == 0) >= D - 1:
+            slots = _add_zero_labels(slots, inc, cell.alive, ev, (l, i))
     # exact values of the splitting rows at all generators
     others = {}
     for i in split_rows:
