@@ -375,3 +375,12 @@ def test_network_without_hidden_layers_is_one_region():
     assert (len(box), box.f_vector, box[0].volume) == (1, (4, 4, 1), 1)
     half = net.complex(domain=Polytope.from_inequalities([[1, 0]], [1]))
     assert half.f_vector == (0, 1, 1)  # the open half-plane and its boundary line
+
+
+@settings(max_examples=25, deadline=None)
+@given(small_nets(max_n0=2))
+def test_diameter_equals_networkx(net):
+    import networkx as nx
+
+    cx = net.complex(domain=Polytope.box([-3] * net.input_dim, [3] * net.input_dim))
+    assert diameter(cx) == nx.diameter(cx.graph)
