@@ -40,10 +40,6 @@ def _bits(mask: int, n: int) -> tuple[int, ...]:
     return tuple((mask >> i) & 1 for i in range(n))
 
 
-def _label_key(lab):
-    return (0,) + tuple(lab) if isinstance(lab[0], int) else (1, str(lab))
-
-
 class Region:
     """One activation region: the closure of the set of inputs with one activation pattern.
 
@@ -201,7 +197,6 @@ class PolyhedralComplex:
         self.seconds = seconds
         self._res = result
         self._arrangement = _arrangement
-        self._int_net = None
         self._gen_cache: dict = {}
         lift = result.lift
         if lift is None:
@@ -700,7 +695,7 @@ class PolyhedralComplex:
                 lift = {"M": [[Fraction(x) for x in r] for r in e["lift"]["M"]],
                         "K": [[Fraction(x) for x in r] for r in e["lift"]["K"]]}
             res = _engine.EnumerationResult(e["dim"], cells, lift, [Fraction(s) for s in e["scales"]],
-                                            list(net.widths), [], net.input_dim)
+                                            list(net.widths))
         except (KeyError, TypeError, ValueError) as ex:
             raise InvalidInputError(f"{path}: malformed complex file ({ex})") from None
         return cls(net, dom, res, d.get("backend", "cdd"))

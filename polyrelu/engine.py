@@ -302,14 +302,12 @@ class EnumerationResult:
     * ``widths`` -- hidden widths.
     """
 
-    def __init__(self, dim, cells, lift, scales, widths, domain_slots, n_input):
+    def __init__(self, dim, cells, lift, scales, widths):
         self.dim = dim
         self.cells = cells
         self.lift = lift
         self.scales = scales
         self.widths = widths
-        self.domain_slots = domain_slots
-        self.n_input = n_input
 
 
 # ---------------------------------------------------------------------------------------------
@@ -385,7 +383,7 @@ def _domain_only(dim, lift, ineqs_q, n0, n_out, scales, backend):
         slots = tuple(_merge_equal_slots(slots, inc, alive))
     cell = _Cell(gens, inc, slots, alive, (), ())
     cell.out = _as_object([[0] * D for _ in range(n_out)])  # unused: the caller reads the network
-    return EnumerationResult(dim, [cell], lift, scales, [], [], n0)
+    return EnumerationResult(dim, [cell], lift, scales, [])
 
 
 def _sign_combinations(k: int):
@@ -468,11 +466,9 @@ def enumerate_regions(
 
     # domain slots
     slots0 = []
-    dom_labels = []
     for j, (a, c) in enumerate(ineqs_q):
         # a.y <= c  <=>  -a.y + c >= 0
         slots0.append((primitive_ints([-x for x in a] + [c]), frozenset({("domain", j)})))
-        dom_labels.append(("domain", j))
     start_cells = []
     if dim == 0:
         start_cells.append(_Cell([(1,)], [0], (), 0, (), (), _as_object(G1_exact)))
@@ -541,7 +537,7 @@ def enumerate_regions(
             own.shutdown()
     _FLOATS.clear()
     _INTERN.clear()
-    return EnumerationResult(dim, cells, lift, scales, widths, dom_labels, n0)
+    return EnumerationResult(dim, cells, lift, scales, widths)
 
 
 def _layer_tools(Ws, l):
