@@ -145,7 +145,7 @@ def test_one_layer_general_position_count_on_whole_space(data):
 @settings(max_examples=12, deadline=None)
 @given(st.data())
 def test_box_count_matches_brute_force_lp(data):
-    n0 = data.draw(st.integers(1, 2))
+    n0 = data.draw(st.integers(1, 3))
     widths = [data.draw(st.integers(1, 3)) for _ in range(data.draw(st.integers(1, 2)))]
     net = random_net(data.draw, n0, widths)
     lo, hi = [-2] * n0, [3] * n0
@@ -384,3 +384,22 @@ def test_diameter_equals_networkx(net):
 
     cx = net.complex(domain=Polytope.box([-3] * net.input_dim, [3] * net.input_dim))
     assert diameter(cx) == nx.diameter(cx.graph)
+
+
+@pytest.mark.parametrize("seed, n0, widths", [(1, 3, (4, 3)), (2, 3, (3, 3, 2)), (3, 4, (3, 3)), (4, 4, (5, 4)),
+                                              (5, 3, (6, 3))])
+def test_higher_dimensional_counts_match_brute_force_lp(seed, n0, widths):
+    import random
+
+    rnd = random.Random(seed)
+    layers, prev = [], n0
+    for w in list(widths) + [1]:
+        layers.append(([[rnd.randint(-4, 4) for _ in range(prev)] for _ in range(w)],
+                       [rnd.randint(-4, 4) for _ in range(w)]))
+        prev = w
+    net = ReLUNetwork(layers)
+    lo, hi = [-2] * n0, [3] * n0
+    cx = net.complex(domain=Polytope.box(lo, hi))
+    assert len(cx) == brute_force_count(net, lo, hi)
+    assert cx.euler_characteristic == 1
+    assert sum(r.volume for r in cx.regions) == F(5) ** n0
