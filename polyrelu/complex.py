@@ -443,7 +443,13 @@ class PolyhedralComplex:
 
     # -- linear regions (pieces) ----------------------------------------------------------------------
     def linear_regions(self) -> list[frozenset[int]]:
-        """Maximal connected unions of regions with one affine map (the papers' pieces)."""
+        """Maximal connected unions of regions with one affine map (the papers' pieces).
+
+        >>> net = ReLUNetwork([([[1, -1], [0, 1], [0, -1]], [0, 0, 0]), ([[1, 1, -1]], [0])])  # max(x, y)
+        >>> cx = PolyhedralComplex.from_network(net)
+        >>> len(cx), [len(piece) for piece in cx.linear_regions()]
+        (4, [2, 2])
+        """
         G = self.graph
         parent = list(range(len(self.regions)))
 
@@ -753,7 +759,12 @@ def diameter(cx: PolyhedralComplex) -> int:
 
 
 def degree_statistics(cx: PolyhedralComplex) -> dict:
-    """Degree histogram, minimum, maximum and mean (exact Fraction) of the adjacency graph."""
+    """Degree histogram, minimum, maximum and mean (exact Fraction) of the adjacency graph.
+
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> degree_statistics(PolyhedralComplex.from_network(net))
+    {'histogram': {2: 4}, 'min': 2, 'max': 2, 'mean': Fraction(2, 1)}
+    """
     degs = [d for _, d in cx.graph.degree()]
     hist: dict = {}
     for d in degs:
@@ -806,6 +817,11 @@ def decision_boundary(cx: PolyhedralComplex, output: int = 0) -> list[tuple[int,
     Each piece is the region intersected with {f = 0}; a region on which f vanishes identically is
     returned whole.  Pieces where f only touches zero (a face of a region) are included unless they
     lie inside another piece, so the result lists the maximal cells of the zero set.
+
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, -1]], [0])])   # relu(x) - relu(y)
+    >>> cx = PolyhedralComplex.from_network(net, domain=Polytope.box([-1, -1], [1, 1]))
+    >>> sorted((p.dim, p.vertices) for _, p in decision_boundary(cx))[0]
+    (1, ((Fraction(0, 1), Fraction(0, 1)), (Fraction(1, 1), Fraction(1, 1))))
     """
     from .polytope import Polytope
 
