@@ -483,6 +483,11 @@ class PolyhedralComplex:
         ``cx.domain.inequalities``, that contain the cell: empty for cells inside the domain), and
         ``region`` for the full-dimensional cells.  An edge goes from each cell to every cell of
         one dimension more that has it as a facet.
+
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> P = PolyhedralComplex.from_network(net).face_poset()
+        >>> P.number_of_nodes(), sorted(d["signs"] for _, d in P.nodes(data=True) if d["dim"] == 0)
+        (19, [((0, 0, -1),), ((0, 1, 0),), ((1, 0, 0),)])
         """
         P = self._structure()
         if not self._poset_signed:
