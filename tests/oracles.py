@@ -23,3 +23,16 @@ def solve(A, b):
     """Cramer's rule for a square invertible system."""
     d = det(A)
     return [det([list(r[:j]) + [bi] + list(r[j + 1:]) for r, bi in zip(A, b)]) / d for j in range(len(A))]
+
+
+def random_net(rng, n0, widths, m=1, lo=-3, hi=3, weight_dens=(1, 1, 2), bias_dens=(1, 2)):
+    """A random network with small rational weights (``rng`` a random.Random), for property tests."""
+    from polyrelu import ReLUNetwork
+
+    layers, prev = [], n0
+    for w in list(widths) + [m]:
+        W = [[F(rng.randint(lo, hi), rng.choice(weight_dens)) for _ in range(prev)] for _ in range(w)]
+        b = [F(rng.randint(lo, hi), rng.choice(bias_dens)) for _ in range(w)]
+        layers.append((W, b))
+        prev = w
+    return ReLUNetwork(layers)

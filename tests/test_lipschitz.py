@@ -14,6 +14,7 @@ import json
 import random
 from fractions import Fraction
 
+import oracles
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -58,13 +59,7 @@ TABLE = {
 
 
 def random_net(rng: random.Random, n0: int, widths, m: int = 1, lo: int = -3, hi: int = 3) -> ReLUNetwork:
-    layers, prev = [], n0
-    for w in list(widths) + [m]:
-        W = [[F(rng.randint(lo, hi), rng.choice([1, 1, 2])) for _ in range(prev)] for _ in range(w)]
-        b = [F(rng.randint(lo, hi), rng.choice([1, 2])) for _ in range(w)]
-        layers.append((W, b))
-        prev = w
-    return ReLUNetwork(layers)
+    return oracles.random_net(rng, n0, widths, m, lo, hi, weight_dens=(1, 1, 2), bias_dens=(1, 2))
 
 
 nets = st.builds(

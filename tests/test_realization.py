@@ -11,6 +11,7 @@ import json
 import random
 from fractions import Fraction
 
+import oracles
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,13 +35,7 @@ LINE = Polytope.box([-1], [1])
 
 
 def random_net(rng: random.Random, n0: int, widths, m: int = 1) -> ReLUNetwork:
-    layers, prev = [], n0
-    for w in list(widths) + [m]:
-        W = [[F(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(prev)] for _ in range(w)]
-        b = [F(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(w)]
-        layers.append((W, b))
-        prev = w
-    return ReLUNetwork(layers)
+    return oracles.random_net(rng, n0, widths, m, weight_dens=(1, 2), bias_dens=(1, 2))
 
 
 nets = st.builds(
