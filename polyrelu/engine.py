@@ -24,12 +24,14 @@ Everything this module reports is exact; floats only choose which exact computat
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import limbs as _lb
 from .exact import EmptyDomainError, InvalidInputError, PolyreluError, primitive_ints
 from .linalg import express as _express
 from .linalg import nullspace as _nullspace
@@ -125,19 +127,18 @@ class _Cell:
         self.alive = alive    # bitmask of slots that are facets
         self.pat = pat        # tuple of per-layer active bitmasks (layers done so far)
         self.zero = zero      # tuple of per-layer bitmasks of neurons identically zero on the cell
-        self.G = G            # exact integer rows of the next layer's pre-activations
+        self.G = G            # exact integer rows of the next layer's pre-activations (limbs)
         self.out = None       # exact integer rows of the output layer (after the last layer)
 
     def __reduce__(self):
         # workers send cells back and forth: plain tuples and lists pickle several times faster
         # than slotted objects and object arrays
-        G = None if self.G is None else self.G.tolist()
         out = None if self.out is None else self.out.tolist()
-        return _rebuild_cell, (self.gens, self.inc, self.slots, self.alive, self.pat, self.zero, G, out)
+        return _rebuild_cell, (self.gens, self.inc, self.slots, self.alive, self.pat, self.zero, self.G, out)
 
 
 def _rebuild_cell(gens, inc, slots, alive, pat, zero, G, out):
-    cell = _Cell(gens, inc, slots, alive, pat, zero, None if G is None else _as_object(G))
+    cell = _Cell(gens, inc, slots, alive, pat, zero, G)
     if out is not None:
         cell.out = _as_object(out)
     return cell
@@ -464,6 +465,8 @@ def enumerate_regions(
                 bs[l] = [x * den for x in bs[l]]
             scales = [scales[0]] + [s * den for s in scales[1:]]
 
+    # limb size for the exact products of the later layers (see limbs.py)
+    B = _lb.limb_bits(max(widths))
     # domain slots
     slots0 = []
     for j, (a, c) in enumerate(ineqs_q):
@@ -471,7 +474,7 @@ def enumerate_regions(
         slots0.append((primitive_ints([-x for x in a] + [c]), frozenset({("domain", j)})))
     start_cells = []
     if dim == 0:
-        start_cells.append(_Cell([(1,)], [0], (), 0, (), (), _as_object(G1_exact)))
+        start_cells.append(_Cell([(1,)], [0], (), 0, (), (), _lb.to_limbs(G1_exact, B)))
     for signs in (_sign_combinations(len(chosen)) if dim > 0 else ()):
         slots = list(slots0)
         cur_ineqs = [(list(a), c) for a, c in ineqs_q]
@@ -506,7 +509,7 @@ def enumerate_regions(
         alive = _facet_mask(inc, len(slot_list), D)
         slot_list = _merge_equal_slots(slot_list, inc, alive)
         start_cells.append(
-            _Cell(gens, inc, tuple(slot_list), alive, (), (), _as_object(G1_exact))
+            _Cell(gens, inc, tuple(slot_list), alive, (), (), _lb.to_limbs(G1_exact, B))
         )
     if not start_cells:
         raise EmptyDomainError("the domain has no full-dimensional part")
@@ -516,7 +519,7 @@ def enumerate_regions(
         raise InvalidInputError(f"unknown order {order!r}: use 'given' or 'reversed'")
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise InvalidInputError(f"workers must be a positive integer, got {workers!r}")
-    job = (Ws, bs, D, exact_only, order == "reversed", max_regions, L)
+    job = (Ws, bs, D, exact_only, order == "reversed", max_regions, L, B)
     bar = _Progress(progress, L)
     own = None
     if L >= 1 and executor is None and workers is not None and workers > 1:
@@ -524,13 +527,14 @@ def enumerate_regions(
 
         executor = own = ProcessPoolExecutor(max_workers=workers)
     try:
-        if L >= 1 and executor is not None:
-            nworkers = workers or getattr(executor, "_max_workers", None) or 2
-            cells = _run_parallel(start_cells, job, executor, 8 * nworkers, bar)
-        elif L >= 1:
-            cells = _run_layers(start_cells, 1, L, job, bar)
-        else:
-            cells = start_cells
+        with _quiet_numpy():
+            if L >= 1 and executor is not None:
+                nworkers = workers or getattr(executor, "_max_workers", None) or 2
+                cells = _run_parallel(start_cells, job, executor, 8 * nworkers, bar)
+            elif L >= 1:
+                cells = _run_layers(start_cells, 1, L, job, bar)
+            else:
+                cells = start_cells
     finally:
         bar.close()
         if own is not None:
@@ -540,27 +544,39 @@ def enumerate_regions(
     return EnumerationResult(dim, cells, lift, scales, widths)
 
 
-def _layer_tools(Ws, l):
-    from flint import fmpz_mat
+class _Layer:
+    """The integer weights of one layer, prepared for exact limb products."""
 
-    Wn = Ws[l]
-    return Wn, _object_columns(Wn), (fmpz_mat(Wn), Wn, _as_object(Wn))
+    __slots__ = ("B", "W", "bias", "bn")
+
+    def __init__(self, Ws, bs, l, B):
+        self.B = B
+        self.W = _lb.weights(Ws[l], B)
+        self.bn = bs[l]
+        self.bias = _lb.to_limbs(bs[l], B)  # (m, Lb)
+
+
+# cells analysed together: the float filter and the next-layer products of a chunk are a few numpy
+# calls; a chunk's limb arrays stay small (about 14 KB a cell at width 64)
+_CHUNK = 64
 
 
 def _run_layers(cells, l_from, l_to, job, bar=None):
-    Ws, bs, D, exact_only, reverse, max_regions, L = job
+    Ws, bs, D, exact_only, reverse, max_regions, L, B = job
     _FLOATS.clear()
     _INTERN.clear()
     for l in range(l_from, l_to + 1):
-        Wn, Wcols, Wflint = _layer_tools(Ws, l)
-        bn = bs[l]
+        lt = _Layer(Ws, bs, l, B)
         if bar is not None:
             bar.layer(l, len(cells))
         new_cells = []
-        for cell in cells:
-            new_cells.extend(_process(cell, l, Wn, bn, Wcols, Wflint, D, exact_only, l == L, reverse))
+        for c0 in range(0, len(cells), _CHUNK):
+            chunk = cells[c0:c0 + _CHUNK]
+            items = [(ctx, _split_pieces(ctx, pieces, srows))
+                     for ctx, srows, pieces in _analyse_chunk(chunk, l, lt, D, exact_only, l == L, reverse)]
+            new_cells.extend(_children_chunk(items, lt))
             if bar is not None:
-                bar.advance(len(new_cells))
+                bar.advance(len(new_cells), len(chunk))
             if max_regions is not None and len(new_cells) > max_regions:
                 raise RegionLimitError(
                     f"more than max_regions={max_regions} regions after layer {l} "
@@ -572,11 +588,25 @@ def _run_layers(cells, l_from, l_to, job, bar=None):
 
 def _finish_unit(ctx, pieces, rows, job):
     """A worker's share: finish splitting some pieces of a layer-1 cell, then all later layers."""
-    Ws, bs, D, exact_only, reverse, max_regions, L = job
+    Ws, bs, D, exact_only, reverse, max_regions, L, B = job
     _FLOATS.clear()
-    _, Wcols, _ = _layer_tools(Ws, 1)
-    cells = _children(ctx, _split_pieces(ctx, pieces, rows, Wcols))
-    return _run_layers(cells, 2, L, job) if L >= 2 else cells
+    with _quiet_numpy():
+        cells = _children(ctx, _split_pieces(ctx, pieces, rows), _Layer(Ws, bs, 1, B))
+        return _run_layers(cells, 2, L, job) if L >= 2 else cells
+
+
+@contextlib.contextmanager
+def _quiet_numpy():
+    """One BLAS thread and no floating-point warnings while the engine runs.
+
+    The limb products are many small matrix products: BLAS threads only add synchronisation (and
+    oversubscribe the cores when the engine runs in worker processes).  Overflow to inf or nan in
+    the float filter is expected and harmless: it certifies nothing, and integers decide.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"), np.errstate(over="ignore", invalid="ignore"):
+        yield
 
 
 def _run_parallel(start_cells, job, executor, target, bar):
@@ -585,16 +615,16 @@ def _run_parallel(start_cells, job, executor, target, bar):
     Contiguous groups of pieces, concatenated in order, give exactly the serial list: splitting a
     piece by the remaining neurons expands it in place, and later layers keep that order.
     """
-    Ws, bs, D, exact_only, reverse, max_regions, L = job
+    Ws, bs, D, exact_only, reverse, max_regions, L, B = job
     _FLOATS.clear()
-    Wn, Wcols, Wflint = _layer_tools(Ws, 1)
+    lt = _Layer(Ws, bs, 1, B)
     units = []
     for cell in start_cells:
-        ctx, rows, pieces = _analyse(cell, 1, bs[1], Wflint, D, exact_only, L == 1, reverse)
+        ctx, rows, pieces = _analyse(cell, 1, lt, D, exact_only, L == 1, reverse)
         units.append([ctx, rows, pieces])
     while sum(len(u[2]) for u in units) < target and any(u[1] for u in units):
         u = max((u for u in units if u[1]), key=lambda u: len(u[2]) * 0 + len(u[1]))
-        u[2] = _split_pieces(u[0], u[2], u[1][:1], Wcols)
+        u[2] = _split_pieces(u[0], u[2], u[1][:1])
         u[1] = u[1][1:]
     work = []
     for ctx, rows, pieces in units:
@@ -612,15 +642,6 @@ def _run_parallel(start_cells, job, executor, target, bar):
                 f.cancel()
             raise RegionLimitError(f"more than max_regions={max_regions} regions; raise max_regions")
     return out
-
-
-def _object_columns(W):
-    cols = []
-    for i in range(len(W[0])):
-        c = np.empty(len(W), dtype=object)
-        c[:] = [row[i] for row in W]
-        cols.append(c)
-    return cols
 
 
 def _as_object(rows):
@@ -650,12 +671,12 @@ class _Progress:
         self.t = tqdm(total=total, desc=desc, unit="cell" if l is not None else "unit", leave=False)
         self.l = l
 
-    def advance(self, regions):
+    def advance(self, regions, steps=1):
         if self.fn is not None:
             self.fn(self.l, regions)
         elif self.t is not None:
             self.t.set_postfix(regions=regions, refresh=False)
-            self.t.update(1)
+            self.t.update(steps)
 
     def close(self):
         if self.t is not None:
@@ -735,125 +756,175 @@ def _add_zero_labels(slots, inc, alive, vals, label):
     return tuple(changed) if changed is not None else slots
 
 
-def _next_rows(G, active_mask, Wflint, bn):
-    """Exact rows of the next layer, ``Wn[:, active] @ G[active] + (0, ..., bn)``, as an object array.
+def _child_rows(Rs, parent: list[int], acts: list[int], lt: _Layer) -> np.ndarray:
+    """Exact rows of the next layer on children, ``Wn @ (diag(act) R) + (0, ..., bn)``, as limbs.
 
-    The product runs in FLINT (exact, in C); only the conversions are Python work.
+    ``Rs`` are the parents' rows (normal limbs, stacked), ``parent[k]`` and ``acts[k]`` the parent
+    and the activation bitmask of child k.  All children go through one float64 product of limb
+    matrices, exact (see limbs.py), and one normalisation: shape ``(len(acts), m, D, L)``.
     """
-    n, D = G.shape
-    if len(bn) * n <= 256:  # small products (the output layer): FLINT's conversions cost more
-        act = [i for i in range(n) if (active_mask >> i) & 1]
-        if act:
-            out = Wflint[2][:, act] @ G[act]
-        else:
-            out = np.empty((len(bn), D), dtype=object)
-            out[:, :] = 0
-        for j, b in enumerate(bn):
-            out[j, -1] += b
-        return out
-    rows = G.tolist()
-    from flint import fmpz_mat
-
-    flat = []
-    zero = [0] * D
-    for i in range(n):
-        flat.extend(rows[i] if (active_mask >> i) & 1 else zero)
-    prod = (Wflint[0] * fmpz_mat(n, D, flat)).entries()
-    vals = [int(x) for x in prod]
-    for j, b in enumerate(bn):
-        vals[j * D + D - 1] += b
-    out = np.empty(len(bn) * D, dtype=object)
-    out[:] = vals
-    return out.reshape(len(bn), D)
+    _, n, D, L = Rs.shape
+    nc = len(acts)
+    nb = (n + 7) // 8
+    A = np.unpackbits(np.frombuffer(b"".join(a.to_bytes(nb, "little") for a in acts), dtype=np.uint8)
+                      .reshape(nc, nb), axis=1, count=n, bitorder="little").astype(np.int64)
+    X = (A[:, :, None, None] * Rs[parent]).transpose(1, 0, 2, 3).reshape(n, nc * D, L)
+    out = _lb.matmul(lt.W, X)  # (m, nc*D, L')
+    m = out.shape[0]
+    out = out.reshape(m, nc, D, -1).transpose(1, 0, 2, 3)
+    bias = lt.bias
+    Lb = bias.shape[1]
+    if Lb > out.shape[3]:
+        out = np.concatenate([out, np.zeros(out.shape[:3] + (Lb - out.shape[3],), dtype=np.int64)], axis=3)
+    else:
+        out = np.ascontiguousarray(out)
+    out[:, :, -1, :Lb] += bias
+    return _lb.normalize(out, lt.B)
 
 
-def _signs_filtered(G, gens, exact_only):
-    """Float values of G at the generators and where the error bound certifies their sign."""
-    if exact_only:
-        return [[_dot(row, g) for g in gens] for row in G], None
-    try:
-        Gf = G.astype(np.float64)  # int -> float is correctly rounded
-    except OverflowError:
-        # rows beyond the float range: certify nothing, every sign is decided in integers
-        shape = (G.shape[0], len(gens))
-        return np.zeros(shape), np.zeros(shape, dtype=bool)
-    Vf = np.array(_gen_floats(gens), dtype=np.float64).T
+def _stack(arrays: list[np.ndarray]) -> np.ndarray:
+    """Stack limb arrays of the same shape but for the number of limbs (zero limbs on top)."""
+    L = max(a.shape[-1] for a in arrays)
+    if all(a.shape[-1] == L for a in arrays):
+        return np.stack(arrays)
+    out = np.zeros((len(arrays),) + arrays[0].shape[:-1] + (L,), dtype=np.int64)
+    for k, a in enumerate(arrays):
+        out[k, ..., :a.shape[-1]] = a
+    return out
+
+
+def _signs_filtered(R, B, gens_list):
+    """Float values of the limb rows ``R`` (one block per cell) at each cell's generators, and
+    where the error bound certifies their sign.
+
+    With ``Gabs`` the sum of the absolute limb terms (limbs.to_float), the float rows are within
+    ``(L+1) u Gabs`` of the exact ones, the generators' coordinates are correctly rounded, and the
+    dot product adds ``D u`` relative error: ``(L + D + 4) * 2^-52 * Gabs @ |V|`` bounds it all with
+    room to spare.  Rows or generators beyond the float range give inf or nan, which certify
+    nothing.  Cells have different numbers of generators: the padding columns are zero and "sure".
+    """
+    C, n, D, L = R.shape
+    Gf, Gabs = _lb.to_float(R, B)
+    nvs = [len(g) for g in gens_list]
+    Vmax = max(nvs)
+    flat = np.array([f for gens in gens_list for f in _gen_floats(gens)], dtype=np.float64)
+    cidx = np.repeat(np.arange(C), nvs)
+    pos = np.arange(len(flat)) - np.repeat(np.cumsum(nvs) - nvs, nvs)
+    Vf = np.zeros((C, Vmax, D))
+    Vf[cidx, pos] = flat
+    Vf = Vf.transpose(0, 2, 1)
     vals = Gf @ Vf
-    bound = (np.abs(Gf) @ np.abs(Vf)) * ((Gf.shape[1] + 4) * _EPS) + 1e-290
+    bound = (Gabs @ np.abs(Vf)) * ((L + D + 4) * _EPS) + 1e-290
     sure = np.abs(vals) > bound
+    if min(nvs) < Vmax:
+        sure |= (np.arange(Vmax)[None, :] >= np.array(nvs)[:, None])[:, None, :]
     return vals, sure
 
 
-def _mask(flags: np.ndarray) -> int:
-    """Bitmask (bit i = flags[i]) of a boolean vector."""
-    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+def _exact_rows(R, idx, B) -> dict:
+    """The exact rows ``idx`` of the limb rows ``R`` as tuples of Python integers."""
+    if not idx:
+        return {}
+    return dict(zip(idx, map(tuple, _lb.from_limbs(R[idx], B).tolist())))
 
 
-def _analyse(cell: _Cell, l: int, bn, Wflint, D: int, exact_only: bool, last: bool, reverse: bool):
-    """Signs of layer l's neurons on a cell: which split it, which are fixed; the next-layer base rows."""
-    Gobj = cell.G
-    G = Gobj.tolist()
-    gens, inc = cell.gens, cell.inc
-    n = len(G)
+def _masks(flags: np.ndarray) -> list[int]:
+    """Bitmask (bit i = flags[c, i]) of each row of a boolean matrix."""
+    packed = np.packbits(flags, axis=1, bitorder="little")
+    nb = packed.shape[1]
+    b = packed.tobytes()
+    return [int.from_bytes(b[k * nb:(k + 1) * nb], "little") for k in range(packed.shape[0])]
+
+
+def _analyse_chunk(cells, l: int, lt: _Layer, D: int, exact_only: bool, last: bool, reverse: bool):
+    """Signs of layer l's neurons on some cells: which split them, which are fixed.
+
+    The float filter runs on all the cells at once; returns ``(ctx, split_rows, pieces)`` per cell.
+    """
+    B = lt.B
+    R = _stack([c.G for c in cells])  # normal limbs (_child_rows, or the start cells' rows)
+    C, n = R.shape[0], R.shape[1]
+    exact_vals: list[dict] = [{} for _ in cells]
     if exact_only:
-        exact_vals = {i: [_dot(G[i], g) for g in gens] for i in range(n)}
-        anypos = np.array([max(exact_vals[i]) > 0 for i in range(n)])
-        anyneg = np.array([min(exact_vals[i]) < 0 for i in range(n)])
+        G = [_exact_rows(R[c], list(range(n)), B) for c in range(C)]
+        anypos = np.zeros((C, n), dtype=bool)
+        anyneg = np.zeros((C, n), dtype=bool)
+        todo = [(c, i) for c in range(C) for i in range(n)]
     else:
-        vals, sure = _signs_filtered(Gobj, gens, exact_only)
-        anypos = ((vals > 0) & sure).any(axis=1)
-        anyneg = ((vals < 0) & sure).any(axis=1)
-        exact_vals = {}
-        for i in np.nonzero(~sure.all(axis=1))[0].tolist():
-            ev = [_dot(G[i], g) for g in gens]
-            exact_vals[i] = ev
-            anypos[i] = max(ev) > 0
-            anyneg[i] = min(ev) < 0
+        vals, sure = _signs_filtered(R, B, [c.gens for c in cells])
+        anypos = ((vals > 0) & sure).any(axis=2)
+        anyneg = ((vals < 0) & sure).any(axis=2)
+        cu, iu = np.nonzero(~sure.all(axis=2))
+        G = [{} for _ in cells]
+        if len(cu):
+            rows = _lb.from_limbs(R[cu, iu], B).tolist()
+            for c, i, row in zip(cu.tolist(), iu.tolist(), rows):
+                G[c][i] = tuple(row)
+        todo = list(zip(cu.tolist(), iu.tolist()))
+    for c, i in todo:
+        ev = [_dot(G[c][i], g) for g in cells[c].gens]
+        exact_vals[c][i] = ev
+        anypos[c, i] = max(ev) > 0
+        anyneg[c, i] = min(ev) < 0
     split = anypos & anyneg
-    split_rows = np.nonzero(split)[0].tolist()
-    if reverse:
-        split_rows.reverse()
-    fixed_active = _mask(anypos & ~anyneg)
-    zero_mask = _mask(~anypos & ~anyneg)  # identically zero on the cell
-    slots = cell.slots
-    # only rows evaluated exactly can vanish at a generator: label the facets they contain
-    for i, ev in exact_vals.items():
-        if split[i] or (zero_mask >> i) & 1:
-            continue
-        if sum(1 for v in ev if v == 0) >= D - 1:
-            slots = _add_zero_labels(slots, inc, cell.alive, ev, (l, i))
-    # exact values of the splitting rows at all generators
-    others = {}
-    for i in split_rows:
-        others[i] = exact_vals[i] if i in exact_vals else [_dot(G[i], g) for g in gens]
-    base = _next_rows(Gobj, fixed_active, Wflint, bn)
-    ctx = _Context(cell.pat, cell.zero, fixed_active, {i: G[i] for i in split_rows},
-                   {i: Gobj[i] for i in split_rows}, l, D, last)
-    pieces = [(gens, inc, others, slots, cell.alive, 0, zero_mask, base)]
-    return ctx, split_rows, pieces
+    fixed = _masks(anypos & ~anyneg)
+    zeros = _masks(~anypos & ~anyneg)  # identically zero on the cell
+    cs, rs = np.nonzero(split)
+    split_rows: list[list[int]] = [[] for _ in cells]
+    for c, i in zip(cs.tolist(), rs.tolist()):
+        split_rows[c].append(i)
+    need = [(c, i) for c, i in zip(cs.tolist(), rs.tolist()) if i not in G[c]]
+    if need:
+        cn, rn = zip(*need)
+        for c, i, row in zip(cn, rn, _lb.from_limbs(R[list(cn), list(rn)], B).tolist()):
+            G[c][i] = tuple(row)
+    out = []
+    for c, cell in enumerate(cells):
+        gens, inc, zero_mask = cell.gens, cell.inc, zeros[c]
+        srows = split_rows[c]
+        if reverse:
+            srows.reverse()
+        slots = cell.slots
+        # only rows evaluated exactly can vanish at a generator: label the facets they contain
+        for i, ev in exact_vals[c].items():
+            if split[c, i] or (zero_mask >> i) & 1:
+                continue
+            if sum(1 for v in ev if v == 0) >= D - 1:
+                slots = _add_zero_labels(slots, inc, cell.alive, ev, (l, i))
+        # exact values of the splitting rows at all generators
+        Gc, ec = G[c], exact_vals[c]
+        others = {i: ec[i] if i in ec else [_dot(Gc[i], g) for g in gens] for i in srows}
+        ctx = _Context(cell.pat, cell.zero, fixed[c], {i: Gc[i] for i in srows}, R[c], l, D, last)
+        out.append((ctx, srows, [(gens, inc, others, slots, cell.alive, 0, zero_mask)]))
+    return out
+
+
+def _analyse(cell: _Cell, l: int, lt: _Layer, D: int, exact_only: bool, last: bool, reverse: bool):
+    """:func:`_analyse_chunk` for one cell."""
+    return _analyse_chunk([cell], l, lt, D, exact_only, last, reverse)[0]
 
 
 class _Context:
     """What the pieces of one cell share while it is split by the neurons of one layer."""
 
-    __slots__ = ("pat", "zero", "fixed_active", "rows", "rows_obj", "l", "D", "last")
+    __slots__ = ("pat", "zero", "fixed_active", "rows", "R", "l", "D", "last")
 
-    def __init__(self, pat, zero, fixed_active, rows, rows_obj, l, D, last):
+    def __init__(self, pat, zero, fixed_active, rows, R, l, D, last):
         self.pat, self.zero, self.fixed_active = pat, zero, fixed_active
-        self.rows, self.rows_obj, self.l, self.D, self.last = rows, rows_obj, l, D, last
+        self.rows, self.R, self.l, self.D, self.last = rows, R, l, D, last
 
     def __reduce__(self):
-        return _Context, (self.pat, self.zero, self.fixed_active, self.rows,
-                          {i: list(r) for i, r in self.rows_obj.items()}, self.l, self.D, self.last)
+        return _Context, (self.pat, self.zero, self.fixed_active, self.rows, self.R, self.l, self.D,
+                          self.last)
 
 
-def _split_pieces(ctx: _Context, pieces, split_rows, Wcols):
+def _split_pieces(ctx: _Context, pieces, split_rows):
     """Split every piece by the given neurons in turn (the order of the result is the tree order)."""
-    l, D, G, Gobj = ctx.l, ctx.D, ctx.rows, ctx.rows_obj
+    l, D, G = ctx.l, ctx.D, ctx.rows
     splitter = _Splitter(D)
     for i in split_rows:
         out = []
-        for (pg, pi, po, ps, pa, pact, pz, prows) in pieces:
+        for (pg, pi, po, ps, pa, pact, pz) in pieces:
             v = po.pop(i)
             has_p = max(v) > 0
             has_n = min(v) < 0
@@ -863,41 +934,52 @@ def _split_pieces(ctx: _Context, pieces, split_rows, Wcols):
                 ps2 = ps + ((tuple(G[i]), frozenset({(l, i)})),)
                 (sg, si, so, tp), (ng, ni, no, tn) = splitter.split(pg, pi, v, rest, newbit, pa)
                 ps_neg = ps + ((tuple(-x for x in G[i]), frozenset({(l, i)})),)
-                rows_p = _add_rank_one(prows, Wcols, i, Gobj[i])
-                out.append((sg, si, so, ps2, (pa & tp) | newbit, pact | (1 << i), pz, rows_p))
-                out.append((ng, ni, no, ps_neg, (pa & tn) | newbit, pact, pz, prows))
+                out.append((sg, si, so, ps2, (pa & tp) | newbit, pact | (1 << i), pz))
+                out.append((ng, ni, no, ps_neg, (pa & tn) | newbit, pact, pz))
             else:
                 if (has_p or has_n) and sum(1 for x in v if x == 0) >= D - 1:
                     ps = _add_zero_labels(ps, pi, pa, v, (l, i))
                 if has_p:
                     pact |= 1 << i
-                    prows = _add_rank_one(prows, Wcols, i, Gobj[i])
                 elif not has_n:
                     pz |= 1 << i
-                out.append((pg, pi, rest, ps, pa, pact, pz, prows))
+                out.append((pg, pi, rest, ps, pa, pact, pz))
         pieces = out
     return pieces
 
 
-def _children(ctx: _Context, pieces) -> list[_Cell]:
+def _children_chunk(items, lt: _Layer) -> list[_Cell]:
+    """The cells of the pieces of several parents, ``items = [(ctx, pieces), ...]``, in order,
+    with their next-layer rows (or output maps) computed all at once."""
+    parent, acts = [], []
+    for k, (ctx, pieces) in enumerate(items):
+        for p in pieces:
+            parent.append(k)
+            acts.append(ctx.fixed_active | p[5])
+    if not acts:
+        return []
+    rows = _child_rows(_stack([ctx.R for ctx, _ in items]), parent, acts, lt)
+    last = items[0][0].last
+    if last:
+        rows = _lb.from_limbs(rows, lt.B)  # the output maps, as Python integers
     children = []
-    for (pg, pi, po, ps, pa, pact, pz, prows) in pieces:
-        if len(ps) > 48:
-            ps, pi, pa = _compact(ps, pi, pa)
-        child = _Cell(pg, pi, ps, pa, ctx.pat + (ctx.fixed_active | pact,), ctx.zero + (pz,), None)
-        if ctx.last:
-            child.out = prows
-        else:
-            child.G = prows
-        children.append(child)
+    k = 0
+    for ctx, pieces in items:
+        for (pg, pi, po, ps, pa, pact, pz) in pieces:
+            if len(ps) > 48:
+                ps, pi, pa = _compact(ps, pi, pa)
+            child = _Cell(pg, pi, ps, pa, ctx.pat + (acts[k],), ctx.zero + (pz,), None)
+            if last:
+                child.out = rows[k]
+            else:
+                child.G = rows[k]
+            children.append(child)
+            k += 1
     return children
 
 
-def _process(cell: _Cell, l: int, Wn, bn, Wcols, Wflint, D: int, exact_only: bool, last: bool,
-             reverse: bool = False) -> list[_Cell]:
-    """Split one cell by the neurons of layer l; return the children with next-layer rows."""
-    ctx, split_rows, pieces = _analyse(cell, l, bn, Wflint, D, exact_only, last, reverse)
-    return _children(ctx, _split_pieces(ctx, pieces, split_rows, Wcols))
+def _children(ctx: _Context, pieces, lt: _Layer) -> list[_Cell]:
+    return _children_chunk([(ctx, pieces)], lt)
 
 
 def _compact(slots, inc, alive):
@@ -911,8 +993,3 @@ def _compact(slots, inc, alive):
                 nm |= 1 << j
         new_inc.append(nm)
     return tuple(slots[k] for k in keep), new_inc, (1 << len(keep)) - 1
-
-
-def _add_rank_one(rows, Wcols, i, g):
-    """``rows + Wn[:, i] (x) g`` (a new object array)."""
-    return rows + np.multiply.outer(Wcols[i], g)
