@@ -116,7 +116,8 @@ def main(argv=None) -> int:
             if row["workload"] == w and row.get("seconds") and base:
                 row["ratio_to_polyrelu"] = row["seconds"] / base
     # print the table
-    hdr = f"{'workload':10} {'tool':12} {'regions':>8} {'edges':>7} {'seconds':>9} {'x polyrelu':>10} {'peak MB':>8}  check"
+    hdr = (f"{'workload':10} {'tool':12} {'regions':>8} {'edges':>7} {'seconds':>9} {'+graph s':>9} "
+           f"{'x polyrelu':>10} {'peak MB':>8}  check")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
@@ -125,7 +126,8 @@ def main(argv=None) -> int:
             continue
         check = "ok" if r.get("count_matches_polyrelu") and r.get("count_matches_reference", True) else "DIFFERS"
         edges = "" if r.get("edges") is None else r["edges"]
-        print(f"{r['workload']:10} {r['tool']:12} {r['regions']:8} {edges:>7} {r['seconds']:9.3f} "
+        graph = "" if r.get("graph_seconds") is None else f"{r['graph_seconds']:.3f}"
+        print(f"{r['workload']:10} {r['tool']:12} {r['regions']:8} {edges:>7} {r['seconds']:9.3f} {graph:>9} "
               f"{r.get('ratio_to_polyrelu', float('nan')):10.2f} {r['peak_rss'] / 2**20:8.0f}  {check}")
     # memory per region from the two largest polyrelu runs
     mine = [r for r in rows if r["tool"] == "polyrelu" and "peak_rss" in r]

@@ -36,8 +36,12 @@ __all__ = ["Region", "PolyhedralComplex", "diameter", "degree_statistics", "regi
 COMPLEX_FORMAT = "polyrelu-complex"
 
 
+_BIT_BYTES = str.maketrans("01", "\x00\x01")
+
+
 def _bits(mask: int, n: int) -> tuple[int, ...]:
-    return tuple((mask >> i) & 1 for i in range(n))
+    """The n low bits of mask, least significant first (string formatting runs in C)."""
+    return tuple(format(mask & ((1 << n) - 1), "0%db" % n)[::-1].translate(_BIT_BYTES).encode()) if n else ()
 
 
 class Region:
@@ -246,7 +250,8 @@ class PolyhedralComplex:
             executor=executor, workers=workers, order=order, backend=bname,
         )
         seconds = time.perf_counter() - t0
-        return cls(net, domain, res, bname, seconds)
+        with _engine.paused_gc():  # one Region object per cell; no cycles to find
+            return cls(net, domain, res, bname, seconds)
 
     @classmethod
     def from_arrangement(cls, normals: Any, offsets: Any = None, domain: Any = None, *,
@@ -400,20 +405,21 @@ class PolyhedralComplex:
         whose bent hyperplanes contain the facet) and ``facet`` (a Polytope).
         """
         if self._graph is None:
-            if self._facets_of is None:
-                self._build_facets()
-            G = nx.Graph()
-            for r in self.regions:
-                G.add_node(r.index, region=r, pattern=r.pattern)
-            for key, owners in self._facet_owner.items():
-                if len(owners) == 2:
-                    i, j = owners
-                    li = self._facets_of[i][key][0] | self._facets_of[j][key][0]
-                    neurons = tuple(sorted(l for l in li if isinstance(l[0], int)))
-                    G.add_edge(i, j, neurons=neurons, facet=self._facet_polytope(i, key))
-                elif len(owners) > 2:  # pragma: no cover - would contradict the complex property
-                    raise PolyreluError(f"internal: facet shared by {len(owners)} regions")
-            self._graph = G
+            with _engine.paused_gc():  # many small objects, no cycles
+                if self._facets_of is None:
+                    self._build_facets()
+                G = nx.Graph()
+                for r in self.regions:
+                    G.add_node(r.index, region=r, pattern=r.pattern)
+                for key, owners in self._facet_owner.items():
+                    if len(owners) == 2:
+                        i, j = owners
+                        li = self._facets_of[i][key][0] | self._facets_of[j][key][0]
+                        neurons = tuple(sorted(l for l in li if isinstance(l[0], int)))
+                        G.add_edge(i, j, neurons=neurons, facet=self._facet_polytope(i, key))
+                    elif len(owners) > 2:  # pragma: no cover - would contradict the complex property
+                        raise PolyreluError(f"internal: facet shared by {len(owners)} regions")
+                self._graph = G
         return self._graph
 
     @property
