@@ -17,8 +17,11 @@ Algorithm (documented in docs/performance.md):
   the other, by a double-description step: the new generators are the exact intersections of the
   hyperplane with the edges that cross it (edges found by the combinatorial adjacency test), and the
   values of the remaining splitting neurons at a new generator follow by linearity, exactly.
-* The affine forms of layer l+1 on each child are obtained incrementally: a base product for the
-  neurons active on the whole parent, plus one rank-one term per splitting neuron that is active.
+* The affine forms of layer l+1 on the children are ``W_{l+1} diag(active) G + b``, kept as
+  int64 limbs (limbs.py): for a chunk of cells, all children's products are one float64 matrix
+  product of limb matrices, exact because every partial sum is an integer below 2^53.  The float
+  filter reads the same limbs; Python integers are made only for the rows that split a cell or
+  that the filter cannot certify, and for the output maps.
 
 Everything this module reports is exact; floats only choose which exact computation is needed.
 """

@@ -74,6 +74,8 @@ def normalize(x: np.ndarray, B: int, balanced: bool = False) -> np.ndarray:
     and top limbs that are zero everywhere are dropped."""
     half = 1 << (B - 1)
     lim = 1 << B
+    if not balanced and x.size:
+        return _trim(_normal(x, B))
     while True:
         if balanced:
             done = not (((x < -half) | (x >= half)).any())
@@ -89,10 +91,41 @@ def normalize(x: np.ndarray, B: int, balanced: bool = False) -> np.ndarray:
             x[..., 1:] += c
         else:
             x[..., 1:] += c[..., :-1]
+    return _trim(x)
+
+
+def _trim(x: np.ndarray) -> np.ndarray:
     L = x.shape[-1]
     while L > 1 and not x[..., L - 1].any():
         L -= 1
     return x[..., :L] if L < x.shape[-1] else x
+
+
+def _normal(x: np.ndarray, B: int) -> np.ndarray:
+    """Normal limbs by a fixed number of parallel carry passes, with no test in between.
+
+    With every limb at most M in magnitude, the integer is below 2M 2^(B(L-1)); ``e`` more limbs
+    make room for it, so the top limb only ever receives carries and ends up normal.  A pass maps
+    the bound M of the other limbs to 2^(B-1) + (M + 2^(B-1)) / 2^B + 1, so the number of passes
+    is known in advance (two, after a product).
+    """
+    half = 1 << (B - 1)
+    lim = 1 << B
+    M = int(np.abs(x).max())
+    if M <= lim:
+        return x
+    e = 0
+    while ((2 * M) >> (B * e)) + 1 > lim:
+        e += 1
+    x = np.concatenate([x, np.zeros(x.shape[:-1] + (e,), dtype=np.int64)], axis=-1)
+    lo, hi = x[..., :-1], x[..., 1:]
+    while M > lim:
+        c = lo + half
+        c >>= B
+        lo -= c << B
+        hi += c
+        M = half + ((M + half) >> B) + 1
+    return x
 
 
 def weights(W, B: int) -> tuple[np.ndarray, int]:
