@@ -1,6 +1,7 @@
 """Benchmarks of the exact engine on the shared workloads, with baselines measured in the same run.
 
-    python -m benchmarks [--workloads d2_16x3 d2_32x3 ...] [--workers 2] [--out results.json]
+    python -m benchmarks [--workloads d2_16x3 d2_32x3 ...] [--tools polyrelu relucent ...]
+                         [--timeout 900] [--relucent-timeout 600] [--out results.json]
 
 For every workload it runs, each in a fresh subprocess (so peak RSS is that run's own):
 
@@ -8,10 +9,24 @@ For every workload it runs, each in a fresh subprocess (so peak RSS is that run'
 * ``polyrelu-2w``     -- the same with 2 worker processes (identical result, checked);
 * ``exact-only``      -- the engine with the float filter switched off: every sign decided in
                          integers (the plain exact baseline of our own);
-* ``regioncam`` / ``relucent`` -- the float tools, when they are installed.
+* ``regioncam``       -- the float 2-D tool (2-D workloads only), when it is importable;
+* ``relucent``        -- the float local-search tool (every workload), when it is importable.
+                         It is slow (minutes from d2_32x3 / d4_10x3 on), so it has its own
+                         ``--relucent-timeout``; a run that times out is recorded as an error.
+
+``--tools`` picks a subset (default: every available tool), e.g. only relucent on one workload:
+``python -m benchmarks --workloads d2_16x3 --tools relucent``.
+
+The float baselines are optional, and are imported by the same Python that runs this module;
+neither needs torch (relucent 1.0 builds its own network object from numpy arrays; its LPs use
+gurobipy's bundled size-limited licence, enough for these networks):
+
+    pip install regioncam relucent        # or: pip install -e ".[bench]"
 
 It checks every tool's region count against polyrelu's exact one and the shared reference counts,
-prints a table with ratios against each baseline, and writes the table as JSON.
+prints a table with ratios against each baseline, and writes the table as JSON. relucent's
+``edges`` is the edge count of its dual graph, which joins regions whose patterns differ in one
+neuron (the reference's ``hamming1_pairs``, a superset of ``dual_edges``).
 """
 from __future__ import annotations
 
@@ -19,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 from datetime import date
@@ -27,6 +43,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
 DEFAULT = ["d2_16x3", "d2_32x3", "d3_16x2", "d4_10x3", "d2_64x4"]
+TOOLS = ["polyrelu", "polyrelu-2w", "exact-only", "regioncam", "relucent"]
+FLOAT_TOOLS = ("regioncam", "relucent")
 
 RUNNER = r'''
 import json, resource, sys, time
@@ -64,16 +82,59 @@ print(json.dumps({"regions": rc.num_faces, "edges": None, "seconds": secs,
                   "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 '''
 
+# relucent >= 1.0 (torch-free): relucent.model.{LinearLayer, ReLULayer, ReLUNetwork} hold numpy
+# weights (weight (out, in), x -> x @ weight.T + bias); Complex(net).bfs(cube_radius=r,
+# cube_mode="intersect") explores, from the cell of the origin, the cells that meet [-r, r]^d
+# (each certified by LPs) and by default verifies the complex (verify=True); len(cx) is the
+# number of regions, cx.dual_graph() the adjacency graph of the top-dimensional cells.
+RELUCENT = r'''
+import json, sys, time, resource
+import numpy as np
+import relucent
+from relucent.model import LinearLayer, ReLULayer, ReLUNetwork
+d = json.load(open(sys.argv[1]))
+lo, hi = d["domain"]["box"]
+r = float(hi[0])
+assert all(float(a) == -r and float(b) == r for a, b in zip(lo, hi)), "relucent's cube is [-r, r]^d"
+layers = []
+for k, l in enumerate(d["layers"]):
+    W = np.array(l["weights"], dtype=np.float32).astype(np.float64)
+    b = np.array(l["bias"], dtype=np.float32).astype(np.float64).reshape(1, -1)
+    layers.append(LinearLayer(weight=W, bias=b))
+    if k < len(d["layers"]) - 1:
+        layers.append(ReLULayer())
+net = ReLUNetwork(layers, input_shape=(len(lo),))
+t0 = time.perf_counter()
+cx = relucent.Complex(net)
+res = cx.bfs(cube_radius=r, cube_mode="intersect", verbose=0)
+secs = time.perf_counter() - t0
+assert res.complete, "relucent's search did not finish"
+t0 = time.perf_counter()
+edges = cx.dual_graph().number_of_edges()
+graph_s = time.perf_counter() - t0
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps({"regions": len(cx), "edges": edges, "seconds": secs, "graph_seconds": graph_s,
+                  "peak_rss": max(rss, kids)}))
+'''
+
 
 def run(code: str, *args: str, timeout: float) -> dict | None:
+    # own session, so a timeout also ends the run's worker processes (relucent's pool, -2w's)
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
     try:
-        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                             timeout=timeout, cwd=ROOT)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate()
         return {"error": f"timeout after {timeout:.0f} s"}
-    if out.returncode != 0:
-        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    if proc.returncode != 0:
+        return {"error": stderr.strip().splitlines()[-1] if stderr.strip() else "failed"}
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def have(module: str) -> bool:
@@ -84,12 +145,20 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks")
     ap.add_argument("--workloads", nargs="*", default=DEFAULT)
     ap.add_argument("--out", default=None, help="JSON file for the table (default: benchmarks/results-DATE.json)")
+    ap.add_argument("--tools", nargs="*", choices=TOOLS, default=None,
+                    help="tools to run (default: all available; regioncam/relucent only when importable)")
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--relucent-timeout", type=float, default=600,
+                    help="per-run timeout for relucent, in seconds (default 600)")
     ap.add_argument("--no-exact-only", action="store_true", help="skip the slow exact-only baseline")
     args = ap.parse_args(argv)
     ref = json.loads((BENCH / "reference_counts.json").read_text())
-    tools = ["polyrelu", "polyrelu-2w"] + ([] if args.no_exact_only else ["exact-only"])
-    extra = [t for t in ("regioncam",) if have(t)]
+    wanted = list(dict.fromkeys(args.tools)) if args.tools else TOOLS
+    tools = [t for t in wanted if t not in FLOAT_TOOLS and not (t == "exact-only" and args.no_exact_only)]
+    extra = [t for t in wanted if t in FLOAT_TOOLS and have(t)]
+    missing = [t for t in wanted if t in FLOAT_TOOLS and t not in extra]
+    if args.tools and missing:
+        print(f"not importable with {sys.executable}, skipped: {', '.join(missing)}", file=sys.stderr)
     rows = []
     for w in args.workloads:
         path = str(BENCH / f"{w}.json")
@@ -97,21 +166,25 @@ def main(argv=None) -> int:
         for t in tools:
             results[t] = run(RUNNER, path, t, timeout=args.timeout)
         for t in extra:
-            if t == "regioncam" and not w.startswith("d2_"):
-                continue
-            results[t] = run(REGIONCAM, path, timeout=args.timeout)
-        exact = results["polyrelu"].get("regions")
+            if t == "regioncam":
+                if not w.startswith("d2_"):
+                    continue
+                results[t] = run(REGIONCAM, path, timeout=args.timeout)
+            elif t == "relucent":
+                results[t] = run(RELUCENT, path, timeout=args.relucent_timeout)
+        exact = results.get("polyrelu", {}).get("regions")
         for t, r in results.items():
             r = r or {}
             rr = ref.get(w, {})
             row = {"workload": w, "tool": t, **r,
                    "reference_regions": rr.get("regions"), "reference_edges": rr.get("dual_edges")}
             if "regions" in r:
-                row["count_matches_polyrelu"] = r["regions"] == exact
+                if exact is not None:
+                    row["count_matches_polyrelu"] = r["regions"] == exact
                 if rr.get("regions") is not None:
                     row["count_matches_reference"] = r["regions"] == rr["regions"]
             rows.append(row)
-        base = results["polyrelu"].get("seconds")
+        base = results.get("polyrelu", {}).get("seconds")
         for row in rows:
             if row["workload"] == w and row.get("seconds") and base:
                 row["ratio_to_polyrelu"] = row["seconds"] / base
@@ -124,7 +197,8 @@ def main(argv=None) -> int:
         if "error" in r:
             print(f"{r['workload']:10} {r['tool']:12} {r['error']}")
             continue
-        check = "ok" if r.get("count_matches_polyrelu") and r.get("count_matches_reference", True) else "DIFFERS"
+        checks = [r[k] for k in ("count_matches_polyrelu", "count_matches_reference") if k in r]
+        check = ("ok" if all(checks) else "DIFFERS") if checks else "unchecked"
         edges = "" if r.get("edges") is None else r["edges"]
         graph = "" if r.get("graph_seconds") is None else f"{r['graph_seconds']:.3f}"
         print(f"{r['workload']:10} {r['tool']:12} {r['regions']:8} {edges:>7} {r['seconds']:9.3f} {graph:>9} "
