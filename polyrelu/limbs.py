@@ -8,7 +8,8 @@ width so that this holds; see :func:`limb_bits`).  Python integers appear only a
 few rows are needed exactly, and for the output maps the engine hands back.
 
 Invariants: a *normal* array has every limb in ``[-2^B, 2^B]``; a *balanced* one in
-``[-2^(B-1), 2^(B-1))``.  Products need one balanced factor and one normal factor.
+``[-2^(B-1), 2^(B-1))``.  Products need one balanced factor and one normal factor.  Limbs given to
+:func:`normalize` must stay below 2^62 in magnitude (the engine's are below 2^56).
 
 >>> B = limb_bits(64)
 >>> W = [[3, -(1 << 70)], [5, 7]]
@@ -17,8 +18,6 @@ Invariants: a *normal* array has every limb in ``[-2^B, 2^B]``; a *balanced* one
 True
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -35,7 +34,10 @@ def limb_bits(width: int) -> int:
     >>> limb_bits(64), limb_bits(1), limb_bits(1000)
     (24, 27, 22)
     """
-    return (54 - math.ceil(math.log2(max(width, 1)))) // 2
+    B = (54 - (max(width, 1) - 1).bit_length()) // 2  # bit_length is ceil(log2) exactly
+    if B < 2:
+        raise ValueError(f"a layer of width {width} is too wide for exact float64 limb products")
+    return B
 
 
 def to_limbs(values, B: int) -> np.ndarray:
