@@ -570,7 +570,7 @@ def enumerate_regions(
         with _quiet_numpy():
             if L >= 1 and executor is not None:
                 nworkers = workers or getattr(executor, "_max_workers", None) or 2
-                cells = _run_parallel(start_cells, job, executor, 8 * nworkers, bar)
+                cells = _run_parallel(start_cells, job, executor, _UNITS_PER_WORKER * nworkers, bar)
             elif L >= 1:
                 cells = _run_layers(start_cells, 1, L, job, bar)
             else:
@@ -596,34 +596,64 @@ class _Layer:
         self.bias = _lb.to_limbs(bs[l], B)  # (m, Lb)
 
 
+# work units per worker: subtrees differ a lot in size, so more units than workers balance the load;
+# each unit costs a pickled context and a result list
+_UNITS_PER_WORKER = 8
+
 # cells analysed together: the float filter and the next-layer products of a chunk are a few numpy
 # calls; a chunk's limb arrays stay small (about 14 KB a cell at width 64)
 _CHUNK = 64
 
 
 def _run_layers(cells, l_from, l_to, job, bar=None):
+    """The cells (of level ``l_from - 1``) through layers ``l_from..l_to``, depth first.
+
+    A chunk's children go through all later layers before the next chunk starts, so only a few
+    chunks of cells hold next-layer rows at any time (memory stays proportional to the regions
+    found, not to the widest level); the result is the same list as breadth first, because the
+    children of each cell stay together and in order.
+    """
     Ws, bs, D, exact_only, reverse, max_regions, L, B = job
     _FLOATS.clear()
     _INTERN.clear()
-    for l in range(l_from, l_to + 1):
-        lt = _Layer(Ws, bs, l, B)
-        if bar is not None:
-            bar.layer(l, len(cells))
-        new_cells = []
+    lts = {l: _Layer(Ws, bs, l, B) for l in range(l_from, l_to + 1)}
+    out: list = []
+
+    def layer(chunk, l):
+        lt = lts[l]
+        items = [(ctx, _split_pieces(ctx, pieces, srows))
+                 for ctx, srows, pieces in _analyse_chunk(chunk, l, lt, D, exact_only, l == L, reverse)]
+        return _children_chunk(items, lt)
+
+    def check(n, l):
+        if max_regions is not None and n > max_regions:
+            raise RegionLimitError(
+                f"more than max_regions={max_regions} regions after layer {l} "
+                f"(of {L}); raise max_regions or use a smaller domain"
+            )
+
+    def descend(cells, l):
         for c0 in range(0, len(cells), _CHUNK):
-            chunk = cells[c0:c0 + _CHUNK]
-            items = [(ctx, _split_pieces(ctx, pieces, srows))
-                     for ctx, srows, pieces in _analyse_chunk(chunk, l, lt, D, exact_only, l == L, reverse)]
-            new_cells.extend(_children_chunk(items, lt))
-            if bar is not None:
-                bar.advance(len(new_cells), len(chunk))
-            if max_regions is not None and len(new_cells) > max_regions:
-                raise RegionLimitError(
-                    f"more than max_regions={max_regions} regions after layer {l} "
-                    f"(of {L}); raise max_regions or use a smaller domain"
-                )
-        cells = new_cells
-    return cells
+            children = layer(cells[c0:c0 + _CHUNK], l)
+            if l < l_to:
+                descend(children, l + 1)
+            else:
+                out.extend(children)
+                check(len(out), l)
+
+    l = l_from
+    while l < l_to and len(cells) <= _CHUNK:  # few cells: breadth first until there are many
+        cells = layer(cells, l)
+        check(len(cells), l)
+        l += 1
+    if bar is not None:
+        bar.layer(l, len(cells))
+    for c0 in range(0, len(cells), _CHUNK):
+        chunk = cells[c0:c0 + _CHUNK]
+        descend(chunk, l)
+        if bar is not None:
+            bar.advance(len(out), len(chunk))
+    return out
 
 
 def _finish_unit(ctx, pieces, rows, job):
@@ -723,7 +753,10 @@ class _Progress:
 
         if self.t is not None:
             self.t.close()
-        desc = f"layer {l}/{self.L}" if l is not None else "parallel units"
+        if l is None:
+            desc = "parallel units"
+        else:
+            desc = f"layer {l}/{self.L}" if l >= self.L else f"layers {l}-{self.L}"
         self.t = tqdm(total=total, desc=desc, unit="cell" if l is not None else "unit", leave=False)
         self.l = l
 
