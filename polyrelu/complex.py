@@ -16,6 +16,7 @@
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import networkx as nx
+import numpy as np
 
 from . import engine as _engine
 from .exact import InvalidInputError, PolyreluError, fraction_to_str, primitive_ints, to_matrix, to_vector
@@ -75,8 +77,10 @@ class Region:
     @property
     def pattern(self) -> tuple[tuple[int, ...], ...]:
         """Per hidden layer, 1 where the neuron is active (pre-activation > 0 inside), else 0."""
-        w = self._cx.network.widths
-        return tuple(_bits(m, n) for m, n in zip(self._cell.pat, w))
+        c = self._cache
+        if "pattern" not in c:
+            c["pattern"] = tuple(_bits(m, n) for m, n in zip(self._cell.pat, self._cx.network.widths))
+        return c["pattern"]
 
     @property
     def signs(self) -> tuple[tuple[int, ...], ...]:
@@ -368,29 +372,77 @@ class PolyhedralComplex:
         return tuple(A), tuple(c)
 
     # -- facets and the adjacency graph -------------------------------------------------------------
-    def _build_facets(self):
+    def _build_facets(self, vector_slots: int = 64):
+        """Key every facet of every region by the sorted ids of its generators: two regions share a
+        facet iff their keys agree.  The incidences of all regions are transposed in one numpy pass
+        (for regions with at most ``vector_slots`` facet slots, almost all; wider ones take a loop)."""
+        cells = self._res.cells
+        gid: dict = {}
+        ids = [[gid.setdefault(g, len(gid)) for g in c.gens] for c in cells]
+        wide = [ri for ri, c in enumerate(cells) if c.alive.bit_length() > vector_slots]
+        narrow = [ri for ri, c in enumerate(cells) if c.alive.bit_length() <= vector_slots] if wide else range(len(cells))
+        groups: list = [None] * len(cells)  # per region: [(slot, key), ...]
+        if len(narrow):
+            counts = [len(ids[ri]) for ri in narrow]
+            inc = np.array([m & cells[ri].alive for ri in narrow for m in cells[ri].inc], dtype=np.uint64)
+            gids = np.array([i for ri in narrow for i in ids[ri]], dtype=np.int64)
+            owner_cell = np.repeat(np.asarray(narrow, dtype=np.int64), counts)
+            bits = np.unpackbits(inc.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+            g, k = np.nonzero(bits)
+            group = owner_cell[g] * 64 + k
+            order = np.lexsort((gids[g], group))
+            group = group[order]
+            members = gids[g][order].tolist()
+            starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]).tolist() if len(members) else []
+            ends = starts[1:] + [len(members)]
+            for gk, a, b in zip(group[starts].tolist(), starts, ends):
+                ri = gk >> 6
+                lst = groups[ri]
+                if lst is None:
+                    lst = groups[ri] = []
+                lst.append((gk & 63, tuple(members[a:b])))
+        for ri in wide:
+            per: dict = {}
+            for i, m in zip(ids[ri], cells[ri].inc):
+                m &= cells[ri].alive
+                while m:
+                    low = m & -m
+                    per.setdefault(low.bit_length() - 1, []).append(i)
+                    m ^= low
+            groups[ri] = [(k, tuple(sorted(v))) for k, v in per.items()]
         owner: dict = {}
         facets_of = []
-        gid: dict = {}
-        for ri, cell in enumerate(self._res.cells):
-            ids = [gid.setdefault(g, len(gid)) for g in cell.gens]
+        inf = ("infinity",)
+        for ri, cell in enumerate(cells):
             mine = {}
-            a = cell.alive
-            k = 0
-            while a:
-                if a & 1:
-                    normal, labels = cell.slots[k]
-                    if ("infinity",) not in labels:
-                        bit = 1 << k
-                        key = frozenset(ids[i] for i, m in enumerate(cell.inc) if m & bit)
-                        mine[key] = (labels, k)
-                        owner.setdefault(key, []).append(ri)
-                a >>= 1
-                k += 1
+            slots = cell.slots
+            for k, key in groups[ri] or ():
+                labels = slots[k][1]
+                if inf not in labels:
+                    mine[key] = (labels, k)
+                    o = owner.get(key)
+                    if o is None:
+                        owner[key] = [ri]
+                    else:
+                        o.append(ri)
             facets_of.append(mine)
         self._gid = gid
         self._facet_owner = owner
         self._facets_of = facets_of
+
+    def _patterns(self) -> list[tuple[tuple[int, ...], ...]]:
+        """Every region's pattern, unpacked for all regions at once."""
+        cells = self._res.cells
+        if not cells:
+            return []
+        per_layer = []
+        for l, n in enumerate(self.network.widths):
+            nb = (n + 7) // 8
+            raw = b"".join(c.pat[l].to_bytes(nb, "little") for c in cells)
+            bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8).reshape(len(cells), nb), axis=1,
+                                 count=n, bitorder="little")
+            per_layer.append(map(tuple, bits.tolist()))
+        return list(zip(*per_layer))
 
     def _region_facets(self, i):
         if self._facets_of is None:
@@ -409,16 +461,25 @@ class PolyhedralComplex:
                 if self._facets_of is None:
                     self._build_facets()
                 G = nx.Graph()
-                for r in self.regions:
-                    G.add_node(r.index, region=r, pattern=r.pattern)
+                pats = self._patterns()
+                for r, p in zip(self.regions, pats):
+                    r._cache["pattern"] = p
+                G.add_nodes_from((r.index, {"region": r, "pattern": p}) for r, p in zip(self.regions, pats))
+                facets_of = self._facets_of
+                edges = []
+                neurons_of: dict = {}  # few distinct label sets: sort each once
                 for key, owners in self._facet_owner.items():
                     if len(owners) == 2:
                         i, j = owners
-                        li = self._facets_of[i][key][0] | self._facets_of[j][key][0]
-                        neurons = tuple(sorted(l for l in li if isinstance(l[0], int)))
-                        G.add_edge(i, j, neurons=neurons, facet=self._facet_polytope(i, key))
+                        both = (facets_of[i][key][0], facets_of[j][key][0])
+                        neurons = neurons_of.get(both)
+                        if neurons is None:
+                            neurons = neurons_of[both] = tuple(sorted(
+                                l for l in both[0] | both[1] if isinstance(l[0], int)))
+                        edges.append((i, j, {"neurons": neurons, "facet": self._facet_polytope(i, key)}))
                     elif len(owners) > 2:  # pragma: no cover - would contradict the complex property
                         raise PolyreluError(f"internal: facet shared by {len(owners)} regions")
+                G.add_edges_from(edges)
                 self._graph = G
         return self._graph
 
@@ -436,16 +497,14 @@ class PolyhedralComplex:
     def _facet_polytope(self, ri, key):
         from .polytope import Polytope
 
+        return Polytope._from_trusted(self.dim, functools.partial(self._facet_data, ri, key))
+
+    def _facet_data(self, ri, key):
         cell = self._res.cells[ri]
-
-        def load():
-            labels, k = self._facets_of[ri][key]
-            bit = 1 << k
-            gens = [g for g, m in zip(cell.gens, cell.inc) if m & bit]
-            V, R = self._lift_gens(gens)
-            return {"vertices": tuple(sorted(V)), "rays": tuple(sorted(R)), "lines": self._lines}
-
-        return Polytope._from_trusted(self.dim, load)
+        bit = 1 << self._facets_of[ri][key][1]
+        gens = [g for g, m in zip(cell.gens, cell.inc) if m & bit]
+        V, R = self._lift_gens(gens)
+        return {"vertices": tuple(sorted(V)), "rays": tuple(sorted(R)), "lines": self._lines}
 
     # -- linear regions (pieces) ----------------------------------------------------------------------
     def linear_regions(self) -> list[frozenset[int]]:

@@ -183,6 +183,22 @@ def test_pascanu_complex_level_oracles():
 # -- invariants -------------------------------------------------------------------------------------
 
 @FAST
+@given(small_nets(), st.booleans())
+def test_facet_keys_vectorised_equal_loop(net, whole_space):
+    """The numpy transposition of the incidences and the per-region loop find the same facets, and
+    every facet key is the exact set of generators on that facet."""
+    n = net.input_dim
+    cx = net.complex(domain=None if whole_space else Polytope.box([-2] * n, [2] * n))
+    cx._build_facets()
+    fast = (cx._facet_owner, cx._facets_of)
+    cx._build_facets(vector_slots=0)
+    assert (cx._facet_owner, cx._facets_of) == fast
+    for ri, cell in enumerate(cx._res.cells):
+        for key, (_, k) in cx._facets_of[ri].items():
+            assert key == tuple(sorted(cx._gid[g] for g, m in zip(cell.gens, cell.inc) if (m >> k) & 1))
+
+
+@FAST
 @given(small_nets())
 def test_affine_maps_volumes_continuity_euler(net):
     n = net.input_dim
