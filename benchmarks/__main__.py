@@ -1,7 +1,8 @@
 """Benchmarks of the exact engine on the shared workloads, with baselines measured in the same run.
 
     python -m benchmarks [--workloads d2_16x3 d2_32x3 ...] [--tools polyrelu relucent ...]
-                         [--timeout 900] [--relucent-timeout 600] [--out results.json]
+                         [--timeout 900] [--relucent-timeout 600] [--fractions-timeout 300]
+                         [--out results.json]
 
 For every workload it runs, each in a fresh subprocess (so peak RSS is that run's own):
 
@@ -9,6 +10,11 @@ For every workload it runs, each in a fresh subprocess (so peak RSS is that run'
 * ``polyrelu-2w``     -- the same with 2 worker processes (identical result, checked);
 * ``exact-only``      -- the engine with the float filter switched off: every sign decided in
                          integers (the plain exact baseline of our own);
+* ``fractions``       -- a plain exact Python enumerator with Fractions (2-D workloads only),
+                         independent of polyrelu: it clips the box polygon by each neuron's line,
+                         layer by layer (``benchmarks/fractions_baseline.py``), and counts
+                         regions only (no edges).  It has its own ``--fractions-timeout``; a run
+                         that times out is recorded as an error;
 * ``regioncam``       -- the float 2-D tool (2-D workloads only), when it is importable;
 * ``relucent``        -- the float local-search tool (every workload), when it is importable.
                          It is slow (minutes from d2_32x3 / d4_10x3 on), so it has its own
@@ -43,7 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
 DEFAULT = ["d2_16x3", "d2_32x3", "d3_16x2", "d4_10x3", "d2_64x4"]
-TOOLS = ["polyrelu", "polyrelu-2w", "exact-only", "regioncam", "relucent"]
+TOOLS = ["polyrelu", "polyrelu-2w", "exact-only", "fractions", "regioncam", "relucent"]
 FLOAT_TOOLS = ("regioncam", "relucent")
 
 RUNNER = r'''
@@ -80,6 +86,14 @@ for k, (W, b) in enumerate(layers[:-1]):
 secs = time.perf_counter() - t0
 print(json.dumps({"regions": rc.num_faces, "edges": None, "seconds": secs,
                   "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+'''
+
+# the plain exact 2-D baseline (benchmarks/fractions_baseline.py, importable from ROOT, the cwd of
+# the run); it prints the same JSON line, its seconds being the enumeration after reading the file
+FRACTIONS = r'''
+import sys
+from benchmarks.fractions_baseline import main
+sys.exit(main(sys.argv[1:]))
 '''
 
 # relucent >= 1.0 (torch-free): relucent.model.{LinearLayer, ReLULayer, ReLUNetwork} hold numpy
@@ -146,15 +160,19 @@ def main(argv=None) -> int:
     ap.add_argument("--workloads", nargs="*", default=DEFAULT)
     ap.add_argument("--out", default=None, help="JSON file for the table (default: benchmarks/results-DATE.json)")
     ap.add_argument("--tools", nargs="*", choices=TOOLS, default=None,
-                    help="tools to run (default: all available; regioncam/relucent only when importable)")
+                    help="tools to run (default: all available; regioncam/relucent only when importable, "
+                         "regioncam/fractions on 2-D workloads only)")
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--relucent-timeout", type=float, default=600,
                     help="per-run timeout for relucent, in seconds (default 600)")
+    ap.add_argument("--fractions-timeout", type=float, default=300,
+                    help="per-run timeout for the Fractions baseline, in seconds (default 300)")
     ap.add_argument("--no-exact-only", action="store_true", help="skip the slow exact-only baseline")
     args = ap.parse_args(argv)
     ref = json.loads((BENCH / "reference_counts.json").read_text())
     wanted = list(dict.fromkeys(args.tools)) if args.tools else TOOLS
-    tools = [t for t in wanted if t not in FLOAT_TOOLS and not (t == "exact-only" and args.no_exact_only)]
+    tools = [t for t in wanted if t not in FLOAT_TOOLS and t != "fractions"
+             and not (t == "exact-only" and args.no_exact_only)]
     extra = [t for t in wanted if t in FLOAT_TOOLS and have(t)]
     missing = [t for t in wanted if t in FLOAT_TOOLS and t not in extra]
     if args.tools and missing:
@@ -165,6 +183,8 @@ def main(argv=None) -> int:
         results = {}
         for t in tools:
             results[t] = run(RUNNER, path, t, timeout=args.timeout)
+        if "fractions" in wanted and w.startswith("d2_"):
+            results["fractions"] = run(FRACTIONS, path, timeout=args.fractions_timeout)
         for t in extra:
             if t == "regioncam":
                 if not w.startswith("d2_"):

@@ -22,7 +22,7 @@ def main(argv=None) -> int:
     rows = json.loads(Path(argv[0]).read_text())["rows"]
     fig = Figure(figsize=(6, 4.2))
     ax = fig.add_subplot()
-    for tool, marker in [("polyrelu", "o"), ("polyrelu-2w", "s"), ("exact-only", "^"), ("regioncam", "x"), ("relucent", "D")]:
+    for tool, marker in [("polyrelu", "o"), ("polyrelu-2w", "s"), ("exact-only", "^"), ("fractions", "v"), ("regioncam", "x"), ("relucent", "D")]:
         pts = sorted((r["regions"], r["seconds"], r["workload"]) for r in rows
                      if r["tool"] == tool and "seconds" in r)
         if not pts:
