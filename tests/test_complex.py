@@ -419,3 +419,21 @@ def test_higher_dimensional_counts_match_brute_force_lp(seed, n0, widths):
     assert len(cx) == brute_force_count(net, lo, hi)
     assert cx.euler_characteristic == 1
     assert sum(r.volume for r in cx.regions) == F(5) ** n0
+
+
+@pytest.mark.parametrize("n_gens,bits", [(5, 8), (40, 64), (64, 64), (65, 30), (90, 60), (20, 70), (70, 100)])
+def test_slot_generators_is_the_transpose(n_gens, bits):
+    """The engine's transposed incidences (numpy shifts, numpy bit packing or a bit loop, by size)
+    against the definition: generator g is on slot k iff bit k of inc[g] is set."""
+    import random
+
+    from polyrelu.engine import _slot_generators
+
+    rng = random.Random(n_gens * 1000 + bits)
+    for density in (0.05, 0.3, 0.9):
+        inc = [sum(1 << k for k in range(bits) if rng.random() < density) | 1 for _ in range(n_gens)]
+        Z = _slot_generators(inc)
+        for k in range(bits):
+            want = sum(1 << g for g, m in enumerate(inc) if (m >> k) & 1)
+            if want:
+                assert Z[k] == want
