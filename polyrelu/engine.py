@@ -1021,6 +1021,9 @@ def _split_pieces(ctx: _Context, pieces, split_rows):
     splitter = _Splitter(D)
     for i in split_rows:
         out = []
+        label = frozenset({(l, i)})
+        slot_pos = ((tuple(G[i]), label),)  # the new facet of the (+) and the (-) side
+        slot_neg = ((tuple(-x for x in G[i]), label),)
         for (pg, pi, po, ps, pa, pact, pz) in pieces:
             v = po.pop(i)
             has_p = max(v) > 0
@@ -1028,9 +1031,9 @@ def _split_pieces(ctx: _Context, pieces, split_rows):
             rest = po
             if has_p and has_n:
                 newbit = 1 << len(ps)
-                ps2 = ps + ((tuple(G[i]), frozenset({(l, i)})),)
+                ps2 = ps + slot_pos
                 (sg, si, so, tp), (ng, ni, no, tn) = splitter.split(pg, pi, v, rest, newbit, pa)
-                ps_neg = ps + ((tuple(-x for x in G[i]), frozenset({(l, i)})),)
+                ps_neg = ps + slot_neg
                 out.append((sg, si, so, ps2, (pa & tp) | newbit, pact | (1 << i), pz))
                 out.append((ng, ni, no, ps_neg, (pa & tn) | newbit, pact, pz))
             else:
