@@ -433,8 +433,8 @@ class PolyhedralComplex:
     def _patterns(self) -> list[tuple[tuple[int, ...], ...]]:
         """Every region's pattern, unpacked for all regions at once."""
         cells = self._res.cells
-        if not cells:
-            return []
+        if not self.network.widths:
+            return [()] * len(cells)  # no hidden layer: one region, with the empty pattern
         per_layer = []
         for l, n in enumerate(self.network.widths):
             nb = (n + 7) // 8

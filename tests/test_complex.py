@@ -421,6 +421,23 @@ def test_higher_dimensional_counts_match_brute_force_lp(seed, n0, widths):
     assert sum(r.volume for r in cx.regions) == F(5) ** n0
 
 
+@FAST
+@given(small_nets(), st.booleans())
+def test_graph_nodes_carry_each_regions_pattern(net, no_hidden):
+    """Every region is a node of the graph, with the pattern the network computes at its interior
+    point (also for a network without hidden layers: one region, the empty pattern)."""
+    if no_hidden:
+        net = ReLUNetwork([([[1] * net.input_dim], [0])])
+    n = net.input_dim
+    cx = net.complex(domain=Polytope.box([-2] * n, [2] * n))
+    G = cx.graph
+    assert G.number_of_nodes() == len(cx)
+    for i, data in G.nodes(data=True):
+        signs = net.activation_pattern(cx[i].interior_point)
+        assert data["pattern"] == tuple(tuple(int(v > 0) for v in layer) for layer in signs)
+        assert data["region"] is cx[i]
+
+
 @pytest.mark.parametrize("n_gens,bits", [(5, 8), (40, 64), (64, 64), (65, 30), (90, 60), (20, 70), (70, 100)])
 def test_slot_generators_is_the_transpose(n_gens, bits):
     """The engine's transposed incidences (numpy shifts, numpy bit packing or a bit loop, by size)
