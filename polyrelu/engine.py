@@ -189,26 +189,9 @@ def _cross_many(gens, vals, edges, oitems, new_g, new_o):
         new_o[k].extend(((zu * ovv + zv * ou) // g).tolist())
 
 
-_SHIFTS = np.arange(64, dtype=np.uint64)
-
-
-def _slot_generators(inc: list[int]):
-    """For each slot, the bitmask of the generators on it (the transpose of the incidences):
-    ``Z[k]`` for every slot k that has a generator."""
-    if len(inc) <= 64 and max(inc).bit_length() <= 64:
-        # a 64x64 bit matrix: transposed by shifts in numpy (a few microseconds, not a bit loop)
-        bits = (np.array(inc, dtype=np.uint64)[:, None] >> _SHIFTS) & np.uint64(1)
-        return (bits.T << _SHIFTS[:len(inc)]).sum(axis=1).tolist()
-    if len(inc) >= 32 and max(inc).bit_length() <= 64:
-        bits = np.unpackbits(np.array(inc, dtype=np.uint64).view(np.uint8).reshape(len(inc), 8),
-                             axis=1, bitorder="little")  # (generators, 64)
-        packed = np.packbits(bits.T, axis=1, bitorder="little")
-        nb = packed.shape[1]
-        raw = packed.tobytes()
-        Z = {}
-        for k in np.nonzero(bits.any(axis=0))[0].tolist():
-            Z[k] = int.from_bytes(raw[k * nb:(k + 1) * nb], "little")
-        return Z
+def _slot_generators(inc: list[int]) -> dict[int, int]:
+    """For each slot, the bitmask of the generators on it (the transpose of the incidences), for
+    cells with more than 64 slots (narrower ones use :func:`_crossing_edges`)."""
     Z = {}
     for gi, m in enumerate(inc):
         bit = 1 << gi
@@ -218,6 +201,24 @@ def _slot_generators(inc: list[int]):
             Z[k] = Z.get(k, 0) | bit
             m ^= low
     return Z
+
+
+def _crossing_edges(inc: list[int], pos: list[int], neg: list[int], need: int):
+    """The edges between a (+) and a (-) generator, and their common facets, for cells with at
+    most 64 facet slots: all pairs at once in numpy.
+
+    Two generators span an edge iff they share at least ``need`` (= dim - 1) facets and no other
+    generator lies on all their common facets (the combinatorial test); with no common facet (a
+    1-D cell) that means they are the only two generators.
+    """
+    I = np.array(inc, dtype=np.uint64)
+    C = I[pos][:, None] & I[neg][None, :]
+    a, b = np.nonzero(np.bitwise_count(C) >= need)
+    Cc = C[a, b]
+    on_all = ((Cc[:, None] & ~I[None, :]) == 0).sum(axis=1)  # generators on every common facet
+    adj = on_all == 2
+    edges = [(pos[x], neg[y]) for x, y in zip(a[adj].tolist(), b[adj].tolist())]
+    return edges, Cc[adj].tolist()
 
 
 class _Splitter:
@@ -234,8 +235,8 @@ class _Splitter:
         tuples, where ``touched`` is the bitmask of slots that have a generator strictly on that side.
 
         Two generators span an edge iff the only generators on all their common facets are the
-        two of them (the combinatorial test); the set of generators on a set of facets is an AND
-        of per-facet generator masks, so the test costs a few integer operations.
+        two of them (the combinatorial test): for all pairs at once in numpy when the incidences
+        fit in 64 bits, else as an AND of per-facet generator masks.
         """
         pos = [i for i, x in enumerate(vals) if x > 0]
         neg = [i for i, x in enumerate(vals) if x < 0]
@@ -243,37 +244,34 @@ class _Splitter:
         need = self.D - 2
         if self.D == 3 and alive != -1:
             return self._split_polygon(gens, inc, vals, others, newbit, alive, pos, neg, zer)
-        Z = _slot_generators(inc)
-        new_g, new_i = [], []
+        new_g = []
         new_o = {k: [] for k in others}
         oitems = list(others.items())
-        everyone = (1 << len(gens)) - 1
-        edges = []
-        if len(pos) * len(neg) >= 48 and max(inc).bit_length() < 64:
-            # many pairs: count common facets for all of them at once
-            ip = np.array([inc[u] for u in pos], dtype=np.uint64)
-            iq = np.array([inc[v] for v in neg], dtype=np.uint64)
-            ok = np.bitwise_count(ip[:, None] & iq[None, :]) >= need
-            pairs = [(pos[a], neg[b]) for a, b in zip(*np.nonzero(ok))]
+        if max(inc).bit_length() <= 64:
+            edges, commons = _crossing_edges(inc, pos, neg, need)
+            new_i = [c | newbit for c in commons]
         else:
-            pairs = [(u, v) for u in pos for v in neg]
-        for u, v in pairs:
-            common = inc[u] & inc[v]
-            if common.bit_count() < need:
-                continue
-            target = (1 << u) | (1 << v)
-            acc = everyone  # no common facet (1-D): adjacent iff they are the only two
-            c = common
-            while c:
-                low = c & -c
-                acc &= Z[low.bit_length() - 1]
-                if acc == target:
-                    break
-                c ^= low
-            if acc != target:
-                continue
-            edges.append((u, v))
-            new_i.append(common | newbit)
+            Z = _slot_generators(inc)
+            everyone = (1 << len(gens)) - 1
+            edges, new_i = [], []
+            for u in pos:
+                for v in neg:
+                    common = inc[u] & inc[v]
+                    if common.bit_count() < need:
+                        continue
+                    target = (1 << u) | (1 << v)
+                    acc = everyone  # no common facet (1-D): adjacent iff they are the only two
+                    c = common
+                    while c:
+                        low = c & -c
+                        acc &= Z[low.bit_length() - 1]
+                        if acc == target:
+                            break
+                        c ^= low
+                    if acc != target:
+                        continue
+                    edges.append((u, v))
+                    new_i.append(common | newbit)
         if len(edges) >= 8:
             _cross_many(gens, vals, edges, oitems, new_g, new_o)
         else:

@@ -454,3 +454,28 @@ def test_slot_generators_is_the_transpose(n_gens, bits):
             want = sum(1 << g for g, m in enumerate(inc) if (m >> k) & 1)
             if want:
                 assert Z[k] == want
+
+
+@pytest.mark.parametrize("n_gens,bits,need", [(6, 10, 1), (20, 40, 3), (40, 64, 3), (2, 5, 0), (5, 5, 0), (30, 64, 7)])
+def test_crossing_edges_against_the_definition(n_gens, bits, need):
+    """The numpy combinatorial edge test: u (+) and v (-) span an edge iff they share at least
+    ``need`` facets and no other generator lies on all their common facets."""
+    import random
+
+    from polyrelu.engine import _crossing_edges
+
+    rng = random.Random(n_gens * 7919 + bits + need)
+    for density in (0.1, 0.4, 0.8):
+        inc = [sum(1 << k for k in range(bits) if rng.random() < density) for _ in range(n_gens)]
+        side = [rng.choice((1, -1)) for _ in range(n_gens)]
+        pos = [i for i in range(n_gens) if side[i] > 0]
+        neg = [i for i in range(n_gens) if side[i] < 0]
+        want = []
+        for u in pos:
+            for v in neg:
+                c = inc[u] & inc[v]
+                on_all = [w for w in range(n_gens) if inc[w] & c == c]
+                if bin(c).count("1") >= need and on_all == sorted((u, v)):
+                    want.append(((u, v), c))
+        edges, commons = _crossing_edges(inc, pos, neg, need)
+        assert list(zip(edges, commons)) == want
