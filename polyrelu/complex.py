@@ -375,7 +375,9 @@ class PolyhedralComplex:
     def _build_facets(self, vector_slots: int = 64):
         """Key every facet of every region by the sorted ids of its generators: two regions share a
         facet iff their keys agree.  The incidences of all regions are transposed in one numpy pass
-        (for regions with at most ``vector_slots`` facet slots, almost all; wider ones take a loop)."""
+        (for regions with at most ``vector_slots`` <= 64 facet slots, almost all; wider ones take a
+        loop)."""
+        vector_slots = min(vector_slots, 64)  # a region's incidences must fit in one uint64
         cells = self._res.cells
         gid: dict = {}
         ids = [[gid.setdefault(g, len(gid)) for g in c.gens] for c in cells]
