@@ -571,12 +571,11 @@ def enumerate_regions(
 class _Layer:
     """The integer weights of one layer, prepared for exact limb products."""
 
-    __slots__ = ("B", "W", "bias", "bn")
+    __slots__ = ("B", "W", "bias")
 
     def __init__(self, Ws, bs, l, B):
         self.B = B
         self.W = _lb.weights(Ws[l], B)
-        self.bn = bs[l]
         self.bias = _lb.to_limbs(bs[l], B)  # (m, Lb)
 
 
@@ -855,17 +854,6 @@ def _child_rows(Rs, parent: list[int], acts: list[int], lt: _Layer) -> np.ndarra
     return _lb.normalize(out, lt.B)
 
 
-def _stack(arrays: list[np.ndarray]) -> np.ndarray:
-    """Stack limb arrays of the same shape but for the number of limbs (zero limbs on top)."""
-    L = max(a.shape[-1] for a in arrays)
-    if all(a.shape[-1] == L for a in arrays):
-        return np.stack(arrays)
-    out = np.zeros((len(arrays),) + arrays[0].shape[:-1] + (L,), dtype=np.int64)
-    for k, a in enumerate(arrays):
-        out[k, ..., :a.shape[-1]] = a
-    return out
-
-
 def _signs_filtered(R, B, gens_list):
     """Float values of the limb rows ``R`` (one block per cell) at each cell's generators, and
     where the error bound certifies their sign.
@@ -915,7 +903,7 @@ def _analyse_chunk(cells, l: int, lt: _Layer, D: int, exact_only: bool, last: bo
     The float filter runs on all the cells at once; returns ``(ctx, split_rows, pieces)`` per cell.
     """
     B = lt.B
-    R = _stack([c.G for c in cells])  # normal limbs (_child_rows, or the start cells' rows)
+    R = _lb.stack([c.G for c in cells])  # normal limbs (_child_rows, or the start cells' rows)
     C, n = R.shape[0], R.shape[1]
     exact_vals: list[dict] = [{} for _ in cells]
     if exact_only:
@@ -1034,7 +1022,7 @@ def _children_chunk(items, lt: _Layer) -> list[_Cell]:
             acts.append(ctx.fixed_active | p[5])
     if not acts:
         return []
-    rows = _child_rows(_stack([ctx.R for ctx, _ in items]), parent, acts, lt)
+    rows = _child_rows(_lb.stack([ctx.R for ctx, _ in items]), parent, acts, lt)
     last = items[0][0].last
     if last:
         rows = _lb.from_limbs(rows, lt.B)  # the output maps, as Python integers

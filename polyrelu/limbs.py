@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["limb_bits", "to_limbs", "from_limbs", "normalize", "weights", "matmul", "to_float"]
+__all__ = ["limb_bits", "to_limbs", "from_limbs", "normalize", "stack", "weights", "matmul", "to_float"]
 
 
 def limb_bits(width: int) -> int:
@@ -128,6 +128,22 @@ def _normal(x: np.ndarray, B: int) -> np.ndarray:
         hi += c
         M = half + ((M + half) >> B) + 1
     return x
+
+
+def stack(arrays: list[np.ndarray]) -> np.ndarray:
+    """Stack limb arrays whose shapes differ only in the number of limbs (zero limbs on top).
+
+    >>> x = stack([to_limbs([1, 2], 24), to_limbs([1 << 30, 3], 24)])
+    >>> x.shape, from_limbs(x, 24).tolist()
+    ((2, 2, 2), [[1, 2], [1073741824, 3]])
+    """
+    L = max(a.shape[-1] for a in arrays)
+    if all(a.shape[-1] == L for a in arrays):
+        return np.stack(arrays)
+    out = np.zeros((len(arrays),) + arrays[0].shape[:-1] + (L,), dtype=np.int64)
+    for k, a in enumerate(arrays):
+        out[k, ..., :a.shape[-1]] = a
+    return out
 
 
 def weights(W, B: int) -> tuple[np.ndarray, int]:
