@@ -73,6 +73,11 @@ class Region:
             c[key] = fn()
         return c[key]
 
+    @property
+    def complex(self) -> "PolyhedralComplex":
+        """The complex this region belongs to."""
+        return self._cx
+
     # -- combinatorics ----------------------------------------------------------------------
     @property
     def pattern(self) -> tuple[tuple[int, ...], ...]:
