@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .exact import InvalidInputError, to_vector
+from .labels import linear_region_ids, pattern_string, region_output
+from .polygons import polygon_ccw, require_bounded, require_dim
 
 __all__ = [
     "region_colors",
@@ -95,12 +97,8 @@ def region_colors(cx: Any, color_by: str = "region", *, cmap: str = "viridis") -
     if color_by == "region":
         return {r.index: _distinct_color(r.index) for r in regions}
     if color_by == "linear":
-        from .export import _linear_region_ids
-
-        ids = _linear_region_ids(cx)
+        ids = linear_region_ids(cx)
         return {r.index: _distinct_color(ids[r.index]) for r in regions}
-    from .export import region_output
-
     import matplotlib
 
     values = {}
@@ -116,9 +114,7 @@ def region_colors(cx: Any, color_by: str = "region", *, cmap: str = "viridis") -
 
 
 def _polygon(region) -> list[tuple[Fraction, Fraction]]:
-    from .export import _polygon_ccw
-
-    return _polygon_ccw(region.polytope.vertices)
+    return polygon_ccw(region.polytope.vertices)
 
 
 def plot_regions(
@@ -147,10 +143,8 @@ def plot_regions(
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.lines import Line2D
 
-    from .export import _require_bounded, _require_dim, pattern_string
-
-    _require_dim(cx, (2,), "plot_regions")
-    _require_bounded(cx, "plotting")
+    require_dim(cx, (2,), "plot_regions")
+    require_bounded(cx, "plotting")
     ax = _new_axes(ax)
     fill = region_colors(cx, color_by, cmap=cmap) if colors is None else colors
     polys, faces = [], []
@@ -161,8 +155,6 @@ def plot_regions(
     if colors is None and color_by == "output":
         from matplotlib.cm import ScalarMappable
         from matplotlib.colors import Normalize
-
-        from .export import region_output
 
         vals = [float(region_output(cx, r)[0]) for r in cx.regions]
         sm = ScalarMappable(Normalize(min(vals), max(vals)), cmap=cmap)
@@ -232,10 +224,8 @@ def plot_function_1d(cx: Any, ax: Any = None, *, breakpoints: bool = True, linew
     >>> [tuple(map(float, xy)) for xy in ax.lines[0].get_xydata()]
     [(-1.0, 1.0), (0.0, 0.0), (2.0, 2.0)]
     """
-    from .export import _require_bounded, _require_dim
-
-    _require_dim(cx, (1,), "plot_function_1d")
-    _require_bounded(cx, "plotting")
+    require_dim(cx, (1,), "plot_function_1d")
+    require_bounded(cx, "plotting")
     net = cx.network
     if net is None:
         raise InvalidInputError("plot_function_1d needs a network (this complex is an arrangement)")

@@ -29,6 +29,8 @@ from hypothesis import strategies as st
 from polyrelu import export as ex
 from polyrelu.complex import PolyhedralComplex
 from polyrelu.exact import InvalidInputError
+from polyrelu.labels import linear_region_ids
+from polyrelu.polygons import polygon_ccw
 from polyrelu.network import ReLUNetwork
 from polyrelu.polytope import Polytope
 
@@ -339,7 +341,7 @@ def test_vtk_round_trip_with_meshio(which, request, tmp_path):
     m = meshio.read(path)
     exact = _exact_points(cx)
     P = [exact[tuple(float(x) for x in p)] for p in m.points]
-    lin_ids = ex._linear_region_ids(cx)
+    lin_ids = linear_region_ids(cx)
     seen = set()
     for k, block in enumerate(m.cells):
         for j, cell in enumerate(block.data):
@@ -469,7 +471,7 @@ def test_polygon_order_is_counterclockwise(pts, rnd):
         return
     V = list(P.vertices)
     rnd.shuffle(V)
-    ring = ex._polygon_ccw(V)
+    ring = polygon_ccw(V)
     assert set(ring) == set(P.vertices)
     n = len(ring)
     for k in range(n):  # every turn is a strict left turn

@@ -118,7 +118,7 @@ def test_hyperplanes_labels_and_graph_are_drawn(cx2):
     assert hyper_segs == facets
     assert len(graph.get_segments()) == cx2.graph.number_of_edges()
     texts = sorted(t.get_text() for t in ax.texts)
-    from polyrelu.export import pattern_string
+    from polyrelu.labels import pattern_string
 
     assert texts == sorted(pattern_string(r) for r in cx2.regions)
     # layers are told apart: two layers, two colours, a legend
