@@ -36,6 +36,11 @@ __all__ = [
     "S",
     "one_layer_max",
     "central_max",
+    "central_region_count",
+    "zonotope_vertex_count",
+    "zonotope_f_vector",
+    "cover_count",
+    "binomial_sum",
     "shallow_max",
     "pascanu_thm1_lower",
     "pascanu_thm2_lower",
@@ -113,6 +118,68 @@ def central_max(m: int, n: int) -> int:
     if n == 0:
         raise InvalidInputError("a hyperplane needs n >= 1")
     return 2 * S(m - 1, n - 1)
+
+
+def central_region_count(N: int, d: int) -> int:
+    """Regions of N linear hyperplanes in general position in R^d: ``2 S(N-1, d-1)`` (1 if N = 0
+    or d = 0); :func:`central_max` with R^0 allowed.
+
+    >>> central_region_count(3, 2), central_region_count(4, 3), central_region_count(2, 3)
+    (6, 14, 4)
+    """
+    if N < 0 or d < 0:
+        raise InvalidInputError(f"need N >= 0 and d >= 0, got N={N}, d={d}")
+    return 1 if d == 0 else central_max(N, d)
+
+
+def zonotope_vertex_count(m: int, n: int) -> int:
+    """Vertices of a zonotope with m generators in general position in R^n: ``2 S(m-1, n-1)``
+    (Arora et al. Theorem 3.6 (ii); an upper bound for any m generators, math-spec section 3.1).
+    The vertices' normal cones are the regions of the central arrangement of the generators.
+
+    >>> [zonotope_vertex_count(m, 3) for m in range(1, 7)]
+    [2, 4, 8, 14, 22, 32]
+    """
+    if m < 0 or n < 1:
+        raise InvalidInputError(f"need m >= 0 and n >= 1, got m={m}, n={n}")
+    return central_max(m, n)
+
+
+def zonotope_f_vector(m: int, n: int) -> tuple[int, ...]:
+    """f-vector ``(f_0, ..., f_dim)`` of a zonotope with m generators in general position in R^n.
+
+    ``f_k = C(m, k) * central_region_count(m - k, n - k)`` for k < dim, ``f_dim = 1``, dim = min(m, n)
+    (a k-face is a translate of a sum of k generators, one per region of the restricted central
+    arrangement; math-spec section 3.1 and table T2).
+
+    >>> zonotope_f_vector(4, 3), zonotope_f_vector(6, 4), zonotope_f_vector(2, 3)
+    ((14, 24, 12, 1), (52, 132, 120, 40, 1), (4, 4, 1))
+    """
+    if m < 0 or n < 1:
+        raise InvalidInputError(f"need m >= 0 and n >= 1, got m={m}, n={n}")
+    dim = min(m, n)
+    return tuple(comb(m, k) * central_region_count(m - k, n - k) for k in range(dim)) + (1,)
+
+
+def cover_count(D: int, n: int) -> int:
+    """Cover's number of affinely separable dichotomies of ``D`` points in general position in R^n:
+    ``2 S(D-1, n)`` (math-spec section 4.6).
+
+    >>> cover_count(4, 2), cover_count(5, 2), cover_count(3, 1)
+    (14, 22, 6)
+    """
+    if D < 1 or n < 0:
+        raise InvalidInputError(f"cover_count needs D >= 1 and n >= 0, got D={D}, n={n}")
+    return 2 * S(D - 1, n)
+
+
+def binomial_sum(N: int, d: int) -> int:
+    """Deprecated name of :func:`S` (kept for one release), 0 where N or d is negative.
+
+    >>> binomial_sum(8, 2), binomial_sum(4, 2), binomial_sum(12, 2)
+    (37, 11, 79)
+    """
+    return 0 if N < 0 or d < 0 else S(N, d)
 
 
 def shallow_max(n0: int, widths: Sequence[int]) -> int:

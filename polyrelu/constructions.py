@@ -20,15 +20,14 @@ which the function is affine.  Pieces never outnumber activation regions.
 """
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .exact import InvalidInputError, to_matrix, to_rational, to_vector
-from .network import ReLUNetwork
-from .exact import primitive_ints
+from .bounds import S, binomial_sum, zonotope_vertex_count
+from .exact import InvalidInputError, primitive_ints, to_matrix, to_rational, to_vector
 from .linalg import solve
+from .network import ReLUNetwork
 
 if TYPE_CHECKING:  # pragma: no cover
     from .polytope import Polytope
@@ -65,18 +64,6 @@ _ONE = Fraction(1)
 # --------------------------------------------------------------------------------------------
 # small exact helpers
 # --------------------------------------------------------------------------------------------
-def binomial_sum(N: int, d: int) -> int:
-    """S(N, d) = sum_{j=0}^{d} C(N, j) (C(N, j) = 0 for j > N): regions of N hyperplanes in general
-    position in R^d (Zaslavsky).
-
-    >>> binomial_sum(8, 2), binomial_sum(4, 2), binomial_sum(12, 2)
-    (37, 11, 79)
-    """
-    if N < 0 or d < 0:
-        return 0 if d < 0 else (1 if N == 0 else 0)
-    return sum(math.comb(N, j) for j in range(d + 1))
-
-
 def _check_int(name: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInputError(f"{name} must be an integer, got {value!r}")
@@ -120,8 +107,8 @@ def general_position_arrangement(
         if not lo < hi:
             raise InvalidInputError(f"box must have lo < hi, got ({lo}, {hi})")
         verts = []
-        for S in combinations(range(m), n):
-            v = solve([rows[j] for j in S], [-offs[j] for j in S])
+        for J in combinations(range(m), n):
+            v = solve([rows[j] for j in J], [-offs[j] for j in J])
             assert v is not None  # Vandermonde: never singular
             verts.append(v)
         width = hi - lo
@@ -157,7 +144,7 @@ def shallow_count(n1: int, n0: int) -> int:
     >>> shallow_count(8, 2), shallow_count(12, 2)
     (37, 79)
     """
-    return binomial_sum(n1, n0)
+    return S(n1, n0)
 
 
 def shallow_network(n0: int, n1: int, *, output: Sequence[Any] | None = None) -> ReLUNetwork:
@@ -188,7 +175,7 @@ def pascanu_deep_count(n0: int, k: int) -> int:
     """
     _check_int("n0", n0, 1)
     _check_int("k", k, 1)
-    return 2 ** ((k - 1) * n0) * binomial_sum(2 * n0, n0)
+    return 2 ** ((k - 1) * n0) * S(2 * n0, n0)
 
 
 def _fold_scale(k: int) -> Fraction:
@@ -297,7 +284,7 @@ def montufar_box_count(n0: int, widths: Sequence[int]) -> int:
     (99, 176)
     """
     widths = _check_widths(n0, widths)
-    out = binomial_sum(widths[-1], n0)
+    out = S(widths[-1], n0)
     for nl in widths[:-1]:
         out *= (nl // n0) ** n0
     return out
@@ -567,7 +554,7 @@ def zonotope_family_pieces(n: int, k: int, w: int, m: int) -> int:
     _check_int("k", k, 0)
     _check_int("w", w, 2)
     _check_int("m", m, 1)
-    V = 2 * binomial_sum(m - 1, n - 1)
+    V = zonotope_vertex_count(m, n)
     extra = 0
     if w % 2 == 0 and k >= 2:
         extra = 1 if (n >= 2 and m >= 2) else 2
@@ -581,7 +568,7 @@ def zonotope_family_printed(n: int, k: int, w: int, m: int) -> int:
     >>> zonotope_family_printed(2, 2, 3, 3)
     27
     """
-    return binomial_sum(m - 1, n - 1) * w**k
+    return S(m - 1, n - 1) * w**k
 
 
 def zonotope_network(

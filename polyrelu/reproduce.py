@@ -27,7 +27,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from . import constructions as C
+from .bounds import all_bounds, zonotope_vertex_count
+from .complex import PolyhedralComplex
 from .exact import InvalidInputError, fraction_to_str
+from .polytope import Polytope
 
 __all__ = [
     "PAPERS",
@@ -182,7 +185,7 @@ def _arora() -> list[_Spec]:
                           note=f"any net with <= {k} hidden layers computing it needs >= k^(k+1)/2 - 1 = "
                                f"{fraction_to_str(C.arora_shallow_size_lower_bound(k))} units"))
     for n, m in [(2, 3), (3, 4), (3, 5), (3, 6), (4, 5), (4, 6)]:
-        V = 2 * C.binomial_sum(m - 1, n - 1)
+        V = zonotope_vertex_count(m, n)
         rows.append(_Spec(P, f"thm3.6-zonotope-n={n}-m={m}",
                           f"Theorem 3.6 / Lemma 3.7: gamma_Z, m = {m} generators in R^{n} (k = 0)",
                           _Call("zonotope_network", n, 0, 2, m), paper_value=V,
@@ -214,7 +217,7 @@ def _serra() -> list[_Spec]:
               _Call("shallow_network", 3, 6), paper_value=42, paper_says="sum_j C(6, j), j <= 3", expected=42),
     ]
     for n, m, w, k in [(2, 3, 2, 1), (2, 3, 2, 2), (2, 3, 3, 2), (2, 4, 3, 2), (3, 4, 2, 2)]:
-        quoted = 2 * C.binomial_sum(m - 1, n - 1) * w**k
+        quoted = zonotope_vertex_count(m, n) * w**k
         exact = C.zonotope_family_pieces(n, k, w, m)
         rows.append(_Spec(P, f"arora-quote-n={n}-m={m}-w={w}-k={k}",
                           f"Serra et al.'s restatement of Arora et al.: ZONOTOPE^{n}_{{{k},{w},{m}}}",
@@ -277,10 +280,6 @@ def _complex_stats(cx) -> dict:
 
 
 def _compute(spec: _Spec) -> dict:
-    from .bounds import all_bounds
-    from .complex import PolyhedralComplex
-    from .polytope import Polytope
-
     net = spec.call.build()
     domain = None if spec.box is None else Polytope.box(list(spec.box[0]), list(spec.box[1]))
     cx = PolyhedralComplex.from_network(net, domain=domain)

@@ -47,6 +47,7 @@ from fractions import Fraction
 from itertools import combinations_with_replacement
 from typing import Any, Sequence
 
+from .bounds import cover_count
 from .exact import InvalidInputError, PolyreluError, fraction_to_str, to_matrix, to_vector
 from .network import ReLUNetwork
 
@@ -132,19 +133,6 @@ def separable_dichotomies(X: Any, *, method: str = "lp", backend: str | None = N
 
     rec(0, [], [])
     return tuple(sorted(out, key=lambda P: (len(P), sorted(P))))
-
-
-def cover_count(D: int, n: int) -> int:
-    """Cover's number of affinely separable dichotomies of ``D`` points in general position in R^n.
-
-    ``2 S(D-1, n)`` with ``S(N, d) = sum_{j<=d} C(N, j)`` (math-spec section 4.6).
-
-    >>> cover_count(4, 2), cover_count(5, 2), cover_count(3, 1)
-    (14, 22, 6)
-    """
-    if D < 1 or n < 0:
-        raise InvalidInputError(f"cover_count needs D >= 1 and n >= 0, got D={D}, n={n}")
-    return 2 * sum(math.comb(D - 1, j) for j in range(0, n + 1))
 
 
 def arrangement_dichotomy_count(X: Any) -> int:

@@ -24,68 +24,22 @@ Fraction(2, 1)
 """
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from itertools import combinations
 from typing import Any, Sequence
 
+from .bounds import central_region_count, zonotope_f_vector, zonotope_vertex_count
 from .exact import InvalidInputError, fraction_to_str, to_matrix, to_vector
 from .network import ReLUNetwork
 from .exact import primitive_ints
 from .linalg import nullspace
 from .linalg import rank as _rank
 
+# the counting formulas live in polyrelu.bounds; they stay importable from here
 __all__ = ["Zonotope", "zonotope_vertex_count", "zonotope_f_vector", "central_region_count"]
 
 Vector = tuple[Fraction, ...]
 _ZERO = Fraction(0)
-
-
-def _S(N: int, d: int) -> int:
-    return sum(math.comb(N, j) for j in range(d + 1)) if N >= 0 and d >= 0 else 0
-
-
-def central_region_count(N: int, d: int) -> int:
-    """Regions of N linear hyperplanes in general position in R^d: ``2 S(N-1, d-1)`` (1 if N = 0).
-
-    >>> central_region_count(3, 2), central_region_count(4, 3), central_region_count(2, 3)
-    (6, 14, 4)
-    """
-    if N < 0 or d < 0:
-        raise InvalidInputError(f"need N >= 0 and d >= 0, got N={N}, d={d}")
-    if N == 0:
-        return 1
-    if d == 0:
-        return 1
-    return 2 * _S(N - 1, d - 1)
-
-
-def zonotope_vertex_count(m: int, n: int) -> int:
-    """Vertices of a zonotope with m generators in general position in R^n: ``2 S(m-1, n-1)``
-    (Arora et al. Theorem 3.6 (ii); an upper bound for any m generators, math-spec section 3.1).
-
-    >>> [zonotope_vertex_count(m, 3) for m in range(1, 7)]
-    [2, 4, 8, 14, 22, 32]
-    """
-    if m < 0 or n < 1:
-        raise InvalidInputError(f"need m >= 0 and n >= 1, got m={m}, n={n}")
-    return central_region_count(m, n)
-
-
-def zonotope_f_vector(m: int, n: int) -> tuple[int, ...]:
-    """f-vector ``(f_0, ..., f_dim)`` of a zonotope with m generators in general position in R^n.
-
-    ``f_k = C(m, k) * central_region_count(m - k, n - k)`` for k < dim, ``f_dim = 1``, dim = min(m, n)
-    (a k-face is a translate of a sum of k generators, one per region of the restricted central
-    arrangement; math-spec section 3.1 and table T2).
-
-    >>> zonotope_f_vector(4, 3), zonotope_f_vector(6, 4), zonotope_f_vector(2, 3)
-    ((14, 24, 12, 1), (52, 132, 120, 40, 1), (4, 4, 1))
-    """
-    if m < 0 or n < 1:
-        raise InvalidInputError(f"need m >= 0 and n >= 1, got m={m}, n={n}")
-    dim = min(m, n)
-    return tuple(math.comb(m, k) * central_region_count(m - k, n - k) for k in range(dim)) + (1,)
 
 
 def _normal(rows: Sequence[Sequence[Fraction]], n: int) -> Vector | None:
