@@ -29,7 +29,7 @@ from .exact import (
     to_vector,
 )
 
-__all__ = ["ReLUNetwork", "Layer", "load_network", "domain_from_json", "domain_to_json"]
+__all__ = ["ReLUNetwork", "Layer", "load_network", "domain_from_json", "domain_to_json", "slice_network", "default_plane"]
 
 Matrix = tuple[tuple[Fraction, ...], ...]
 Vector = tuple[Fraction, ...]
@@ -232,6 +232,78 @@ class ReLUNetwork:
             raise InvalidInputError("the last module must be Linear (the output layer is affine)")
         return cls(layers, **kw)
 
+    @classmethod
+    def from_onnx(cls, model: Any) -> "ReLUNetwork":
+        """The exact network of an ONNX file or ``ModelProto`` (see :mod:`polyrelu.onnx_import`).
+
+        >>> ReLUNetwork.from_onnx("data/acasxu/ACASXU_run2a_3_3_batch_2000.onnx")
+        ReLUNetwork(5 -> [50, 50, 50, 50, 50, 50] -> 5)
+        """
+        from .onnx_import import from_onnx
+
+        return from_onnx(model)
+
+    @classmethod
+    def from_sklearn(cls, model: Any) -> "ReLUNetwork":
+        """The exact network of a fitted scikit-learn ``MLPClassifier``/``MLPRegressor`` (ReLU).
+
+        Outputs are the logits before softmax/logistic (see :func:`polyrelu.importers.from_sklearn`).
+
+        >>> from sklearn.neural_network import MLPRegressor
+        >>> m = MLPRegressor(hidden_layer_sizes=(3,), max_iter=5, random_state=0).fit([[0], [1], [2]], [0, 1, 0])
+        >>> ReLUNetwork.from_sklearn(m)  # doctest: +SKIP
+        ReLUNetwork(1 -> [3] -> 1)
+        """
+        from .importers import from_sklearn
+
+        return from_sklearn(model)
+
+    def restrict(self, A: Any, c: Any = None) -> "ReLUNetwork":
+        """The exact network ``y -> net(A y + c)`` on an affine subspace of the input space.
+
+        ``net.restrict(points)`` with ``k + 1`` affinely independent points ``p0, ..., pk`` (two for a
+        line, three for a plane) uses the coordinates ``x = p0 + s1 (p1 - p0) + ... + sk (pk - p0)``;
+        ``net.restrict(A, c)`` takes an ``n x k`` matrix ``A`` and a point ``c`` (``x = A y + c``).
+        Only the first layer changes (``W A`` and ``b + W c``).  A domain of the network becomes its
+        exact preimage in the new coordinates.
+
+        >>> net = ReLUNetwork([([[1, 0, 1], [0, 1, -1]], [0, 1]), ([[1, -1]], [0])])
+        >>> s = net.restrict([[0, 0, 1], [1, 0, 1], [0, 1, 1]])
+        >>> s, s.layers[0]
+        (ReLUNetwork(2 -> [2] -> 1), (((Fraction(1, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1))), (Fraction(1, 1), Fraction(0, 1))))
+        >>> s([Fraction(1, 3), 2]) == net([Fraction(1, 3), 2, 1])
+        True
+        >>> net.restrict([[1], [0], [0]], [0, 0, 5]).layers[0]
+        (((Fraction(1, 1),), (Fraction(0, 1),)), (Fraction(5, 1), Fraction(-4, 1)))
+        """
+        from .exact import to_matrix, to_vector
+
+        n = self.input_dim
+        if c is None:
+            pts = to_matrix(A, (None, n), name="restrict points")
+            if len(pts) < 2:
+                raise InvalidInputError(f"restrict needs at least 2 points, got {len(pts)}")
+            p0 = pts[0]
+            cols = [[a - b for a, b in zip(p, p0)] for p in pts[1:]]
+            if _rank(cols) < len(cols):
+                raise InvalidInputError(
+                    f"the {len(pts)} points are affinely dependent: they do not span a "
+                    f"{len(cols)}-dimensional {'line' if len(cols) == 1 else 'plane' if len(cols) == 2 else 'subspace'}"
+                )
+            Amat = [[cols[j][i] for j in range(len(cols))] for i in range(n)]
+            cvec = p0
+        else:
+            Amat = to_matrix(A, (n, None), name="restrict A")
+            cvec = to_vector(c, n, name="restrict c")
+        k = len(Amat[0])
+        (W, b), rest = self._layers[0], self._layers[1:]
+        W2 = [[sum((w * Amat[i][j] for i, w in enumerate(row) if w), Fraction(0)) for j in range(k)] for row in W]
+        b2 = [bi + sum((w * ci for w, ci in zip(row, cvec) if w), Fraction(0)) for row, bi in zip(W, b)]
+        dom = None
+        if self._domain is not None:
+            dom = self._domain.preimage(Amat, cvec)
+        return ReLUNetwork([(W2, b2), *rest], domain=dom)
+
     def to_torch(self):
         """A float64 ``nn.Sequential`` computing (a rounding of) this network."""
         import torch
@@ -327,6 +399,8 @@ def _json_num(x: Any, where: str, rationalize: bool | int) -> Fraction:
 def load_network(path: str | os.PathLike, *, rationalize: bool | int = False) -> ReLUNetwork:
     """Load a network from a ``.json`` (polyrelu-network) or ``.npz`` (W0, b0, W1, b1, ...) file."""
     path = Path(path)
+    if path.suffix == ".onnx":
+        return ReLUNetwork.from_onnx(path)
     if not path.exists():
         raise InvalidInputError(f"no such network file: {path}")
     if path.suffix == ".npz":
@@ -404,3 +478,53 @@ def domain_to_json(P) -> dict:
         return {"box": [[fraction_to_str(x) for x in lo], [fraction_to_str(x) for x in hi]]}
     A, b = P.inequalities
     return {"inequalities": {"A": [[fraction_to_str(x) for x in r] for r in A], "b": [fraction_to_str(x) for x in b]}}
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    """Exact rank of a list of rational vectors (Gaussian elimination)."""
+    rows = [list(r) for r in rows]
+    rank, ncols = 0, len(rows[0]) if rows else 0
+    for col in range(ncols):
+        piv = next((i for i in range(rank, len(rows)) if rows[i][col] != 0), None)
+        if piv is None:
+            continue
+        rows[rank], rows[piv] = rows[piv], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][col] != 0:
+                f = rows[i][col] / rows[rank][col]
+                rows[i] = [a - f * p for a, p in zip(rows[i], rows[rank])]
+        rank += 1
+    return rank
+
+
+def slice_network(net: ReLUNetwork, p0: Sequence[Any], p1: Sequence[Any], p2: Sequence[Any]) -> ReLUNetwork:
+    """The restriction of ``net`` to the plane ``x = p0 + s (p1 - p0) + t (p2 - p0)``, as an exact
+    2-D network in ``(s, t)`` (``net.restrict([p0, p1, p2])``).
+
+    >>> net = ReLUNetwork([([[1, 0, 1], [0, 1, -1]], [0, 1]), ([[1, -1]], [0])])
+    >>> slice_network(net, [0, 0, 1], [1, 0, 1], [0, 1, 1]) == net.restrict([[0, 0, 1], [1, 0, 1], [0, 1, 1]])
+    True
+    """
+    n = net.input_dim
+    pts = [to_vector(p, n, name=f"plane point p{k}") for k, p in enumerate((p0, p1, p2))]
+    return net.restrict(pts)
+
+
+def default_plane(lo: Sequence[Any], hi: Sequence[Any]):
+    """The plane through the middle of a box in which ``(s, t)`` are the coordinates ``x1, x2``:
+    returns ``(p0, p1, p2)`` and the ``(s, t)`` box ``([lo1, lo2], [hi1, hi2])``.
+
+    >>> (p0, p1, p2), st_box = default_plane([0, 0, 0], [1, 2, 1])
+    >>> [str(x) for x in p0], st_box
+    (['0', '0', '1/2'], ([Fraction(0, 1), Fraction(0, 1)], [Fraction(1, 1), Fraction(2, 1)]))
+    """
+    lo = to_vector(lo, name="box lower corner")
+    hi = to_vector(hi, len(lo), name="box upper corner")
+    n = len(lo)
+    if n < 3:
+        raise InvalidInputError("a slicing plane is for inputs of dimension 3 or more")
+    mid = [(a + b) / 2 for a, b in zip(lo, hi)]
+    p0 = [Fraction(0), Fraction(0)] + mid[2:]
+    p1 = [Fraction(1), Fraction(0)] + mid[2:]
+    p2 = [Fraction(0), Fraction(1)] + mid[2:]
+    return (p0, p1, p2), ([lo[0], lo[1]], [hi[0], hi[1]])
