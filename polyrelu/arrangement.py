@@ -442,22 +442,22 @@ class HyperplaneArrangement:
         ...     "hyperplanes": [{"normal": [1, "1/2"], "offset": "-1/3"}]}).hyperplanes
         (((Fraction(1, 1), Fraction(1, 2)), Fraction(-1, 3)),)
         """
+        from . import validate as v
+
         check_format(d, FORMAT, source)
         hs = d.get("hyperplanes")
         if not isinstance(hs, list):
-            raise InvalidInputError(f"{source}: 'hyperplanes' must be a list")
+            raise InvalidInputError(f"{source}: 'hyperplanes' must be a list, got {v.describe(hs)}")
         N, C = [], []
         for k, h in enumerate(hs):
             where = f"{source}: hyperplanes[{k}]"
             if not isinstance(h, dict) or "normal" not in h:
-                raise InvalidInputError(f"{where} must be an object with 'normal' (and 'offset')")
-            if not isinstance(h["normal"], list):
-                raise InvalidInputError(f"{where}.normal must be a list of numbers")
-            N.append([parse_rational_json(x, f"{where}.normal[{i}]") for i, x in enumerate(h["normal"])])
-            C.append(parse_rational_json(h.get("offset", 0), f"{where}.offset"))
+                raise InvalidInputError(f"{where} must be an object with 'normal' (and 'offset'), got {v.describe(h)}")
+            N.append(v.vector(h["normal"], f"{where}.normal"))
+            C.append(v.number(h.get("offset", 0), f"{where}.offset"))
         dim = d.get("dim")
-        if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool)):
-            raise InvalidInputError(f"{source}: 'dim' must be an integer, got {dim!r}")
+        if dim is not None:
+            dim = v.integer(dim, f"{source}: dim", minimum=0)
         for k, a in enumerate(N):
             want = dim if dim is not None else len(N[0])
             if len(a) != want:
@@ -472,14 +472,10 @@ class HyperplaneArrangement:
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> "HyperplaneArrangement":
         """Load an arrangement file (see :meth:`from_json_dict` for the format)."""
+        from .validate import read_json
+
         path = Path(path)
-        if not path.exists():
-            raise InvalidInputError(f"no such arrangement file: {path}")
-        try:
-            d = json.loads(path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise InvalidInputError(f"{path}: not valid JSON ({e})") from None
-        return cls.from_json_dict(d, source=str(path))
+        return cls.from_json_dict(read_json(path, "arrangement file"), source=str(path))
 
     load = from_file
 

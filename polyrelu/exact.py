@@ -74,17 +74,28 @@ def to_rational(x: Any, *, rationalize: bool | int = False, where: str | None = 
     if isinstance(x, int):
         return Fraction(x)
     if isinstance(x, str):
-        s = x.strip()
-        try:
-            value = Fraction(s)
-        except (ValueError, ZeroDivisionError):
-            raise InvalidInputError(f"not a rational number{_where(where)}: {x!r}") from None
-        return value
+        # number text is bounded before it is parsed (validate.py): "1e1000000000" must not hang
+        from .validate import is_number_text, parse_number_text, shorten
+
+        if not is_number_text(x):
+            raise InvalidInputError(f"not a rational number{_where(where)}: {shorten(x)!r}")
+        return parse_number_text(x, where)
     if isinstance(x, float) or _is_numpy_float(x):
-        f = float(x)
-        if not math.isfinite(f):
-            raise InvalidInputError(f"not a finite number{_where(where)}: {f!r}")
-        value = Fraction(f)
+        try:
+            finite = math.isfinite(x)
+        except (TypeError, OverflowError):
+            finite = True
+        if not finite:
+            raise InvalidInputError(f"not a finite number{_where(where)}: {float(x)!r}")
+        # as_integer_ratio is exact for every binary float, np.longdouble included (float()
+        # would round an 80-bit value to a double, and .item() hands a longdouble back unchanged)
+        try:
+            value = Fraction(*x.as_integer_ratio())
+        except (AttributeError, OverflowError, ValueError):
+            f = float(x)
+            if not math.isfinite(f):
+                raise InvalidInputError(f"not a finite number{_where(where)}: {f!r}") from None
+            value = Fraction(f)
         if rationalize:
             bound = 10**6 if rationalize is True else int(rationalize)
             value = value.limit_denominator(bound)
@@ -97,13 +108,22 @@ def to_rational(x: Any, *, rationalize: bool | int = False, where: str | None = 
         except (TypeError, ValueError, ZeroDivisionError):
             pass
     if hasattr(x, "item") and getattr(x, "shape", None) == ():  # numpy / torch scalar
-        return to_rational(x.item(), rationalize=rationalize, where=where)
-    raise InvalidInputError(f"not a number{_where(where)}: {x!r} (type {type(x).__name__})")
+        item = x.item()
+        if type(item) is not type(x):  # .item() of a numpy scalar without a Python twin is itself
+            return to_rational(item, rationalize=rationalize, where=where)
+    from .validate import shorten
+
+    raise InvalidInputError(f"not a number{_where(where)}: {shorten(repr(x))} (type {type(x).__name__})")
 
 
 def _is_numpy_float(x: Any) -> bool:
     t = type(x)
-    return t.__module__ == "numpy" and "float" in t.__name__
+    if t.__module__ != "numpy":
+        return False
+    import numpy as np
+
+    return isinstance(x, np.floating)
+
 
 
 def _as_list(x: Any, where: str) -> list:
@@ -189,10 +209,16 @@ def fraction_to_str(q: Fraction | int) -> str:
 
 
 def parse_rational_json(x: Any, where: str) -> Fraction:
-    """Read a number from a JSON file: an int, a float (exactly), or a ``"p/q"`` string."""
-    if isinstance(x, (int, float, str)) and not isinstance(x, bool):
-        return to_rational(x, where=where)
-    raise InvalidInputError(f"expected a number or a 'p/q' string at {where}, got {x!r}")
+    """Read a number from a JSON file: an int, a float (exactly), or a ``"p/q"`` string.
+
+    The same check as :func:`polyrelu.validate.number`, which loaders use.
+
+    >>> parse_rational_json("1/3", "w")
+    Fraction(1, 3)
+    """
+    from .validate import number
+
+    return number(x, where)
 
 
 def primitive_ints(values: Sequence[Any]) -> tuple[int, ...]:
@@ -217,8 +243,12 @@ def check_format(d: Any, fmt: str, source: str) -> dict:
     """Check the header of one of polyrelu's JSON files: an object with this format, version 1."""
     if not isinstance(d, dict):
         raise InvalidInputError(f"{source}: expected a JSON object")
+    from .validate import describe
+
     if d.get("format") != fmt:
-        raise InvalidInputError(f"{source}: 'format' must be {fmt!r}, got {d.get('format')!r}")
-    if d.get("version") != 1:
-        raise InvalidInputError(f"{source}: unsupported version {d.get('version')!r} (expected 1)")
+        raise InvalidInputError(f"{source}: 'format' must be {fmt!r}, got {describe(d.get('format'))}")
+    version = d.get("version")
+    # True == 1 in Python, so the type is checked first: "version": true is not version 1
+    if isinstance(version, bool) or not isinstance(version, int) or version != 1:
+        raise InvalidInputError(f"{source}: unsupported version {describe(version)} (expected the integer 1)")
     return d

@@ -24,7 +24,6 @@ from .exact import (
     check_format,
     InvalidInputError,
     fraction_to_str,
-    parse_rational_json,
     to_matrix,
     to_vector,
 )
@@ -362,22 +361,38 @@ class ReLUNetwork:
 
     @classmethod
     def from_json_dict(cls, d: Any, *, source: str = "network", rationalize: bool | int = False) -> "ReLUNetwork":
+        """Build from the parsed ``polyrelu-network`` JSON object; every entry is checked (validate.py).
+
+        >>> ReLUNetwork.from_json_dict({"format": "polyrelu-network", "version": 1,
+        ...     "layers": [{"weights": [[1, "1/2"]], "bias": [0]}, {"weights": [["2"]], "bias": [1]}]})
+        ReLUNetwork(2 -> [1] -> 1)
+        >>> ReLUNetwork.from_json_dict({"format": "polyrelu-network", "version": 1,
+        ...     "layers": [{"weights": "12", "bias": [0]}]}, source="net.json")
+        Traceback (most recent call last):
+        ...
+        polyrelu.exact.InvalidInputError: net.json: layers[0].weights: expected a list of rows (lists of numbers), got a string '12'
+        """
+        from . import validate as v
+
         check_format(d, FORMAT, source)
-        layers = d.get("layers")
-        if not isinstance(layers, list) or not layers:
+        layers = v.expect_list(d.get("layers"), f"{source}: layers", "a non-empty list of layers")
+        if not layers:
             raise InvalidInputError(f"{source}: 'layers' must be a non-empty list")
         parsed = []
         for k, layer in enumerate(layers):
-            if not isinstance(layer, dict) or "weights" not in layer or "bias" not in layer:
-                raise InvalidInputError(f"{source}: layers[{k}] must have 'weights' and 'bias'")
-            W = layer["weights"]
-            if not isinstance(W, list) or not all(isinstance(r, list) for r in W):
-                raise InvalidInputError(f"{source}: layers[{k}].weights must be a list of rows")
-            W = [[_json_num(x, f"{source}: layers[{k}].weights[{i}][{j}]", rationalize) for j, x in enumerate(r)] for i, r in enumerate(W)]
-            b = layer["bias"]
-            if not isinstance(b, list):
-                raise InvalidInputError(f"{source}: layers[{k}].bias must be a list")
-            b = [_json_num(x, f"{source}: layers[{k}].bias[{i}]", rationalize) for i, x in enumerate(b)]
+            where = f"{source}: layers[{k}]"
+            v.expect_object(layer, where, "an object with 'weights' and 'bias'")
+            if "weights" not in layer or "bias" not in layer:
+                raise InvalidInputError(f"{where} must have 'weights' and 'bias'")
+            W = v.matrix(layer["weights"], f"{where}.weights", rationalize=rationalize)
+            if not W or not W[0]:
+                raise InvalidInputError(f"{where}.weights: expected at least one row of at least one number")
+            if parsed and len(W[0]) != len(parsed[-1][0]):
+                raise InvalidInputError(
+                    f"{where}.weights: rows have {len(W[0])} entries but layers[{k - 1}] has "
+                    f"{len(parsed[-1][0])} neurons"
+                )
+            b = v.vector(layer["bias"], f"{where}.bias", length=len(W), rationalize=rationalize)
             parsed.append((W, b))
         try:
             net = cls(parsed)
@@ -390,65 +405,117 @@ class ReLUNetwork:
 
 
 def _json_num(x: Any, where: str, rationalize: bool | int) -> Fraction:
-    q = parse_rational_json(x, where)
-    if rationalize and isinstance(x, float):
-        q = q.limit_denominator(10**6 if rationalize is True else int(rationalize))
-    return q
+    """One number of a network file (see :func:`polyrelu.validate.number`)."""
+    from .validate import number
+
+    return number(x, where, rationalize=rationalize)
+
+
+def _load_npz(path: Path, rationalize: bool | int) -> ReLUNetwork:
+    """The network of an ``.npz`` file holding exactly W0, b0, ..., W{L-1}, b{L-1} (no gaps, nothing else)."""
+    import re
+    import zipfile
+    import zlib
+
+    import numpy as np
+
+    from .validate import numeric_array, read_bytes
+
+    read_bytes(path, "network file")  # the same refusals as every loader: missing, directory, unreadable
+    # allow_pickle=False: an .npz from a stranger must never run code (object arrays are refused)
+    broken = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error, MemoryError)
+    try:
+        data = np.load(path, allow_pickle=False)
+        names = list(data.files)
+    except broken as e:
+        raise InvalidInputError(f"{path}: not a readable .npz file ({type(e).__name__}: {e})") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise InvalidInputError(f"{path}: a single .npy array, expected an .npz archive with W0, b0, W1, b1, ...")
+    with data:
+        pattern = re.compile(r"([Wb])(0|[1-9][0-9]{0,5})\Z")
+        found: dict[tuple[str, int], str] = {}
+        for name in names:
+            m = pattern.match(name)
+            if m is None:
+                raise InvalidInputError(
+                    f"{path}: unexpected array {name!r} (a network .npz holds only W0, b0, W1, b1, ...)"
+                )
+            found[(m.group(1), int(m.group(2)))] = name
+        L = 1 + max((k for _, k in found), default=-1)
+        if L == 0:
+            raise InvalidInputError(f"{path}: no arrays W0, b0, ... found")
+        missing = [f"{c}{k}" for k in range(L) for c in "Wb" if (c, k) not in found]
+        if missing:
+            # a gap (W0, b0, W2, b2) or a stray b2 would otherwise silently drop layers
+            raise InvalidInputError(
+                f"{path}: arrays {', '.join(missing)} are missing; layers must be W0, b0, ..., "
+                f"W{L - 1}, b{L - 1} with none left out"
+            )
+        layers = []
+        for k in range(L):
+            pair = []
+            for c, ndim in (("W", 2), ("b", 1)):
+                name = f"{c}{k}"
+                try:
+                    a = data[name]
+                except broken as e:
+                    raise InvalidInputError(f"{path}: array {name} cannot be read ({type(e).__name__}: {e})") from None
+                pair.append(numeric_array(a, f"{path}: {name}", ndim))
+            layers.append(tuple(pair))
+    try:
+        return ReLUNetwork(layers, rationalize=rationalize)
+    except InvalidInputError as e:
+        raise InvalidInputError(f"{path}: {e}") from None
 
 
 def load_network(path: str | os.PathLike, *, rationalize: bool | int = False) -> ReLUNetwork:
-    """Load a network from a ``.json`` (polyrelu-network) or ``.npz`` (W0, b0, W1, b1, ...) file."""
+    """Load a network from a ``.json`` (polyrelu-network) or ``.npz`` (W0, b0, W1, b1, ...) file.
+
+    >>> load_network("/")
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: /: is a directory, expected a network file
+    """
+    from .validate import read_json
+
     path = Path(path)
     if path.suffix == ".onnx":
         return ReLUNetwork.from_onnx(path)
-    if not path.exists():
-        raise InvalidInputError(f"no such network file: {path}")
     if path.suffix == ".npz":
-        import numpy as np
-
-        try:
-            data = np.load(path)
-        except Exception as e:
-            raise InvalidInputError(f"{path}: not a readable .npz file ({e})") from None
-        layers, k = [], 0
-        while f"W{k}" in data:
-            if f"b{k}" not in data:
-                raise InvalidInputError(f"{path}: has W{k} but no b{k}")
-            layers.append((data[f"W{k}"], data[f"b{k}"]))
-            k += 1
-        if not layers:
-            raise InvalidInputError(f"{path}: no arrays W0, b0, ... found")
-        try:
-            return ReLUNetwork(layers, rationalize=rationalize)
-        except InvalidInputError as e:
-            raise InvalidInputError(f"{path}: {e}") from None
-    try:
-        d = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InvalidInputError(f"{path}: not valid JSON ({e})") from None
+        return _load_npz(path, rationalize)
+    d = read_json(path, "network file")
     return ReLUNetwork.from_json_dict(d, source=str(path), rationalize=rationalize)
 
 
 def domain_from_json(d: Any, dim: int | None = None, *, source: str = "domain"):
     """Parse a domain object: ``{"box": [[lo...], [hi...]]}`` or ``{"inequalities": {"A": ..., "b": ...}}``.
 
-    A file holding ``{"domain": {...}}`` is accepted too.
+    A file holding ``{"domain": {...}}`` is accepted too.  Exactly one of ``box`` and
+    ``inequalities`` may be given (with both, which one is meant is not clear).
 
     >>> domain_from_json({"box": [[0, 0], [1, "1/2"]]})
     Polytope(dim=2 in R^2, bounded, 4 vertices, 4 facets)
+    >>> domain_from_json({"inequalities": {"A": ["12", "34"], "b": "56"}}, source="dom.json")
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: dom.json: inequalities.A[0]: expected a list of numbers, got a string '12'
     """
+    from . import validate as v
     from .polytope import Polytope
 
     if isinstance(d, dict) and "domain" in d and "box" not in d and "inequalities" not in d:
         d = d["domain"]
-    if not isinstance(d, dict):
-        raise InvalidInputError(f"{source}: expected an object with 'box' or 'inequalities'")
+    v.expect_object(d, source, "an object with 'box' or 'inequalities'")
+    # the JSON path of an entry continues the source's path ("net.json: domain.box[0]") or starts one
+    sub = f"{source}." if ": " in source else f"{source}: "
+    if "box" in d and "inequalities" in d:
+        raise InvalidInputError(f"{source}: has both 'box' and 'inequalities'; give one of them")
     if "box" in d:
         box = d["box"]
         if not (isinstance(box, list) and len(box) == 2 and all(isinstance(r, list) for r in box)):
-            raise InvalidInputError(f"{source}: 'box' must be [[lo, ...], [hi, ...]]")
-        lo = [parse_rational_json(x, f"{source}.box[0][{i}]") for i, x in enumerate(box[0])]
-        hi = [parse_rational_json(x, f"{source}.box[1][{i}]") for i, x in enumerate(box[1])]
+            raise InvalidInputError(f"{source}: 'box' must be [[lo, ...], [hi, ...]], got {v.describe(box)}")
+        lo = v.vector(box[0], f"{sub}box[0]")
+        hi = v.vector(box[1], f"{sub}box[1]")
         if len(lo) != len(hi):
             raise InvalidInputError(f"{source}: box corners have lengths {len(lo)} and {len(hi)}")
         if dim is not None and len(lo) != dim:
@@ -458,16 +525,17 @@ def domain_from_json(d: Any, dim: int | None = None, *, source: str = "domain"):
         ineq = d["inequalities"]
         if not isinstance(ineq, dict) or "A" not in ineq or "b" not in ineq:
             raise InvalidInputError(f"{source}: 'inequalities' must be {{'A': [[...]], 'b': [...]}}")
-        A = [[parse_rational_json(x, f"{source}.A[{i}][{j}]") for j, x in enumerate(r)] for i, r in enumerate(ineq["A"])]
-        b = [parse_rational_json(x, f"{source}.b[{i}]") for i, x in enumerate(ineq["b"])]
-        A = to_matrix(A, (len(b), dim), name=f"{source}.A")
+        A = v.matrix(ineq["A"], f"{sub}inequalities.A", cols=dim)
+        if not A or not A[0]:
+            raise InvalidInputError(f"{sub}inequalities.A: expected at least one row of at least one number")
+        b = v.vector(ineq["b"], f"{sub}inequalities.b", length=len(A))
         P = Polytope.from_inequalities(A, b)
         if P.is_empty:
             from .exact import EmptyDomainError
 
             raise EmptyDomainError(f"{source}: the inequalities describe an empty set")
         return P
-    raise InvalidInputError(f"{source}: expected 'box' or 'inequalities', got keys {sorted(d)}")
+    raise InvalidInputError(f"{source}: expected 'box' or 'inequalities', got keys {sorted(map(str, d))}")
 
 
 def domain_to_json(P) -> dict:

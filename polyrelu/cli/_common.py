@@ -42,9 +42,52 @@ def parse_box(lo: str, hi: str, dim: int):
     return Polytope.box(lo_v, hi_v)
 
 
-# argparse takes "-1,-1" or "-1/2" for an option name (only "-1" and "-0.5" count as numbers);
-# these commands have no option that looks like a number, so widen what counts as one.
-_NEGATIVE_VALUE = re.compile(r"^-[0-9.][0-9./]*(,-?[0-9.][0-9./]*)*$")
+# argparse takes "-1,-1", "-1/2" or "-1e-1" for an option name (only "-1" and "-0.5" count as
+# numbers); these commands have no option that looks like a number, so widen what counts as one.
+_NUM = r"[0-9.][0-9./]*(?:[eE][-+]?[0-9]+)?"
+_NEGATIVE_VALUE = re.compile(rf"^-{_NUM}(,[-+]?{_NUM})*$")
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type``: a whole number >= 1 (``--max-regions``, ``--workers``).
+
+    >>> positive_int("12")
+    12
+    >>> positive_int("-3")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a whole number >= 1, got '-3'
+    """
+    from ..validate import shorten
+
+    t = text.strip()
+    if not t.isdigit() or len(t) > 18 or int(t) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {shorten(text)!r}")
+    return int(t)
+
+
+def bounded_float(lo: float, hi: float):
+    """An argparse ``type``: a finite number in ``[lo, hi]`` (``plot --dpi``).
+
+    >>> bounded_float(1, 2000)("150")
+    150.0
+    >>> bounded_float(1, 2000)("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a number from 1 to 2000, got '0'
+    """
+    from ..validate import shorten
+
+    def parse(text: str) -> float:
+        try:
+            x = float(text)
+        except ValueError:
+            x = float("nan")
+        if not lo <= x <= hi:  # also false for NaN
+            raise argparse.ArgumentTypeError(f"expected a number from {lo:g} to {hi:g}, got {shorten(text)!r}")
+        return x
+
+    return parse
 
 
 def allow_negative_values(p: argparse.ArgumentParser) -> None:
@@ -71,14 +114,10 @@ def domain_from_args(args: Any, net: Any):
     if getattr(args, "domain", None):
         from pathlib import Path
 
+        from ..validate import read_json
+
         path = Path(args.domain)
-        if not path.exists():
-            raise InvalidInputError(f"no such domain file: {path}")
-        try:
-            d = json.loads(path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise InvalidInputError(f"{path}: not valid JSON ({e})") from None
-        return domain_from_json(d, net.input_dim, source=str(path))
+        return domain_from_json(read_json(path, "domain file"), net.input_dim, source=str(path))
     if getattr(args, "whole_space", False):
         return None
     return net.domain

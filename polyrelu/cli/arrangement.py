@@ -49,17 +49,18 @@ def load_arrangement(path: str | Path, layer: int | None = None):
     from ..arrangement import FORMAT, HyperplaneArrangement
     from ..network import load_network
 
+    from ..validate import describe, read_json, shorten
+
     path = Path(path)
-    if not path.exists():
-        raise InvalidInputError(f"no such file: {path}")
     if path.suffix == ".npz":
         kind = "polyrelu-network"
     else:
-        try:
-            d = json.loads(path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise InvalidInputError(f"{path}: not valid JSON ({e})") from None
+        d = read_json(path, "file")
         kind = d.get("format") if isinstance(d, dict) else None
+        if not isinstance(kind, str):
+            raise InvalidInputError(
+                f"{path}: unknown file format {describe(kind)} (expected 'polyrelu-arrangement' or 'polyrelu-network')"
+            )
     if kind == FORMAT:
         if layer is not None:
             raise InvalidInputError(f"{path}: --layer applies to network files, this is an arrangement")
@@ -72,7 +73,7 @@ def load_arrangement(path: str | Path, layer: int | None = None):
         except InvalidInputError as e:
             raise InvalidInputError(f"{path}: {e}") from None
     raise InvalidInputError(
-        f"{path}: unknown file format {kind!r} (expected 'polyrelu-arrangement' or 'polyrelu-network')"
+        f"{path}: unknown file format {shorten(kind)!r} (expected 'polyrelu-arrangement' or 'polyrelu-network')"
     )
 
 
