@@ -13,7 +13,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Sequence
 
-__all__ = ["rref", "rank", "nullspace", "solve", "right_inverse", "express"]
+__all__ = [
+    "rref", "rank", "nullspace", "solve", "right_inverse", "express",
+    "matmul", "transpose", "matvec", "outer", "zeros", "mat_add",
+]
 
 Matrix = list[list[Fraction]]
 
@@ -104,3 +107,66 @@ def express(rows: Sequence[Sequence[Fraction]], M: Sequence[Sequence[Fraction]])
         return [[] for _ in rows]
     P = right_inverse(M)  # rows = C M  =>  C = rows P
     return [[sum((r[k] * P[k][j] for k in range(len(P))), Fraction(0)) for j in range(len(M))] for r in rows]
+
+
+# -- products of small exact matrices, as tuples of tuples ----------------------------------------
+_ZERO = Fraction(0)
+
+
+def matmul(A: Sequence[Sequence[Fraction]], B: Sequence[Sequence[Fraction]]) -> tuple[tuple[Fraction, ...], ...]:
+    """The product ``A B`` (zero entries skipped).
+
+    >>> from fractions import Fraction as F
+    >>> matmul([[F(1), F(2)]], [[F(3)], [F(4)]])
+    ((Fraction(11, 1),),)
+    """
+    if not A:
+        return ()
+    cols = list(zip(*B)) if B else []
+    return tuple(tuple(sum((a * b for a, b in zip(row, col) if a and b), _ZERO) for col in cols) for row in A)
+
+
+def transpose(A: Sequence[Sequence[Fraction]]) -> tuple[tuple[Fraction, ...], ...]:
+    """The transpose of ``A``.
+
+    >>> transpose([[1, 2], [3, 4]])
+    ((1, 3), (2, 4))
+    """
+    return tuple(zip(*A)) if A else ()
+
+
+def matvec(A: Sequence[Sequence[Fraction]], x: Sequence[Fraction]) -> tuple[Fraction, ...]:
+    """The product ``A x``.
+
+    >>> from fractions import Fraction as F
+    >>> matvec([[F(1), F(2)], [F(0), F(1)]], [F(1), F(1)])
+    (Fraction(3, 1), Fraction(1, 1))
+    """
+    return tuple(sum((a * xi for a, xi in zip(row, x) if a), _ZERO) for row in A)
+
+
+def outer(u: Sequence[Fraction], w: Sequence[Fraction]) -> tuple[tuple[Fraction, ...], ...]:
+    """The rank-one matrix ``u w^T``.
+
+    >>> outer([1, 2], [3, 4])
+    ((3, 4), (6, 8))
+    """
+    return tuple(tuple(ui * wj for wj in w) for ui in u)
+
+
+def zeros(m: int, n: int) -> tuple[tuple[Fraction, ...], ...]:
+    """The m x n zero matrix.
+
+    >>> zeros(1, 2)
+    ((Fraction(0, 1), Fraction(0, 1)),)
+    """
+    return tuple((_ZERO,) * n for _ in range(m))
+
+
+def mat_add(A: Sequence[Sequence[Fraction]], B: Sequence[Sequence[Fraction]]) -> tuple[tuple[Fraction, ...], ...]:
+    """The sum ``A + B``.
+
+    >>> mat_add([[1, 2]], [[3, 4]])
+    ((4, 6),)
+    """
+    return tuple(tuple(a + b for a, b in zip(r, s)) for r, s in zip(A, B))
