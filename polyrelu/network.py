@@ -419,7 +419,7 @@ def _load_npz(path: Path, rationalize: bool | int) -> ReLUNetwork:
 
     import numpy as np
 
-    from .validate import numeric_array, read_bytes
+    from .validate import numeric_array, read_bytes, shorten
 
     read_bytes(path, "network file")  # the same refusals as every loader: missing, directory, unreadable
     # allow_pickle=False: an .npz from a stranger must never run code (object arrays are refused)
@@ -428,7 +428,7 @@ def _load_npz(path: Path, rationalize: bool | int) -> ReLUNetwork:
         data = np.load(path, allow_pickle=False)
         names = list(data.files)
     except broken as e:
-        raise InvalidInputError(f"{path}: not a readable .npz file ({type(e).__name__}: {e})") from None
+        raise InvalidInputError(f"{path}: not a readable .npz file ({type(e).__name__}: {shorten(str(e))})") from None
     if not isinstance(data, np.lib.npyio.NpzFile):
         raise InvalidInputError(f"{path}: a single .npy array, expected an .npz archive with W0, b0, W1, b1, ...")
     with data:
@@ -448,7 +448,8 @@ def _load_npz(path: Path, rationalize: bool | int) -> ReLUNetwork:
         if missing:
             # a gap (W0, b0, W2, b2) or a stray b2 would otherwise silently drop layers
             raise InvalidInputError(
-                f"{path}: arrays {', '.join(missing)} are missing; layers must be W0, b0, ..., "
+                f"{path}: holds {', '.join(sorted(names))} but {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} missing; a network .npz holds W0, b0, ..., "
                 f"W{L - 1}, b{L - 1} with none left out"
             )
         layers = []
@@ -459,7 +460,9 @@ def _load_npz(path: Path, rationalize: bool | int) -> ReLUNetwork:
                 try:
                     a = data[name]
                 except broken as e:
-                    raise InvalidInputError(f"{path}: array {name} cannot be read ({type(e).__name__}: {e})") from None
+                    raise InvalidInputError(
+                        f"{path}: array {name} cannot be read ({type(e).__name__}: {shorten(str(e), 100)})"
+                    ) from None
                 pair.append(numeric_array(a, f"{path}: {name}", ndim))
             layers.append(tuple(pair))
     try:

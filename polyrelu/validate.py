@@ -42,6 +42,7 @@ __all__ = [
     "InputLimits",
     "input_limits",
     "set_input_limits",
+    "reset_input_limits",
     "shorten",
     "describe",
     "parse_number_text",
@@ -121,6 +122,17 @@ def set_input_limits(*, max_digits: int | None = None, max_exponent: int | None 
             raise InvalidInputError(f"{name} must be a positive integer, got {value!r}")
         _explicit[name] = value
     return old
+
+
+def reset_input_limits() -> None:
+    """Forget the limits given to :func:`set_input_limits`: the environment's or the defaults apply again.
+
+    >>> _ = set_input_limits(max_exponent=5)
+    >>> reset_input_limits()
+    >>> input_limits().max_exponent >= 10_000 or "POLYRELU_MAX_EXPONENT" in os.environ
+    True
+    """
+    _explicit.clear()
 
 
 # -- messages ------------------------------------------------------------------------------
@@ -210,10 +222,27 @@ def parse_number_text(text: str, where: str | None = None) -> Fraction:
     ...
     polyrelu.exact.InvalidInputError: x: '1/0' has a zero denominator
     """
-    lim = input_limits()
     m = _NUMBER.match(text)
     if m is None:
         raise InvalidInputError(f"{_at(where)}not a rational number: {shorten(text)!r}")
+    e = _check_size(m, text, where)
+    ip, den, frac = m.group("int"), m.group("den"), m.group("frac") or ""
+    sign = -1 if m.group("sign") == "-" else 1
+    if den is not None:
+        d = _digits_to_int(den)
+        if d == 0:
+            raise InvalidInputError(f"{_at(where)}{shorten(text.strip())!r} has a zero denominator")
+        return Fraction(sign * _digits_to_int(ip), d)
+    num = _digits_to_int(ip + frac) if ip + frac else 0
+    e -= len(frac)
+    if e >= 0:
+        return Fraction(sign * num * 10**e)
+    return Fraction(sign * num, 10**-e)
+
+
+def _check_size(m: re.Match, text: str, where: str | None) -> int:
+    """Refuse number text beyond the limits (before any big integer is made); returns its exponent."""
+    lim = input_limits()
     ip, den, frac, exp = m.group("int"), m.group("den"), m.group("frac") or "", m.group("exp")
     n_digits = len(ip) + len(den or "") + len(frac)
     if n_digits > lim.max_digits:
@@ -231,17 +260,7 @@ def parse_number_text(text: str, where: str | None = None) -> Fraction:
                 f"{lim.max_exponent} (set_input_limits or POLYRELU_MAX_EXPONENT raise it)"
             )
         e = -int(body) if exp.startswith("-") else int(body)
-    sign = -1 if m.group("sign") == "-" else 1
-    if den is not None:
-        d = _digits_to_int(den)
-        if d == 0:
-            raise InvalidInputError(f"{_at(where)}{shorten(text.strip())!r} has a zero denominator")
-        return Fraction(sign * _digits_to_int(ip), d)
-    num = _digits_to_int(ip + frac) if ip + frac else 0
-    e -= len(frac)
-    if e >= 0:
-        return Fraction(sign * num * 10**e)
-    return Fraction(sign * num, 10**-e)
+    return e
 
 
 class _Oversized:
@@ -257,8 +276,11 @@ class _Oversized:
 
 
 def _check_json_number(text: str) -> str | None:
+    m = _NUMBER.match(text)
+    if m is None:  # cannot happen for text the JSON parser calls a number; float() will say
+        return None
     try:
-        parse_number_text(text)
+        _check_size(m, text, None)
     except InvalidInputError as e:
         return str(e)
     return None
@@ -273,7 +295,7 @@ def _json_int(text: str) -> Any:
 
 def _json_float(text: str) -> Any:
     # a JSON float is read as the double it denotes (docs/formats.md); the text is bounded anyway
-    reason = _check_json_number(text) if len(text) > 20 else None
+    reason = _check_json_number(text) if len(text) > 20 or "e" in text or "E" in text else None
     return _Oversized(text, reason) if reason else float(text)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import sys
+import traceback
 
 from ..exact import PolyreluError
 
@@ -13,6 +15,8 @@ COMMANDS = ["regions", "arrangement", "bounds", "reproduce", "export", "plot", "
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="polyrelu", description="Exact polyhedral geometry of ReLU networks.")
+    # read by main() before parsing (it may stand after the command too); listed here for --help
+    parser.add_argument("--debug", action="store_true", help="print the traceback of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
@@ -29,16 +33,86 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``polyrelu`` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Entry point of the ``polyrelu`` console script; the one place errors become exit codes.
+
+    Exit codes: 0 success, 2 bad input (the package's errors, unreadable or unwritable files, input
+    too large for memory), 130 interrupted (Ctrl-C), 141 output pipe closed, 1 an internal error
+    (a bug: the traceback is printed only with ``--debug`` or ``POLYRELU_DEBUG=1``).  Every message
+    is one line, with long words shortened, so a 5,000-digit number is never echoed in full.
+
+    >>> main(["bounds", "--n0", "0", "--widths", "2"])
+    2
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # --debug may stand anywhere (before or after the command), so it is taken out by hand
+    debug = "--debug" in argv or os.environ.get("POLYRELU_DEBUG", "") not in ("", "0")
+    argv = [a for a in argv if a != "--debug"]
+    command = next((a for a in argv if not a.startswith("-")), None)
+    prefix = f"polyrelu {command}" if command in COMMANDS else "polyrelu"
     try:
-        return int(args.func(args) or 0)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        prefix = f"polyrelu {args.command}"
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at interpreter exit
+        return code
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        return _fail(prefix, "interrupted", 130)
+    except BrokenPipeError:
+        _silence_stdout()
+        return _fail(prefix, "output closed before everything was written (broken pipe)", 141)
     except PolyreluError as e:
-        print(f"polyrelu {args.command}: error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:  # pragma: no cover
-        return 130
+        if debug:
+            traceback.print_exc()
+        return _fail(prefix, f"error: {e}", 2)
+    except MemoryError:
+        return _fail(prefix, "error: out of memory: the exact numbers are too large for this machine "
+                             "(use smaller or simpler numbers, or a smaller domain)", 2)
+    except OSError as e:
+        if debug:
+            traceback.print_exc()
+        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
+        return _fail(prefix, f"error: {where}{e.strerror or e}", 2)
+    except ValueError as e:
+        if "integer string conversion" in str(e):  # sys.get_int_max_str_digits()
+            return _fail(prefix, "error: a number has too many digits to print "
+                                 f"(over {sys.get_int_max_str_digits()}); use smaller inputs", 2)
+        return _internal(prefix, e, debug)
+    except Exception as e:  # a bug: say so, and show where only when asked
+        return _internal(prefix, e, debug)
+
+
+def _fail(prefix: str, message: str, code: int) -> int:
+    from ..validate import shorten
+
+    # one line: newlines folded, every long word (a huge number, a long path) shortened
+    words = " ".join(str(message).split()).split(" ")
+    line = " ".join(shorten(w, 120) if len(w) > 120 else w for w in words)
+    try:
+        print(f"{prefix}: {line}", file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr itself closed: nothing left to tell
+        pass
+    return code
+
+
+def _internal(prefix: str, e: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    hint = "" if debug else " (run with --debug for the traceback)"
+    return _fail(prefix, f"internal error: {type(e).__name__}: {e}{hint}", 1)
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout again at exit; pointing it at /dev/null keeps that second
+    # BrokenPipeError from printing "Exception ignored ..."
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

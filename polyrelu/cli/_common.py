@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
-from typing import Any
+import secrets
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
 
 from ..exact import InvalidInputError, to_rational
 from ..network import ReLUNetwork, load_network
@@ -131,3 +136,117 @@ def resolve_domain(args: Any, net: Any):
 
 def dumps(obj) -> str:
     return json.dumps(obj, indent=1, default=str)
+
+
+def check_output_path(path: str | os.PathLike, *, directory: bool = False) -> Path:
+    """``path`` as a Path if an output can be written there, else the package's error saying why.
+
+    >>> check_output_path("/no/such/folder/x.json")
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: cannot write /no/such/folder/x.json: folder /no/such/folder does not exist
+    >>> check_output_path("/", directory=False)
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: /: is a directory; give a file name for the output
+    """
+    p = Path(path)
+    if p.is_dir() and not directory:
+        raise InvalidInputError(f"{p}: is a directory; give a file name for the output")
+    if directory and p.exists() and not p.is_dir():
+        raise InvalidInputError(f"{p}: exists and is not a folder; this output is a folder of files")
+    parent = p.parent
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise InvalidInputError(f"cannot write {p}: folder {parent} {what}")
+    if not os.access(parent, os.W_OK):
+        raise InvalidInputError(f"cannot write {p}: no permission to write in {parent}")
+    return p
+
+
+# meshio writes an .xdmf file together with an .h5 file named after it, so a temporary name would
+# end up inside the .xdmf; those are written in place and removed again if writing fails
+_NAMED_SIDE_FILES = (".xdmf", ".xmf")
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike, *, directory: bool = False) -> Iterator[Path]:
+    """A temporary path next to ``path`` to write to; renamed onto ``path`` only if the block succeeds.
+
+    So a failed or interrupted write leaves no partial file (and an existing file is untouched).
+    The temporary name ends with the real name, so writers that choose a format by the suffix
+    see the same suffix.  With ``directory=True`` the files written into the temporary folder
+    are moved into ``path`` (created if needed) one by one; other files there are kept.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> with atomic_output(d / "a.txt") as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> (d / "a.txt").read_text(), [f.name for f in d.iterdir()]
+    ('done', ['a.txt'])
+    >>> try:
+    ...     with atomic_output(d / "b.txt") as tmp:
+    ...         _ = tmp.write_text("half")
+    ...         raise KeyboardInterrupt
+    ... except KeyboardInterrupt:
+    ...     pass
+    >>> sorted(f.name for f in d.iterdir())
+    ['a.txt']
+    """
+    p = check_output_path(path, directory=directory)
+    if not directory and p.suffix.lower() in _NAMED_SIDE_FILES:
+        existed = {q for q in (p, p.with_suffix(".h5")) if q.exists()}
+        try:
+            yield p
+        except BaseException:
+            for q in (p, p.with_suffix(".h5")):
+                if q not in existed and q.exists():
+                    q.unlink()
+            raise
+        return
+    tmp = p.parent / f".polyrelu-tmp-{os.getpid()}-{secrets.token_hex(4)}-{p.name}"
+    try:
+        yield tmp
+        if directory:
+            if tmp.is_dir():
+                _move_into(tmp, p)
+            else:
+                p.mkdir(exist_ok=True)
+        elif tmp.exists():
+            os.replace(tmp, p)
+    finally:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif tmp.exists():
+            tmp.unlink()
+
+
+def _move_into(src: Path, dst: Path) -> None:
+    # each file is renamed into place on its own (atomic); folders already there are merged into
+    dst.mkdir(exist_ok=True)
+    for f in sorted(src.iterdir()):
+        target = dst / f.name
+        if f.is_dir() and target.is_dir():
+            _move_into(f, target)
+        else:
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(f, target)
+
+
+def final_paths(paths: list, tmp: Path, final: Path) -> list[Path]:
+    """The paths a writer reported under ``tmp``, as they are named after :func:`atomic_output` renamed them.
+
+    >>> final_paths([Path("d/.t-x/r.ine")], Path("d/.t-x"), Path("d/out"))
+    [PosixPath('d/out/r.ine')]
+    """
+    out = []
+    for q in paths:
+        q = Path(q)
+        if q == tmp:
+            out.append(final)
+        elif tmp in q.parents:
+            out.append(final / q.relative_to(tmp))
+        else:
+            out.append(q)
+    return out

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._common import add_domain_arguments, dumps, load_net, resolve_domain
+from ..exact import InvalidInputError
+from ._common import add_domain_arguments, atomic_output, dumps, final_paths, load_net, resolve_domain
 
 
 def register(sub) -> None:
@@ -22,24 +23,30 @@ def run(args) -> int:
     cx = net.complex(domain=dom, progress=False)
     s = summary(cx)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise InvalidInputError(f"{out}: exists and is not a folder; --out names the folder to write to")
+    out.parent.mkdir(parents=True, exist_ok=True)
     print(f"network   {net!r} from {args.network}")
     print(f"domain    {s['domain']}")
     print(f"regions   {s['n_regions']} activation regions, {s['n_linear_regions']} pieces, "
           f"{s['n_bounded_regions']} bounded; f-vector {tuple(s['f_vector'])}, "
           f"Euler characteristic {s['euler_characteristic']}")
     print(f"adjacency {s['graph']['n_edges']} shared facets, diameter {s['graph']['diameter']}")
-    (out / "summary.json").write_text(dumps(s) + "\n")
-    written = [out / "summary.json"]
-    try:
-        from .. import export
-    except ImportError:  # pragma: no cover - export needs optional packages
-        export = None
-    if export is not None and hasattr(export, "demo"):
-        written += [Path(p) for p in export.demo(cx, out)]
-    else:
-        cx.save(out / "complex.json")
-        written.append(out / "complex.json")
+    # everything goes to a temporary folder first: a failure leaves no half-written set of files
+    with atomic_output(out, directory=True) as tmp:
+        tmp.mkdir()
+        (tmp / "summary.json").write_text(dumps(s) + "\n")
+        written = [tmp / "summary.json"]
+        try:
+            from .. import export
+        except ImportError:  # pragma: no cover - export needs optional packages
+            export = None
+        if export is not None and hasattr(export, "demo"):
+            written += [Path(p) for p in export.demo(cx, tmp)]
+        else:
+            cx.save(tmp / "complex.json")
+            written.append(tmp / "complex.json")
+    written = final_paths(written, tmp, out)
     print(f"wrote     {len(written)} files to {out}/:")
     for p in written:
         print(f"          {p.name}")

@@ -10,11 +10,14 @@ without one of those the whole input space.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+from pathlib import Path
 from typing import Any
 
-
+from ..exact import InvalidInputError
 from ._common import add_domain_arguments, allow_negative_values, domain_from_args, parse_box  # noqa: F401
+from ._common import atomic_output, check_output_path, final_paths
 
 __all__ = ["register", "run"]
 
@@ -37,6 +40,35 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
+# the file endings each format may be written under (none at all is fine too): GeoJSON in a
+# file called x.png would only mislead whoever opens it
+SUFFIXES = {
+    "polymake": (".json", ".poly", ".polymake"),
+    "sage": (".sage", ".py"),
+    "vtk": (".vtu", ".vtk", ".xdmf", ".xmf"),
+    "geojson": (".geojson", ".json"),
+    "graphml": (".graphml", ".xml"),
+    "nodelink": (".json",),
+    "json": (".json",),
+}
+
+
+def check_output_suffix(fmt: str, path: str) -> None:
+    """Refuse an output name whose ending says another format (``--to geojson -o x.png``).
+
+    >>> check_output_suffix("geojson", "x.png")
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: -o x.png: a geojson file should end in .geojson or .json, not .png
+    """
+    suffix = Path(path).suffix.lower()
+    want = SUFFIXES.get(fmt)
+    if want and suffix and suffix not in want:
+        raise InvalidInputError(f"-o {path}: a {fmt} file should end in {' or '.join(want)}, not {suffix}")
+    if fmt == "vtk" and suffix in (".xdmf", ".xmf") and importlib.util.find_spec("h5py") is None:
+        raise InvalidInputError(f"-o {path}: XDMF output needs the h5py package (pip install h5py), or write .vtu")
+
+
 def run(args: Any) -> int:
     """Carry out ``polyrelu export``; prints a JSON summary of what was written."""
     from ..complex import PolyhedralComplex
@@ -45,8 +77,11 @@ def run(args: Any) -> int:
 
     net = load_network(args.network)
     domain = domain_from_args(args, net)
+    check_output_suffix(args.to, args.output)
+    check_output_path(args.output, directory=args.to == "cdd")  # before the work, not after it
     cx = PolyhedralComplex.from_network(net, domain=domain)
-    paths = export(cx, args.to, args.output, region=args.region)
+    with atomic_output(args.output, directory=args.to == "cdd") as tmp:
+        paths = final_paths(export(cx, args.to, tmp, region=args.region), tmp, Path(args.output))
     print(
         json.dumps(
             {

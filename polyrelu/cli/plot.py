@@ -20,7 +20,7 @@ __all__ = ["register", "run"]
 
 def register(subparsers: Any) -> None:
     """Add the ``plot`` command."""
-    from ._common import add_domain_arguments
+    from ._common import add_domain_arguments, bounded_float
 
     p = subparsers.add_parser(
         "plot",
@@ -36,7 +36,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--graph", action="store_true", help="draw the adjacency graph on top")
     p.add_argument("--no-hyperplanes", action="store_true", help="do not draw the bent hyperplanes")
     p.add_argument("--plane", nargs=3, metavar=("P0", "P1", "P2"), help="3-D+ inputs: slice through these points")
-    p.add_argument("--dpi", type=float, default=150.0)
+    # beyond ~2400 dpi a picture needs gigabytes; below 1 matplotlib refuses
+    p.add_argument("--dpi", type=bounded_float(1, 2400), default=150.0, help="resolution of .png (1 to 2400)")
     p.add_argument("--title", default=None)
     p.set_defaults(func=run)
 
@@ -52,7 +53,7 @@ def run(args: Any) -> int:
     """Carry out ``polyrelu plot``; prints a JSON line naming the file written."""
     from ..network import load_network
     from ..plotting import save_plot
-    from ._common import domain_from_args
+    from ._common import atomic_output, check_output_path, domain_from_args
 
     net = load_network(args.network)
     domain = domain_from_args(args, net)
@@ -64,6 +65,9 @@ def run(args: Any) -> int:
     kw = {}
     if net.input_dim >= 2:
         kw = dict(color_by=args.color_by, labels=args.labels, graph=args.graph, hyperplanes=not args.no_hyperplanes)
-    path = save_plot(net, args.output, box=domain, plane=plane, dpi=args.dpi, title=args.title, **kw)
+    check_output_path(args.output)
+    with atomic_output(args.output) as tmp:
+        save_plot(net, tmp, box=domain, plane=plane, dpi=args.dpi, title=args.title, **kw)
+    path = args.output
     print(json.dumps({"written": str(path)}))
     return 0

@@ -1,7 +1,7 @@
 """``polyrelu regions``: the exact complex of a network, summarised."""
 from __future__ import annotations
 
-from ._common import add_domain_arguments, dumps, load_net, resolve_domain
+from ._common import add_domain_arguments, dumps, load_net, positive_int, resolve_domain
 
 
 def register(sub) -> None:
@@ -10,8 +10,8 @@ def register(sub) -> None:
     add_domain_arguments(p)
     p.add_argument("--backend", default=None, help="exact backend: cdd (default) or ppl")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--max-regions", type=int, default=None, help="stop with an error beyond this many regions")
-    p.add_argument("--workers", type=int, default=None, help="refine in parallel with this many processes")
+    p.add_argument("--max-regions", type=positive_int, default=None, help="stop with an error beyond this many regions")
+    p.add_argument("--workers", type=positive_int, default=None, help="refine in parallel with this many processes")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
     p.set_defaults(func=run)
 
