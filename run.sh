@@ -2,6 +2,7 @@
 # Set-up and the two jobs of polyrelu, on a fresh Debian machine as root (or with sudo):
 #   bash run.sh demo   -- installs what is missing, then computes the complex of data/demo.json
 #   bash run.sh test   -- installs what is missing (polymake and passagemath too), then runs the tests
+#                         (the compiled core's own tests under AddressSanitizer and UBSan first)
 # Each step checks first and installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,7 +14,7 @@ apt_needed=()
 need_deb() { dpkg -s "$1" >/dev/null 2>&1 || apt_needed+=("$1"); }
 command -v python3 >/dev/null 2>&1 || apt_needed+=(python3)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || apt_needed+=(python3-venv)
-for p in libcdd-dev libgmp-dev gcc; do need_deb "$p"; done
+for p in libcdd-dev libgmp-dev gcc g++; do need_deb "$p"; done
 python3 - <<'PY' >/dev/null 2>&1 || apt_needed+=(python3-dev)
 import sysconfig, os, sys
 sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")) else 1)
@@ -30,7 +31,8 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 stamp=.venv/.polyrelu-installed
-want="$(sha256sum pyproject.toml | cut -c1-16)-$job"
+# the stamp changes with the project file and the compiled core's sources: either means a rebuild
+want="$(cat pyproject.toml CMakeLists.txt core/src/* | sha256sum | cut -c1-16)-$job"
 if ! grep -qx -- "$want" "$stamp" 2>/dev/null; then
   echo "run.sh: installing polyrelu into .venv"
   .venv/bin/pip install -q --upgrade pip >/dev/null
@@ -45,5 +47,6 @@ fi
 if [ "$job" = demo ]; then
   exec .venv/bin/polyrelu demo data/demo.json --out demo-output
 else
+  bash core/tests/run_sanitized.sh
   exec .venv/bin/python -m pytest -q -n 2 -p no:cacheprovider
 fi

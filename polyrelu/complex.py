@@ -28,22 +28,19 @@ import networkx as nx
 import numpy as np
 
 from . import engine as _engine
+from .backends import default_backend, get_backend
+from .complex_file import COMPLEX_FORMAT, checksum, read_complex
 from .exact import InvalidInputError, PolyreluError, fraction_to_str, primitive_ints, to_matrix, to_vector
-from .linalg import right_inverse
-from .network import ReLUNetwork, domain_from_json, domain_to_json
+from .linalg import nullspace, right_inverse
+from .network import ReLUNetwork, domain_to_json
+from .polytope import Polytope
+from .result import RefinementResult
 
 __all__ = ["Region", "PolyhedralComplex", "diameter", "degree_statistics", "regions_crossed_by_segment",
            "decision_boundary"]
 
-COMPLEX_FORMAT = "polyrelu-complex"
 
 
-_BIT_BYTES = str.maketrans("01", "\x00\x01")
-
-
-def _bits(mask: int, n: int) -> tuple[int, ...]:
-    """The n low bits of mask, least significant first (string formatting runs in C)."""
-    return tuple(format(mask & ((1 << n) - 1), "0%db" % n)[::-1].translate(_BIT_BYTES).encode()) if n else ()
 
 
 class Region:
@@ -59,12 +56,11 @@ class Region:
      (((1, 0),), ((Fraction(1, 1),), (Fraction(3, 1),)))]
     """
 
-    __slots__ = ("_cx", "index", "_cell", "_cache")
+    __slots__ = ("_cx", "index", "_cache")
 
-    def __init__(self, cx: "PolyhedralComplex", index: int, cell):
+    def __init__(self, cx: "PolyhedralComplex", index: int):
         self._cx = cx
         self.index = index
-        self._cell = cell
         self._cache = {}
 
     def _get(self, key, fn):
@@ -82,23 +78,24 @@ class Region:
     @property
     def pattern(self) -> tuple[tuple[int, ...], ...]:
         """Per hidden layer, 1 where the neuron is active (pre-activation > 0 inside), else 0."""
-        c = self._cache
-        if "pattern" not in c:
-            c["pattern"] = tuple(_bits(m, n) for m, n in zip(self._cell.pat, self._cx.network.widths))
-        return c["pattern"]
+        return self._cx._patterns()[self.index]
 
     @property
     def signs(self) -> tuple[tuple[int, ...], ...]:
-        """Per hidden layer, the sign of each pre-activation inside the region (0: identically zero)."""
-        w = self._cx.network.widths
-        return tuple(
-            tuple(1 if (a >> i) & 1 else (0 if (z >> i) & 1 else -1) for i in range(n))
-            for a, z, n in zip(self._cell.pat, self._cell.zero, w)
-        )
+        """Per hidden layer, +1 active, -1 inactive, 0 identically zero on the region."""
+        def compute():
+            zero = self._cx._zero_patterns()[self.index]
+            return tuple(tuple(1 if a else (0 if z else -1) for a, z in zip(al, zl))
+                         for al, zl in zip(self.pattern, zero))
+
+        return self._get("signs", compute)
 
     # -- geometry ----------------------------------------------------------------------------
+    def _gen_ids(self) -> list[int]:
+        return self._cx.result.cell_generators(self.index)
+
     def _gens(self):
-        return self._cx._lift_gens(self._cell.gens)
+        return self._cx._lift_gens(self._gen_ids())
 
     @property
     def vertices(self) -> tuple[tuple[Fraction, ...], ...]:
@@ -107,26 +104,26 @@ class Region:
 
     @property
     def rays(self) -> tuple[tuple[Fraction, ...], ...]:
+        """Exact extreme rays (sorted, primitive)."""
         return self._get("rays", lambda: tuple(sorted(self._gens()[1])))
 
     @property
     def lines(self) -> tuple[tuple[Fraction, ...], ...]:
+        """The lineality directions (those the network cannot see), shared by every region."""
         return self._cx._lines
 
     @property
     def is_bounded(self) -> bool:
-        return not any(g[-1] == 0 for g in self._cell.gens) and not self._cx._lines
+        return not self._cx.result.is_ray[self._gen_ids()].any() and not self._cx._lines
 
     @property
     def inequalities(self):
         """Irredundant ``(A, b)`` with the region = {x : A x <= b} (domain facets included)."""
-        return self._get("ineq", lambda: self._cx._lift_ineqs(self._cell))
+        return self._get("ineq", lambda: self._cx._region_inequalities(self.index))
 
     @property
     def polytope(self):
         """The closed region (intersected with the domain) as a :class:`~polyrelu.polytope.Polytope`."""
-        from .polytope import Polytope
-
         def load():
             return {
                 "vertices": self.vertices,
@@ -141,16 +138,7 @@ class Region:
     @property
     def interior_point(self) -> tuple[Fraction, ...]:
         """An exact point in the interior (average of the vertices plus the sum of the rays)."""
-
-        def compute():
-            V, R = self._gens()
-            n = self._cx.network.input_dim
-            p = [sum((v[k] for v in V), Fraction(0)) / len(V) for k in range(n)]
-            for r in R:
-                p = [a + b for a, b in zip(p, r)]
-            return tuple(p)
-
-        return self._get("interior", compute)
+        return self._get("interior", lambda: tuple(self._cx._relint_point(self._gen_ids())))
 
     @property
     def volume(self) -> Fraction:
@@ -163,7 +151,7 @@ class Region:
         if not self._cx.network.widths:  # no hidden layer: the network is one affine map
             W, b = self._cx.network.layers[-1]
             return W, b
-        return self._get("affine", lambda: self._cx._lift_affine(self._cell.out))
+        return self._get("affine", lambda: self._cx.network.affine_map(self.pattern))
 
     def atoms(self):
         """Rank-one atoms of the region's linear part (Heinecke--Hwang); see :mod:`polyrelu.lipschitz`."""
@@ -177,12 +165,16 @@ class Region:
 
     def facets(self) -> list[dict]:
         """The facets of the region: dicts with 'neighbor' (index or None), 'neurons', 'boundary'."""
+        f = self._cx.result.facets()
+        sets = self._cx.result.label_sets
         out = []
-        for key, (labels, _) in self._cx._region_facets(self.index).items():
-            nb = self._cx._facet_owner[key]
-            other = [r for r in nb if r != self.index]
+        for fid in f["cell_facets"][f["cell_ptr"][self.index]:f["cell_ptr"][self.index + 1]].tolist():
+            a, b = f["cells"][2 * fid:2 * fid + 2].tolist()
+            side = 0 if a == self.index else 1
+            labels = sets[int(f["label_sets"][2 * fid + side])]
+            other = b if side == 0 else a
             out.append({
-                "neighbor": other[0] if other else None,
+                "neighbor": other if other >= 0 else None,
                 "neurons": tuple(sorted(l for l in labels if isinstance(l[0], int))),
                 "boundary": any(l[0] == "domain" for l in labels),
             })
@@ -191,76 +183,102 @@ class Region:
     def __repr__(self) -> str:
         pat = "|".join("".join(map(str, p)) for p in self.pattern)
         kind = "bounded" if self.is_bounded else "unbounded"
-        nv = sum(1 for g in self._cell.gens if g[-1] > 0)
-        return f"Region(#{self.index}, pattern {pat}, {kind}, {nv} vertices, {self._cell.alive.bit_count()} facets)"
+        ids = self._gen_ids()
+        nv = int((~self._cx.result.is_ray[ids]).sum())
+        f = self._cx.result.facets()
+        nf = int(f["cell_ptr"][self.index + 1] - f["cell_ptr"][self.index])
+        return f"Region(#{self.index}, pattern {pat}, {kind}, {nv} vertices, {nf} facets)"
 
 
 class PolyhedralComplex:
     """The exact polyhedral complex of a ReLU network (activation regions and all their faces).
 
     Build it with :meth:`from_network` (or ``net.complex(...)``) or :meth:`from_arrangement`.
-    Immutable; the graph, the face poset and every region's geometry are computed on first use.
+    Immutable; the graph, the face poset and every region's geometry are computed on first use,
+    from the core's arrays (:class:`~polyrelu.result.RefinementResult`, ``cx.result``).
     """
 
-    def __init__(self, network: ReLUNetwork, domain, result: "_engine.EnumerationResult", backend: str,
+    def __init__(self, network: ReLUNetwork, domain, result: RefinementResult, backend: str,
                  seconds: float = 0.0, _arrangement=None):
         self.network = network
         self.domain = domain
         self.backend = backend
         self.seconds = seconds
-        self._res = result
+        self.result = result
         self._arrangement = _arrangement
         self._gen_cache: dict = {}
         lift = result.lift
-        if lift is None:
-            self._lines = ()
-        else:
-            self._lines = tuple(sorted(_primitive_fr(k) for k in lift["K"]))
-        self.regions = tuple(Region(self, i, c) for i, c in enumerate(result.cells))
+        self._lines = () if lift is None else tuple(sorted(_primitive_fr(k) for k in lift["K"]))
+        self._regions = None
         self._graph = None
-        self._facet_owner = None
-        self._facets_of = None
         self._poset = None
         self._poset_signed = False
         self._by_pattern = None
+        self._pattern_list = None
+        self._zero_list = None
+        self._normals: dict = {}
+
+    @property
+    def complete(self) -> bool:
+        """False for the partial result of a run stopped by a limit (``on_limit="partial"``)."""
+        return self.result.complete
+
+    def _require_complete(self, what: str) -> None:
+        if not self.result.complete:
+            layer, done, total = self.result.stopped_at
+            raise PolyreluError(f"{what} needs the whole complex; this one is incomplete (stopped in hidden "
+                                f"layer {layer} after {done} of {total} cells)")
+
+    @property
+    def regions(self) -> tuple["Region", ...]:
+        """The regions, in the core's order (Region objects are made on first access)."""
+        if self._regions is None:
+            self._regions = tuple(Region(self, i) for i in range(self.result.n_regions))
+        return self._regions
 
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
     def from_network(cls, net: ReLUNetwork, domain: Any = "network", *, backend: str | None = None,
-                     max_regions: int | None = None, progress: bool | Any = False, executor: Any = None,
-                     workers: int | None = None, exact_only: bool = False, order: str = "given") -> "PolyhedralComplex":
+                     max_regions: int | None = None, max_seconds: float | None = None, on_limit: str = "raise",
+                     progress: bool | Any = False, executor: Any = None, workers: int | None = None,
+                     order: str = "given", engine: str = "core", exact_only: bool = False) -> "PolyhedralComplex":
         """All activation regions of ``net`` inside ``domain``.
 
         ``domain``: a Polytope (box, simplex, any full-dimensional polyhedron), ``None`` for all of
         R^n, or (default) the network's own domain if it has one, else R^n.  ``backend`` ("cdd" or
         "ppl") computes the domain's vertices and every Polytope handed out; the result does not
-        depend on it.  ``max_regions`` stops with :class:`~polyrelu.engine.RegionLimitError`;
-        ``progress`` shows a bar; ``executor``/``workers`` run the refinement in parallel
-        (any ``concurrent.futures.Executor``); ``exact_only`` switches the float filter off and
-        ``order="reversed"`` splits by the neurons of each layer in reverse order (both give the
-        identical complex; they exist to test that).
+        depend on it.  ``max_regions``/``max_seconds`` are enforced while regions are made and stop
+        the run with :class:`~polyrelu.engine.RegionLimitError`/:class:`~polyrelu.engine.TimeLimitError`,
+        or, with ``on_limit="partial"``, return the refinement so far (``cx.complete`` is False).
+        ``progress`` shows a bar; ``workers`` threads run inside the core, an ``executor`` (any
+        ``concurrent.futures.Executor``: processes, a Dask cluster) takes groups of cells; the
+        result is the same.  ``engine="reference"`` runs the pure-Python reference engine (for
+        tests; ``exact_only`` switches its float filter off); ``order="reversed"`` splits by the
+        neurons of each layer in reverse order.  Every choice gives the identical complex.
 
         >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
         >>> len(PolyhedralComplex.from_network(net)), len(net.complex(domain=Polytope.box([1, 1], [2, 2])))
         (4, 1)
         """
-        from .backends import default_backend, get_backend
-
         if not isinstance(net, ReLUNetwork):
             raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
         bname = backend or default_backend()
         get_backend(bname)  # validates the name
         if isinstance(domain, str) and domain == "network":
             domain = net.domain
-        ineqs = _domain_inequalities(domain, net.input_dim)
+        ineqs = _engine.domain_inequalities(domain, net.input_dim)
         t0 = time.perf_counter()
-        res = _engine.enumerate_regions(
-            net.layers, ineqs, max_regions=max_regions, progress=progress, exact_only=exact_only,
-            executor=executor, workers=workers, order=order, backend=bname,
-        )
-        seconds = time.perf_counter() - t0
-        with _engine.paused_gc():  # one Region object per cell; no cycles to find
-            return cls(net, domain, res, bname, seconds)
+        if engine == "core":
+            res = _engine.refine(net.layers, ineqs, max_regions=max_regions, max_seconds=max_seconds,
+                                 on_limit=on_limit, progress=progress, executor=executor, workers=workers,
+                                 order=order, backend=bname)
+        elif engine == "reference":
+            res = _engine.reference_result(net.layers, ineqs, max_regions=max_regions, progress=progress,
+                                           exact_only=exact_only, executor=executor, workers=workers,
+                                           order=order, backend=bname)
+        else:
+            raise InvalidInputError(f"unknown engine {engine!r}: use 'core' or 'reference'")
+        return cls(net, domain, res, bname, time.perf_counter() - t0)
 
     @classmethod
     def from_arrangement(cls, normals: Any, offsets: Any = None, domain: Any = None, *,
@@ -292,7 +310,7 @@ class PolyhedralComplex:
         return self.network.input_dim
 
     def __len__(self) -> int:
-        return len(self.regions)
+        return self.result.n_regions
 
     def __iter__(self):
         return iter(self.regions)
@@ -302,11 +320,12 @@ class PolyhedralComplex:
 
     def __repr__(self) -> str:
         dom = "R^%d" % self.dim if self.domain is None else repr(self.domain)
-        return f"PolyhedralComplex({len(self)} regions of {self.network!r} on {dom})"
+        state = "" if self.complete else " (incomplete)"
+        return f"PolyhedralComplex({len(self)} regions of {self.network!r} on {dom}{state})"
 
     @property
     def n_regions(self) -> int:
-        return len(self.regions)
+        return self.result.n_regions
 
     @property
     def bounded_regions(self) -> list[Region]:
@@ -316,9 +335,26 @@ class PolyhedralComplex:
     def unbounded_regions(self) -> list[Region]:
         return [r for r in self.regions if not r.is_bounded]
 
+    # -- patterns, unpacked for all regions at once -------------------------------------------------
+    def _patterns(self) -> list[tuple[tuple[int, ...], ...]]:
+        if self._pattern_list is None:
+            self._pattern_list = self._unpack("active")
+        return self._pattern_list
+
+    def _zero_patterns(self) -> list[tuple[tuple[int, ...], ...]]:
+        if self._zero_list is None:
+            self._zero_list = self._unpack("zero")
+        return self._zero_list
+
+    def _unpack(self, which):
+        if not self.network.widths:
+            return [()] * len(self)  # no hidden layer: one region, with the empty pattern
+        layers = [map(tuple, bits.tolist()) for bits in self.result.layer_bits(which)]
+        return list(zip(*layers))
+
     # -- coordinates: working (quotient) -> input --------------------------------------------------
-    def _lift_point(self, y: Sequence[Fraction], is_ray: bool) -> tuple[Fraction, ...]:
-        lift = self._res.lift
+    def _lift_point(self, y: Sequence[Fraction]) -> tuple[Fraction, ...]:
+        lift = self.result.lift
         if lift is None:
             return tuple(y)
         if not lift["M"]:
@@ -328,134 +364,67 @@ class PolyhedralComplex:
         P = lift["Mpinv"]
         return tuple(sum((P[i][k] * y[k] for k in range(len(y))), Fraction(0)) for i in range(len(P)))
 
-    def _lift_gens(self, gens):
+    def _lift_gens(self, ids):
+        """Vertices and rays (input coordinates, exact) of the generators with these ids."""
         V, R = [], []
         cache = self._gen_cache
-        for g in gens:
-            p = cache.get(g)
+        res = self.result
+        for i in ids:
+            p = cache.get(i)
             if p is None:
+                g = res.generator(i)
                 t = g[-1]
                 if t:
-                    p = self._lift_point([Fraction(x, t) for x in g[:-1]], False)
+                    p = (self._lift_point([Fraction(x, t) for x in g[:-1]]), True)
                 else:
-                    p = self._lift_point([Fraction(x) for x in g[:-1]], True)
-                    p = _primitive_fr(p)
-                cache[g] = p
-            (V if g[-1] else R).append(p)
+                    p = (_primitive_fr(self._lift_point([Fraction(x) for x in g[:-1]])), False)
+                cache[i] = p
+            (V if p[1] else R).append(p[0])
         return V, R
 
-    def _lift_ineqs(self, cell):
-        M = self._res.lift["M"] if self._res.lift is not None else None
-        k = 0
-        a = cell.alive
+    def _facet_normal(self, fid: int) -> tuple[int, ...]:
+        """A homogeneous normal n of facet ``fid`` (n . g = 0 on its generators), up to sign."""
+        n = self._normals.get(fid)
+        if n is None:
+            f = self.result.facets()
+            ids = f["gen_ids"][f["gen_ptr"][fid]:f["gen_ptr"][fid + 1]].tolist()
+            rows = [list(map(Fraction, self.result.generator(g))) for g in ids]
+            K = nullspace(rows, self.result.dim + 1)
+            if len(K) != 1:  # pragma: no cover - a facet spans a hyperplane
+                raise PolyreluError(f"internal: facet {fid} does not span a hyperplane")
+            n = self._normals[fid] = primitive_ints(K[0])
+        return n
+
+    def _region_inequalities(self, i: int):
+        f = self.result.facets()
+        own = self.result.cell_generators(i)
+        M = self.result.lift["M"] if self.result.lift is not None else None
         rows = []
-        while a:
-            if a & 1:
-                normal, labels = cell.slots[k]
-                if ("infinity",) not in labels:
-                    # normal . (y, 1) >= 0  <=>  -normal[:-1] . y <= normal[-1]
-                    row = [Fraction(-x) for x in normal[:-1]]
-                    rhs = Fraction(normal[-1])
-                    if M is not None:
-                        row = [sum((row[i] * M[i][j] for i in range(len(M))), Fraction(0)) for j in range(self.dim)]
-                    rows.append(_normalize_ineq(row, rhs))
-            a >>= 1
-            k += 1
+        for fid in f["cell_facets"][f["cell_ptr"][i]:f["cell_ptr"][i + 1]].tolist():
+            n = self._facet_normal(fid)
+            on = set(f["gen_ids"][f["gen_ptr"][fid]:f["gen_ptr"][fid + 1]].tolist())
+            off = next(g for g in own if g not in on)
+            if sum(a * x for a, x in zip(n, self.result.generator(off))) < 0:
+                n = tuple(-x for x in n)
+            # n . (y, 1) >= 0  <=>  -n[:-1] . y <= n[-1]
+            row = [Fraction(-x) for x in n[:-1]]
+            rhs = Fraction(n[-1])
+            if M is not None:
+                row = [sum((row[k] * M[k][j] for k in range(len(M))), Fraction(0)) for j in range(self.dim)]
+            rows.append(_normalize_ineq(row, rhs))
         rows = sorted(set(rows))
         return tuple(r[0] for r in rows), tuple(r[1] for r in rows)
 
-    def _lift_affine(self, out):
-        scale = self._res.scales[-1]
-        M = self._res.lift["M"] if self._res.lift is not None else None
-        A, c = [], []
-        for row in out.tolist():
-            lin = [Fraction(x) / scale for x in row[:-1]]
-            if M is not None:
-                lin = [sum((lin[i] * M[i][j] for i in range(len(M))), Fraction(0)) for j in range(self.dim)]
-            A.append(tuple(lin))
-            c.append(Fraction(row[-1]) / scale)
-        return tuple(A), tuple(c)
+    def _relint_point(self, ids):
+        """Average of the cell's vertices plus the sum of its rays: in its relative interior."""
+        V, R = self._lift_gens(ids)
+        n = self.dim
+        p = [sum((v[k] for v in V), Fraction(0)) / len(V) for k in range(n)]
+        for r in R:
+            p = [a + b for a, b in zip(p, r)]
+        return p
 
     # -- facets and the adjacency graph -------------------------------------------------------------
-    def _build_facets(self, vector_slots: int = 64):
-        """Key every facet of every region by the sorted ids of its generators: two regions share a
-        facet iff their keys agree.  The incidences of all regions are transposed in one numpy pass
-        (for regions with at most ``vector_slots`` <= 64 facet slots, almost all; wider ones take a
-        loop)."""
-        vector_slots = min(vector_slots, 64)  # a region's incidences must fit in one uint64
-        cells = self._res.cells
-        gid: dict = {}
-        ids = [[gid.setdefault(g, len(gid)) for g in c.gens] for c in cells]
-        wide = [ri for ri, c in enumerate(cells) if c.alive.bit_length() > vector_slots]
-        narrow = [ri for ri, c in enumerate(cells) if c.alive.bit_length() <= vector_slots] if wide else range(len(cells))
-        groups: list = [None] * len(cells)  # per region: [(slot, key), ...]
-        if len(narrow):
-            counts = [len(ids[ri]) for ri in narrow]
-            inc = np.array([m & cells[ri].alive for ri in narrow for m in cells[ri].inc], dtype=np.uint64)
-            gids = np.array([i for ri in narrow for i in ids[ri]], dtype=np.int64)
-            owner_cell = np.repeat(np.asarray(narrow, dtype=np.int64), counts)
-            bits = np.unpackbits(inc.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-            g, k = np.nonzero(bits)
-            group = owner_cell[g] * 64 + k
-            order = np.lexsort((gids[g], group))
-            group = group[order]
-            members = gids[g][order].tolist()
-            starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]).tolist() if len(members) else []
-            ends = starts[1:] + [len(members)]
-            for gk, a, b in zip(group[starts].tolist(), starts, ends):
-                ri = gk >> 6
-                lst = groups[ri]
-                if lst is None:
-                    lst = groups[ri] = []
-                lst.append((gk & 63, tuple(members[a:b])))
-        for ri in wide:
-            per: dict = {}
-            for i, m in zip(ids[ri], cells[ri].inc):
-                m &= cells[ri].alive
-                while m:
-                    low = m & -m
-                    per.setdefault(low.bit_length() - 1, []).append(i)
-                    m ^= low
-            groups[ri] = [(k, tuple(sorted(v))) for k, v in per.items()]
-        owner: dict = {}
-        facets_of = []
-        inf = ("infinity",)
-        for ri, cell in enumerate(cells):
-            mine = {}
-            slots = cell.slots
-            for k, key in groups[ri] or ():
-                labels = slots[k][1]
-                if inf not in labels:
-                    mine[key] = (labels, k)
-                    o = owner.get(key)
-                    if o is None:
-                        owner[key] = [ri]
-                    else:
-                        o.append(ri)
-            facets_of.append(mine)
-        self._gid = gid
-        self._facet_owner = owner
-        self._facets_of = facets_of
-
-    def _patterns(self) -> list[tuple[tuple[int, ...], ...]]:
-        """Every region's pattern, unpacked for all regions at once."""
-        cells = self._res.cells
-        if not self.network.widths:
-            return [()] * len(cells)  # no hidden layer: one region, with the empty pattern
-        per_layer = []
-        for l, n in enumerate(self.network.widths):
-            nb = (n + 7) // 8
-            raw = b"".join(c.pat[l].to_bytes(nb, "little") for c in cells)
-            bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8).reshape(len(cells), nb), axis=1,
-                                 count=n, bitorder="little")
-            per_layer.append(map(tuple, bits.tolist()))
-        return list(zip(*per_layer))
-
-    def _region_facets(self, i):
-        if self._facets_of is None:
-            self._build_facets()
-        return self._facets_of[i]
-
     @property
     def graph(self) -> nx.Graph:
         """Regions as nodes, an edge for every shared facet.
@@ -464,28 +433,23 @@ class PolyhedralComplex:
         whose bent hyperplanes contain the facet) and ``facet`` (a Polytope).
         """
         if self._graph is None:
+            self._require_complete("the adjacency graph")
             with _engine.paused_gc():  # many small objects, no cycles
-                if self._facets_of is None:
-                    self._build_facets()
+                f = self.result.facets()
+                sets = self.result.label_sets
                 G = nx.Graph()
-                pats = self._patterns()
-                for r, p in zip(self.regions, pats):
-                    r._cache["pattern"] = p
-                G.add_nodes_from((r.index, {"region": r, "pattern": p}) for r, p in zip(self.regions, pats))
-                facets_of = self._facets_of
+                G.add_nodes_from((r.index, {"region": r, "pattern": p}) for r, p in zip(self.regions, self._patterns()))
+                cells = f["cells"].reshape(-1, 2)
+                lab = f["label_sets"].reshape(-1, 2)
+                inner = np.flatnonzero(cells[:, 1] >= 0)
+                neurons_of: dict = {}  # few distinct label-set pairs: sort each once
                 edges = []
-                neurons_of: dict = {}  # few distinct label sets: sort each once
-                for key, owners in self._facet_owner.items():
-                    if len(owners) == 2:
-                        i, j = owners
-                        both = (facets_of[i][key][0], facets_of[j][key][0])
-                        neurons = neurons_of.get(both)
-                        if neurons is None:
-                            neurons = neurons_of[both] = tuple(sorted(
-                                l for l in both[0] | both[1] if isinstance(l[0], int)))
-                        edges.append((i, j, {"neurons": neurons, "facet": self._facet_polytope(i, key)}))
-                    elif len(owners) > 2:  # pragma: no cover - would contradict the complex property
-                        raise PolyreluError(f"internal: facet shared by {len(owners)} regions")
+                for fid, (i, j), (la, lb) in zip(inner.tolist(), cells[inner].tolist(), lab[inner].tolist()):
+                    neurons = neurons_of.get((la, lb))
+                    if neurons is None:
+                        neurons = neurons_of[(la, lb)] = tuple(sorted(
+                            l for l in sets[la] | sets[lb] if isinstance(l[0], int)))
+                    edges.append((i, j, {"neurons": neurons, "facet": self._facet_polytope(fid)}))
                 G.add_edges_from(edges)
                 self._graph = G
         return self._graph
@@ -493,24 +457,15 @@ class PolyhedralComplex:
     @property
     def boundary_facets(self) -> list[tuple[int, Any]]:
         """Facets on the domain's boundary: ``(region index, facet Polytope)``."""
-        if self._facets_of is None:
-            self._build_facets()
-        out = []
-        for key, owners in self._facet_owner.items():
-            if len(owners) == 1:
-                out.append((owners[0], self._facet_polytope(owners[0], key)))
-        return out
+        cells = self.result.facets()["cells"].reshape(-1, 2)
+        return [(int(cells[fid, 0]), self._facet_polytope(int(fid))) for fid in np.flatnonzero(cells[:, 1] < 0)]
 
-    def _facet_polytope(self, ri, key):
-        from .polytope import Polytope
+    def _facet_polytope(self, fid):
+        return Polytope._from_trusted(self.dim, functools.partial(self._facet_data, fid))
 
-        return Polytope._from_trusted(self.dim, functools.partial(self._facet_data, ri, key))
-
-    def _facet_data(self, ri, key):
-        cell = self._res.cells[ri]
-        bit = 1 << self._facets_of[ri][key][1]
-        gens = [g for g, m in zip(cell.gens, cell.inc) if m & bit]
-        V, R = self._lift_gens(gens)
+    def _facet_data(self, fid):
+        f = self.result.facets()
+        V, R = self._lift_gens(f["gen_ids"][f["gen_ptr"][fid]:f["gen_ptr"][fid + 1]].tolist())
         return {"vertices": tuple(sorted(V)), "rays": tuple(sorted(R)), "lines": self._lines}
 
     # -- linear regions (pieces) ----------------------------------------------------------------------
@@ -522,29 +477,16 @@ class PolyhedralComplex:
         >>> len(cx), [len(piece) for piece in cx.linear_regions()]
         (4, [2, 2])
         """
-        G = self.graph
-        parent = list(range(len(self.regions)))
-
-        def find(x):
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        outs = [c.out for c in self._res.cells]
-        for i, j in G.edges():
-            if (outs[i] == outs[j]).all():
-                a, b = find(i), find(j)
-                if a != b:
-                    parent[a] = b
+        self._require_complete("linear regions")
         comps: dict = {}
-        for i in range(len(parent)):
-            comps.setdefault(find(i), set()).add(i)
+        for i, p in enumerate(self.result.pieces().tolist()):
+            comps.setdefault(p, set()).add(i)
         return sorted((frozenset(s) for s in comps.values()), key=min)
 
     @property
     def n_linear_regions(self) -> int:
-        return len(self.linear_regions())
+        self._require_complete("linear regions")
+        return int(self.result.pieces().max()) + 1 if len(self) else 0
 
     # -- the face poset -------------------------------------------------------------------------------
     def face_poset(self) -> nx.DiGraph:
@@ -563,11 +505,10 @@ class PolyhedralComplex:
         """
         P = self._structure()
         if not self._poset_signed:
-            inv = {v: k for k, v in self._gid.items()}
             if self.domain is not None:
                 dA, db = self.domain.inequalities
             for node, data in P.nodes(data=True):
-                p = self._relint_point([inv[i] for i in data["vertices"]])
+                p = self._relint_point(sorted(data["vertices"]))
                 data["signs"] = self.network.activation_pattern(p)
                 # the face of the domain whose relative interior holds the cell: its tight facets
                 data["domain_face"] = frozenset() if self.domain is None else frozenset(
@@ -578,89 +519,27 @@ class PolyhedralComplex:
 
     def _structure(self) -> nx.DiGraph:
         if self._poset is None:
-            self._poset = self._build_poset()
+            self._require_complete("the face poset")
+            F = self.result.faces()
+            kdim = len(self._lines)  # the quotient's lineality adds to every cell's dimension
+            P = nx.DiGraph()
+            ptr, ids = F["gen_ptr"].tolist(), F["gen_ids"].tolist()
+            for node, (d, r) in enumerate(zip(F["dim"].tolist(), F["region"].tolist())):
+                attrs = {"dim": d + kdim, "vertices": frozenset(ids[ptr[node]:ptr[node + 1]])}
+                if r >= 0:
+                    attrs["region"] = r
+                P.add_node(node, **attrs)
+            P.add_edges_from(F["edges"].reshape(-1, 2).tolist())
+            self._poset = P
             self._poset_signed = False
         return self._poset
-
-    def _build_poset(self) -> nx.DiGraph:
-        if self._facets_of is None:
-            self._build_facets()
-        gid = self._gid
-        kdim = len(self._lines)  # the quotient's lineality adds to every cell's dimension
-        P = nx.DiGraph()
-        key_to_node: dict = {}
-        for ri, cell in enumerate(self._res.cells):
-            ids = [gid[g] for g in cell.gens]
-            is_ray = [g[-1] == 0 for g in cell.gens]
-            nG = len(cell.gens)
-            facet_sets = []
-            a, k = cell.alive, 0
-            while a:
-                if a & 1:
-                    bit = 1 << k
-                    facet_sets.append(sum(1 << i for i, m in enumerate(cell.inc) if m & bit))
-                a >>= 1
-                k += 1
-            top = (1 << nG) - 1
-            level = {top}
-            dim = self._res.dim
-            while level:
-                nodes_here = {}
-                for z in level:
-                    if all(is_ray[i] for i in range(nG) if (z >> i) & 1):
-                        continue  # a face at infinity: not a cell
-                    key = frozenset(ids[i] for i in range(nG) if (z >> i) & 1)
-                    node = key_to_node.get(key)
-                    if node is None:
-                        node = len(key_to_node)
-                        key_to_node[key] = node
-                        P.add_node(node, dim=dim + kdim, vertices=key)
-                    if dim == self._res.dim:
-                        P.nodes[node]["region"] = ri
-                    nodes_here[z] = node
-                # the facets of each face: maximal proper intersections with the region's facets
-                nxt = set()
-                for z, node in nodes_here.items():
-                    cands = {z & f for f in facet_sets if z & f != z and z & f}
-                    maximal = [c for c in cands if not any(c != o and c & o == c for o in cands)]
-                    for c in maximal:
-                        nxt.add(c)
-                    nodes_here[z] = (node, maximal)
-                # add edges once the children have nodes
-                for z, (node, maximal) in nodes_here.items():
-                    for c in maximal:
-                        if all(is_ray[i] for i in range(nG) if (c >> i) & 1):
-                            continue
-                        ckey = frozenset(ids[i] for i in range(nG) if (c >> i) & 1)
-                        cnode = key_to_node.get(ckey)
-                        if cnode is None:
-                            cnode = len(key_to_node)
-                            key_to_node[ckey] = cnode
-                            P.add_node(cnode, dim=dim - 1 + kdim, vertices=ckey)
-                        P.add_edge(cnode, node)
-                level = nxt
-                dim -= 1
-                if dim < 0:
-                    break
-        return P
-
-    def _relint_point(self, gens):
-        """Average of the cell's vertices plus the sum of its rays: in its relative interior."""
-        V, R = self._lift_gens(gens)
-        n = self.dim
-        p = [sum((v[k] for v in V), Fraction(0)) / len(V) for k in range(n)]
-        for r in R:
-            p = [a + b for a, b in zip(p, r)]
-        return p
 
     @property
     def f_vector(self) -> tuple[int, ...]:
         """Number of cells of each dimension 0..n (boundary cells of the domain included)."""
-        P = self._structure()
-        f = [0] * (self.dim + 1)
-        for _, d in P.nodes(data="dim"):
-            f[d] += 1
-        return tuple(f)
+        self._require_complete("the f-vector")
+        dims = self.result.faces()["dim"] + len(self._lines)
+        return tuple(int(x) for x in np.bincount(dims, minlength=self.dim + 1)[: self.dim + 1])
 
     @property
     def euler_characteristic(self) -> int:
@@ -670,7 +549,7 @@ class PolyhedralComplex:
     # -- point queries --------------------------------------------------------------------------------
     def _pattern_index(self):
         if self._by_pattern is None:
-            self._by_pattern = {c.pat: i for i, c in enumerate(self._res.cells)}
+            self._by_pattern = {p: i for i, p in enumerate(self._patterns())}
         return self._by_pattern
 
     def regions_containing(self, x: Any) -> list[Region]:
@@ -684,15 +563,15 @@ class PolyhedralComplex:
         if self.domain is not None and not self.domain.contains(p):
             raise InvalidInputError(f"point {tuple(map(str, p))} is outside the domain")
         s = self.network.activation_pattern(p)
-        if all(v != 0 for layer in s for v in layer):
-            key = tuple(sum(1 << i for i, v in enumerate(layer) if v > 0) for layer in s)
+        if self.complete and all(v != 0 for layer in s for v in layer):
+            key = tuple(tuple(1 if v > 0 else 0 for v in layer) for layer in s)
             i = self._pattern_index().get(key)
             if i is not None:
                 return [self.regions[i]]
         out = []
         for r in self.regions:
             rs = r.signs
-            if any(v != 0 and v != w for sl, rl in zip(s, rs) for v, w in zip(sl, rl)):
+            if self.complete and any(v != 0 and v != w for sl, rl in zip(s, rs) for v, w in zip(sl, rl)):
                 continue
             A, b = r.inequalities
             if all(sum((a * xi for a, xi in zip(row, p)), Fraction(0)) <= bi for row, bi in zip(A, b)):
@@ -714,10 +593,10 @@ class PolyhedralComplex:
 
     # -- files ------------------------------------------------------------------------------------------
     def to_json_dict(self) -> dict:
-        res = self._res
-        return {
-            "format": COMPLEX_FORMAT,
-            "version": 1,
+        """The whole complex as exact JSON data (format ``polyrelu-complex`` version 2, docs/formats.md)."""
+        self._require_complete("saving")
+        res = self.result
+        content = {
             "network": self.network.to_json_dict(),
             "domain": domain_to_json(self.domain) if self.domain is not None else None,
             "backend": self.backend,
@@ -728,62 +607,37 @@ class PolyhedralComplex:
                     "K": [[fraction_to_str(x) for x in r] for r in res.lift["K"]],
                 },
                 "scales": [fraction_to_str(s) for s in res.scales],
-                "cells": [
-                    {
-                        "gens": [list(g) for g in c.gens],
-                        "inc": c.inc,
-                        "slots": [[list(nv), sorted([list(l) for l in labs])] for nv, labs in c.slots],
-                        "alive": c.alive,
-                        "pattern": list(c.pat),
-                        "zero": list(c.zero),
-                        "out": [list(r) for r in c.out.tolist()],
-                    }
-                    for c in res.cells
-                ],
+                "cells": res.cells_data(),
             },
-            "summary": {"n_regions": len(self), "dim": self.dim},
         }
+        return {"format": COMPLEX_FORMAT, "version": 2, **content,
+                "checksum": checksum(content), "summary": {"n_regions": len(self), "dim": self.dim}}
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the whole complex as exact JSON (integers and "p/q" strings); :meth:`load` reads it."""
-        Path(path).write_text(json.dumps(self.to_json_dict()))
+        """Write the whole complex as exact JSON; :meth:`load` reads it back, verified.
+
+        >>> import tempfile, os
+        >>> cx = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])]).complex()
+        >>> path = os.path.join(tempfile.mkdtemp(), "cx.json")
+        >>> cx.save(path); PolyhedralComplex.load(path).f_vector == cx.f_vector
+        True
+        """
+        text = json.dumps(self.to_json_dict())
+        path = Path(path)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(text)  # then renamed into place: an interrupted save leaves no partial file
+        os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "PolyhedralComplex":
-        """Read a complex written by :meth:`save`, exactly, without recomputing it."""
-        try:
-            d = json.loads(Path(path).read_text())
-        except (OSError, json.JSONDecodeError) as e:
-            raise InvalidInputError(f"{path}: cannot read a complex ({e})") from None
-        if not isinstance(d, dict) or d.get("format") != COMPLEX_FORMAT or d.get("version") != 1:
-            raise InvalidInputError(f"{path}: not a {COMPLEX_FORMAT} version 1 file")
-        try:
-            net = ReLUNetwork.from_json_dict(d["network"], source=f"{path}: network")
-            dom = domain_from_json(d["domain"], net.input_dim) if d.get("domain") else None
-            e = d["engine"]
-            import numpy as np
+        """Read a complex written by :meth:`save`, exactly, without recomputing it.
 
-            cells = []
-            for c in e["cells"]:
-                gens = [tuple(g) for g in c["gens"]]
-                slots = tuple((tuple(nv), frozenset(tuple(l) for l in labs)) for nv, labs in c["slots"])
-                out = np.empty((len(c["out"]), len(c["out"][0])), dtype=object)
-                out[:, :] = c["out"]
-                cell = _engine._Cell(gens, list(c["inc"]), slots, int(c["alive"]), tuple(c["pattern"]),
-                                     tuple(c["zero"]))
-                cell.out = out
-                cells.append(cell)
-            lift = None
-            if e["lift"] is not None:
-                lift = {"M": [[Fraction(x) for x in r] for r in e["lift"]["M"]],
-                        "K": [[Fraction(x) for x in r] for r in e["lift"]["K"]]}
-            res = _engine.EnumerationResult(e["dim"], cells, lift, [Fraction(s) for s in e["scales"]],
-                                            list(net.widths))
-        except (KeyError, TypeError, ValueError) as ex:
-            raise InvalidInputError(f"{path}: malformed complex file ({ex})") from None
-        return cls(net, dom, res, d.get("backend", "cdd"))
-
-
+        The file is verified before anything is built from it (docs/formats.md): its checksum, the
+        shape of every entry, and then every region against the network itself (each neuron's
+        sign at each generator must be the region's pattern, each facet's neurons must vanish on
+        it).  Version 1 files (before the compiled core) are read and verified the same way.
+        """
+        return read_complex(cls, path)
 # ---------------------------------------------------------------------------------------------------
 # algorithms over the complex (networkx style: plain functions)
 # ---------------------------------------------------------------------------------------------------
@@ -948,28 +802,6 @@ def _inside(P, Q) -> bool:
 # ---------------------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------------------
-
-def _domain_inequalities(domain, n):
-    if domain is None:
-        return None
-    from .polytope import Polytope
-
-    if not isinstance(domain, Polytope):
-        raise InvalidInputError("domain must be a Polytope or None (all of R^n)")
-    if domain.ambient_dim != n:
-        raise InvalidInputError(f"domain lives in R^{domain.ambient_dim} but the network has {n} inputs")
-    if domain.is_empty:
-        from .exact import EmptyDomainError
-
-        raise EmptyDomainError("the domain is empty")
-    if domain.dim < n:
-        raise InvalidInputError(
-            f"the domain has dimension {domain.dim} < {n}: regions are full-dimensional, "
-            "so restrict the network to the domain's affine hull instead"
-        )
-    A, b = domain.inequalities
-    return [(list(a), bb) for a, bb in zip(A, b)]
-
 
 def _normalize_ineq(row, rhs):
     ints = primitive_ints(list(row) + [rhs])

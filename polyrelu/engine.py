@@ -40,14 +40,24 @@ from .exact import EmptyDomainError, InvalidInputError, PolyreluError, primitive
 from .linalg import express as _express
 from .linalg import nullspace as _nullspace
 from .linalg import rank as _rank
+from .result import RefinementResult, encode_label
 
-__all__ = ["EnumerationResult", "enumerate_regions", "RegionLimitError", "scale_network"]
+__all__ = ["EnumerationResult", "enumerate_regions", "refine", "LimitError", "RegionLimitError", "TimeLimitError",
+           "scale_network", "prepare", "domain_inequalities"]
 
 _EPS = 2.0 ** -52
 
 
-class RegionLimitError(PolyreluError):
+class LimitError(PolyreluError):
+    """A run stopped by one of its limits (``max_regions``, ``max_seconds``)."""
+
+
+class RegionLimitError(LimitError):
     """Raised when an enumeration would exceed ``max_regions``."""
+
+
+class TimeLimitError(LimitError):
+    """Raised when an enumeration runs past ``max_seconds``."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,23 +434,12 @@ def _sign_combinations(k: int):
 # the main loop
 # ---------------------------------------------------------------------------------------------
 
-def enumerate_regions(
-    layers,
-    domain_ineqs: list[tuple[Sequence[Fraction], Fraction]] | None,
-    *,
-    max_regions: int | None = None,
-    progress: bool | Callable | None = None,
-    exact_only: bool = False,
-    executor: Any = None,
-    workers: int | None = None,
-    order: str = "given",
-    backend: str = "cdd",
-) -> EnumerationResult:
-    """Enumerate the activation regions of a network (exact layers) inside a domain.
+def prepare(layers, domain_ineqs, backend: str = "cdd") -> "Prepared":
+    """The integer network in working coordinates and the pointed start cells (exact).
 
-    ``domain_ineqs``: the irredundant facets ``a.x <= c`` of a full-dimensional domain, or ``None``
-    for all of R^n.  ``exact_only`` disables the float filter (every sign is computed in integers);
-    the result is identical, which the tests check.
+    Shared by the compiled core and the reference engine: the domain's vertices come from a
+    backend, the lineality the network cannot see is quotiented out, and the orthants of a few
+    first-layer neurons make every start cell pointed.
     """
     n0 = len(layers[0][0][0])
     widths = [len(W) for W, _ in layers[:-1]]
@@ -449,7 +448,9 @@ def enumerate_regions(
         # no hidden layer: nothing bends, the complex is the domain itself (one region); the
         # output map is read off the network by the caller
         dim, lift, ineqs_q, _, _ = _initial_cells(n0, [], domain_ineqs)
-        return _domain_only(dim, lift, ineqs_q, n0, len(layers[0][0]), scales, backend)
+        only = _domain_only(dim, lift, ineqs_q, n0, len(layers[0][0]), scales, backend)
+        return Prepared(dim, lift, scales, widths, [[list(r) for r in W] for W in Ws], [list(b) for b in bs],
+                        None, only.cells)
     W1f = [list(r) for r in layers[0][0]]
     b1f = list(layers[0][1])
 
@@ -489,8 +490,6 @@ def enumerate_regions(
                 bs[l] = [x * den for x in bs[l]]
             scales = [scales[0]] + [s * den for s in scales[1:]]
 
-    # limb size for the exact products of the later layers (see limbs.py)
-    B = _lb.limb_bits(max(widths))
     # domain slots
     slots0 = []
     for j, (a, c) in enumerate(ineqs_q):
@@ -498,7 +497,7 @@ def enumerate_regions(
         slots0.append((primitive_ints([-x for x in a] + [c]), frozenset({("domain", j)})))
     start_cells = []
     if dim == 0:
-        start_cells.append(_Cell([(1,)], [0], (), 0, (), (), _lb.to_limbs(G1_exact, B)))
+        start_cells.append(_Cell([(1,)], [0], (), 0, (), ()))
     for signs in (_sign_combinations(len(chosen)) if dim > 0 else ()):
         slots = list(slots0)
         cur_ineqs = [(list(a), c) for a, c in ineqs_q]
@@ -533,11 +532,60 @@ def enumerate_regions(
         alive = _facet_mask(inc, len(slot_list), D)
         slot_list = _merge_equal_slots(slot_list, inc, alive)
         start_cells.append(
-            _Cell(gens, inc, tuple(slot_list), alive, (), (), _lb.to_limbs(G1_exact, B))
+            _Cell(gens, inc, tuple(slot_list), alive, (), ())
         )
     if not start_cells:
         raise EmptyDomainError("the domain has no full-dimensional part")
 
+    return Prepared(dim, lift, scales, widths, Ws, bs, G1_exact, start_cells)
+
+
+class Prepared:
+    """What :func:`prepare` computes: the working dimension, the lift back to the input space, the
+    layer scales, integer weights ``Ws``/``bs`` (layer 1 as ``G1`` rows in working coordinates)
+    and the start cells."""
+
+    __slots__ = ("dim", "lift", "scales", "widths", "Ws", "bs", "G1", "start_cells")
+
+    def __init__(self, dim, lift, scales, widths, Ws, bs, G1, start_cells):
+        self.dim, self.lift, self.scales, self.widths = dim, lift, scales, widths
+        self.Ws, self.bs, self.G1, self.start_cells = Ws, bs, G1, start_cells
+
+    def core_layers(self) -> list[tuple[list, list]]:
+        """The layers as the core takes them: layer 1 on working coordinates, then the rest."""
+        if self.G1 is None:  # no hidden layer: the output on working coordinates is not needed
+            return [([[0] * self.dim for _ in self.Ws[0]], [0] * len(self.Ws[0]))]
+        first = ([list(r[:-1]) for r in self.G1], [r[-1] for r in self.G1])
+        return [first] + [(self.Ws[l], self.bs[l]) for l in range(1, len(self.Ws))]
+
+
+def enumerate_regions(
+    layers,
+    domain_ineqs: list[tuple[Sequence[Fraction], Fraction]] | None,
+    *,
+    max_regions: int | None = None,
+    progress: bool | Callable | None = None,
+    exact_only: bool = False,
+    executor: Any = None,
+    workers: int | None = None,
+    order: str = "given",
+    backend: str = "cdd",
+) -> EnumerationResult:
+    """Enumerate the activation regions of a network (exact layers) inside a domain.
+
+    ``domain_ineqs``: the irredundant facets ``a.x <= c`` of a full-dimensional domain, or ``None``
+    for all of R^n.  ``exact_only`` disables the float filter (every sign is computed in integers);
+    the result is identical, which the tests check.
+    """
+    prep = prepare(layers, domain_ineqs, backend)
+    if not prep.widths:
+        return EnumerationResult(prep.dim, prep.start_cells, prep.lift, prep.scales, [])
+    dim, lift, scales, widths, Ws, bs = prep.dim, prep.lift, prep.scales, prep.widths, prep.Ws, prep.bs
+    start_cells = prep.start_cells
+    D = dim + 1
+    B = _lb.limb_bits(max(widths))
+    for c in start_cells:
+        c.G = _lb.to_limbs(prep.G1, B)
     L = len(widths)
     if order not in ("given", "reversed"):
         raise InvalidInputError(f"unknown order {order!r}: use 'given' or 'reversed'")
@@ -1057,3 +1105,230 @@ def _compact(slots, inc, alive):
                 nm |= 1 << j
         new_inc.append(nm)
     return tuple(slots[k] for k in keep), new_inc, (1 << len(keep)) - 1
+
+
+def domain_inequalities(domain: Any, n: int) -> list[tuple[list[Fraction], Fraction]] | None:
+    """The irredundant facets ``a.x <= c`` of a full-dimensional Polytope domain (None: all of R^n).
+
+    >>> from polyrelu import Polytope
+    >>> domain_inequalities(Polytope.box([0], [1]), 1)
+    [([Fraction(-1, 1)], Fraction(0, 1)), ([Fraction(1, 1)], Fraction(1, 1))]
+    """
+    if domain is None:
+        return None
+    from .polytope import Polytope
+
+    if not isinstance(domain, Polytope):
+        raise InvalidInputError("domain must be a Polytope or None (all of R^n)")
+    if domain.ambient_dim != n:
+        raise InvalidInputError(f"domain lives in R^{domain.ambient_dim} but the network has {n} inputs")
+    if domain.is_empty:
+        raise EmptyDomainError("the domain is empty")
+    if domain.dim < n:
+        raise InvalidInputError(
+            f"the domain has dimension {domain.dim} < {n}: regions are full-dimensional, "
+            "so restrict the network to the domain's affine hull instead"
+        )
+    A, b = domain.inequalities
+    return [(list(a), bb) for a, bb in zip(A, b)]
+
+
+# ---------------------------------------------------------------------------------------------
+# the compiled core
+# ---------------------------------------------------------------------------------------------
+
+def _start_cell_data(cell: _Cell) -> dict:
+    """A start cell as the core takes it: generators, per generator its slots, slot labels, and the
+    facets (alive slots with equal zero sets are one facet: their labels are merged into the first)."""
+    nslots = len(cell.slots)
+    labels = [set(lab) for _, lab in cell.slots]
+    zero_sets: dict = {}
+    facets = []
+    for k in range(nslots):
+        if not (cell.alive >> k) & 1:
+            continue
+        z = _zero_set(cell.inc, k)
+        if z in zero_sets:
+            labels[zero_sets[z]] |= labels[k]
+            continue
+        zero_sets[z] = k
+        facets.append(k)
+    return {
+        "gens": [list(g) for g in cell.gens],
+        "inc": [[k for k in range(nslots) if (m >> k) & 1] for m in cell.inc],
+        "slots": [sorted(encode_label(x) for x in lab) for lab in labels],
+        "facets": facets,
+    }
+
+
+def _core_unit(dim, layers, cells, first_layer, reverse, max_regions):
+    """One work unit for an executor: finish some cells of one layer; plain data in and out."""
+    from . import _core
+
+    res = _core.refine(dim, layers, cells, first_layer=first_layer, reverse=reverse, max_regions=max_regions)
+    if res.status != "complete":
+        raise RegionLimitError(f"more than max_regions={max_regions} regions in one work unit")
+    return RefinementResult(res, dim, None, [], []).cells_data()
+
+
+def _limit_error(res, max_regions, max_seconds, L):
+    layer, done, total = res.stopped_at
+    where = f"in hidden layer {layer} of {L}, after {done} of its {total} cells, with {res.n_regions} regions so far"
+    if res.status == "time_limit":
+        return TimeLimitError(f"stopped at max_seconds={max_seconds} {where}; raise max_seconds or use "
+                              "on_limit='partial' for the regions so far")
+    return RegionLimitError(f"more than max_regions={max_regions} regions: stopped {where}; raise max_regions "
+                            "or use a smaller domain")
+
+
+def refine(layers, domain_ineqs, *, max_regions: int | None = None, max_seconds: float | None = None,
+           on_limit: str = "raise", progress: bool | Callable | None = None, executor: Any = None,
+           workers: int | None = None, order: str = "given", backend: str = "cdd") -> RefinementResult:
+    """The exact refinement of a domain by every neuron, computed by the compiled core.
+
+    ``workers`` threads run inside the core (the result does not depend on them); an
+    ``executor`` (processes, a Dask cluster) gets contiguous groups of the first layer's cells and
+    the concatenation is again the serial result.  ``max_regions``/``max_seconds`` are enforced
+    while regions are made: the run raises :class:`RegionLimitError`/:class:`TimeLimitError`,
+    or with ``on_limit="partial"`` returns the refinement so far, marked incomplete.
+
+    >>> from fractions import Fraction as F
+    >>> res = refine([([[F(1)], [F(-1)]], [F(0), F(1)]), ([[F(1), F(1)]], [F(0)])], None)
+    >>> res.n_regions, res.complete
+    (3, True)
+    """
+    from . import _core
+
+    if order not in ("given", "reversed"):
+        raise InvalidInputError(f"unknown order {order!r}: use 'given' or 'reversed'")
+    if on_limit not in ("raise", "partial"):
+        raise InvalidInputError(f"on_limit must be 'raise' or 'partial', got {on_limit!r}")
+    for name, v in (("max_regions", max_regions), ("workers", workers)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise InvalidInputError(f"{name} must be a positive integer, got {v!r}")
+    if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float))
+                                    or not max_seconds > 0):
+        raise InvalidInputError(f"max_seconds must be a positive number, got {max_seconds!r}")
+    prep = prepare(layers, domain_ineqs, backend)
+    if not prep.start_cells:
+        raise EmptyDomainError("the domain has no full-dimensional part")
+    starts = [_start_cell_data(c) for c in prep.start_cells]
+    core_layers = prep.core_layers()
+    L = len(prep.widths)
+    reverse = order == "reversed"
+    if not prep.widths:
+        return RefinementResult(_core.assemble(prep.dim, core_layers, starts), prep.dim, prep.lift, prep.scales, [])
+    bar = _CoreProgress(progress, L)
+    try:
+        if executor is not None and L >= 2:
+            res = _refine_distributed(prep, core_layers, starts, executor, workers, reverse, max_regions)
+        else:
+            res = _core.refine(prep.dim, core_layers, starts, threads=workers or 1, reverse=reverse,
+                               max_regions=-1 if max_regions is None else max_regions,
+                               max_seconds=-1.0 if max_seconds is None else float(max_seconds),
+                               progress=bar)
+    finally:
+        bar.close()
+    complete = res.status == "complete"
+    if res.status == "interrupted":  # pragma: no cover - the callback raises KeyboardInterrupt itself
+        raise KeyboardInterrupt
+    if not complete and on_limit == "raise":
+        raise _limit_error(res, max_regions, max_seconds, L)
+    return RefinementResult(res, prep.dim, prep.lift, prep.scales, prep.widths, complete,
+                            None if complete else tuple(res.stopped_at))
+
+
+def _refine_distributed(prep, core_layers, starts, executor, workers, reverse, max_regions):
+    """The first hidden layer here, then contiguous groups of its cells on the executor; the
+    cells come back as plain data and are assembled in order (the serial order, exactly)."""
+    from concurrent.futures import Executor
+
+    from . import _core
+
+    if not isinstance(executor, Executor) and not hasattr(executor, "submit"):
+        raise InvalidInputError(f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}")
+    n1 = len(core_layers[0][0])
+    first = _core.refine(prep.dim, [core_layers[0], ([[0] * n1], [0])], starts, reverse=reverse,
+                         max_regions=-1 if max_regions is None else max_regions)
+    if first.status != "complete":
+        raise RegionLimitError(f"more than max_regions={max_regions} regions after the first layer")
+    cells = RefinementResult(first, prep.dim, None, [], []).cells_data()
+    units = max(1, min(len(cells), _UNITS_PER_WORKER * (workers or 2)))
+    per = -(-len(cells) // units)
+    limit = -1 if max_regions is None else max_regions
+    futures = [executor.submit(_core_unit, prep.dim, core_layers, cells[i:i + per], 1, reverse, limit)
+               for i in range(0, len(cells), per)]
+    done: list = []
+    try:
+        for fut in futures:
+            done.extend(fut.result())
+            if max_regions is not None and len(done) > max_regions:
+                raise RegionLimitError(f"more than max_regions={max_regions} regions")
+    finally:
+        for fut in futures:
+            fut.cancel()
+    return _core.assemble(prep.dim, core_layers, done)
+
+
+class _CoreProgress:
+    """The core's progress callback: a tqdm bar per hidden layer, or the user's function
+    ``fn(layer, regions)``; also where Ctrl-C reaches a long run (the core asks between chunks)."""
+
+    def __init__(self, progress, L):
+        self.fn = progress if callable(progress) else None
+        self.enabled = bool(progress) and self.fn is None
+        self.L = L
+        self.bar = None
+        self.layer = None
+
+    def __call__(self, layer, done, total, regions):
+        if self.fn is not None:
+            self.fn(layer, regions)
+        elif self.enabled:
+            if layer != self.layer:
+                from tqdm import tqdm
+
+                self.close()
+                self.bar = tqdm(total=total, desc=f"layer {layer}/{self.L}", unit="cell", leave=False)
+                self.layer = layer
+            self.bar.set_postfix(regions=regions, refresh=False)
+            self.bar.update(done - self.bar.n)
+        return True
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _pattern_words(pat: Sequence[int], widths: Sequence[int]) -> list[int]:
+    """Per-layer bitmasks as the core's pattern words (layer l's bits after the earlier layers')."""
+    m, at = 0, 0
+    for mask, n in zip(pat, widths):
+        m |= mask << at
+        at += n
+    return [(m >> (64 * k)) & 0xFFFFFFFFFFFFFFFF for k in range(max(1, -(-at // 64)))]
+
+
+def cell_data(cell: _Cell, widths: Sequence[int]) -> dict:
+    """A reference-engine cell as the data the core's ``assemble`` takes."""
+    d = _start_cell_data(cell)
+    d["active"] = _pattern_words(cell.pat, widths)
+    d["zero"] = _pattern_words(cell.zero, widths)
+    return d
+
+
+def reference_result(layers, domain_ineqs, **kw) -> RefinementResult:
+    """The pure-Python reference engine's regions (:func:`enumerate_regions`), in the result contract.
+
+    Only the enumeration is the reference's; facets, faces and pieces come from the core's
+    combinatorics on its cells, so a comparison with :func:`refine` tests the enumeration.
+    """
+    from . import _core
+
+    backend = kw.get("backend", "cdd")
+    core_layers = prepare(layers, domain_ineqs, backend).core_layers()
+    res = enumerate_regions(layers, domain_ineqs, **kw)
+    widths = list(res.widths)
+    core = _core.assemble(res.dim, core_layers, [cell_data(c, widths) for c in res.cells])
+    return RefinementResult(core, res.dim, res.lift, res.scales, widths)

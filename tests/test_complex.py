@@ -160,7 +160,7 @@ def test_bench_d2_16x3_reference_counts():
     assert len(cx) == ref["regions"]
     assert cx.graph.number_of_edges() == ref["dual_edges"]
     # pairs of regions whose patterns differ in exactly one neuron (what relucent reports)
-    pats = [sum(m << (16 * k) for k, m in enumerate(r._cell.pat)) for r in cx.regions]
+    pats = [int("".join(map(str, sum(r.pattern, ()))), 2) for r in cx.regions]
     hamming1 = sum(1 for i, a in enumerate(pats) for b in pats[i + 1:] if (a ^ b).bit_count() == 1)
     assert hamming1 == ref["hamming1_pairs"]
     assert cx.euler_characteristic == 1
@@ -174,7 +174,7 @@ def test_pascanu_complex_level_oracles():
     cx = net.complex(domain=None)
     assert (len(cx), cx.f_vector, cx.graph.number_of_edges()) == (44, (35, 78, 44), 78)
     assert degree_statistics(cx)["histogram"] == {3: 28, 4: 8, 5: 8}
-    ham = [sum(bin(a ^ b).count("1") for a, b in zip(cx[i]._cell.pat, cx[j]._cell.pat)) for i, j in cx.graph.edges()]
+    ham = [sum(a != b for a, b in zip(sum(cx[i].pattern, ()), sum(cx[j].pattern, ()))) for i, j in cx.graph.edges()]
     assert (ham.count(1), ham.count(2)) == (64, 14)
     boxed = net.complex(domain=Polytope.box([-10, -10], [10, 10]))
     assert boxed.f_vector == (55, 98, 44)
@@ -184,18 +184,23 @@ def test_pascanu_complex_level_oracles():
 
 @FAST
 @given(small_nets(), st.booleans())
-def test_facet_keys_vectorised_equal_loop(net, whole_space):
-    """The numpy transposition of the incidences and the per-region loop find the same facets, and
-    every facet key is the exact set of generators on that facet."""
+def test_facets_are_the_generators_on_a_supporting_hyperplane(net, whole_space):
+    """Each facet the core reports is exactly the set of the region's generators on one supporting
+    hyperplane (checked with the exact normal), and is shared by at most two regions."""
     n = net.input_dim
     cx = net.complex(domain=None if whole_space else Polytope.box([-2] * n, [2] * n))
-    cx._build_facets()
-    fast = (cx._facet_owner, cx._facets_of)
-    cx._build_facets(vector_slots=0)
-    assert (cx._facet_owner, cx._facets_of) == fast
-    for ri, cell in enumerate(cx._res.cells):
-        for key, (_, k) in cx._facets_of[ri].items():
-            assert key == tuple(sorted(cx._gid[g] for g, m in zip(cell.gens, cell.inc) if (m >> k) & 1))
+    res = cx.result
+    f = res.facets()
+    for i in range(len(cx)):
+        own = res.cell_generators(i)
+        for fid in f["cell_facets"][f["cell_ptr"][i]:f["cell_ptr"][i + 1]].tolist():
+            on = set(f["gen_ids"][f["gen_ptr"][fid]:f["gen_ptr"][fid + 1]].tolist())
+            assert on < set(own)
+            normal = cx._facet_normal(fid)
+            vals = {g: sum(a * x for a, x in zip(normal, res.generator(g))) for g in own}
+            assert {g for g, v in vals.items() if v == 0} == on
+            assert len({v > 0 for v in vals.values() if v != 0}) == 1
+            assert i in f["cells"][2 * fid:2 * fid + 2].tolist()
 
 
 @FAST

@@ -1,0 +1,66 @@
+// A full-dimensional cell during refinement: its generators and generator/slot incidences.
+//
+// A slot is an inequality valid on the cell (a domain facet, a side of a neuron's hyperplane, or
+// T >= 0 at infinity); `alive` marks the slots that are facets.  Incidences are bitsets of
+// `nw` 64-bit words per generator, so the combinatorial edge test is a few word operations.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <vector>
+
+namespace polyrelu {
+
+using Word = std::uint64_t;
+
+struct Cell {
+    std::vector<int> gens;          // generator ids (see split.hpp for local ids)
+    std::vector<Word> inc;          // gens.size() * nw
+    std::vector<int> slot_labels;   // label-set id per slot
+    std::vector<Word> alive;        // nw words
+    int nw = 1;
+    std::vector<Word> active;       // one bit per hidden neuron of all layers done
+    std::vector<Word> zero;         // neurons identically zero on the cell
+
+    std::size_t nslots() const { return slot_labels.size(); }
+    const Word* inc_of(std::size_t i) const { return &inc[i * nw]; }
+    Word* inc_of(std::size_t i) { return &inc[i * nw]; }
+};
+
+inline bool test_bit(const Word* w, std::size_t k) { return (w[k >> 6] >> (k & 63)) & 1; }
+inline void set_bit(Word* w, std::size_t k) { w[k >> 6] |= Word(1) << (k & 63); }
+inline void set_bit(std::vector<Word>& w, std::size_t k) { set_bit(w.data(), k); }
+
+// Room for one more slot: widen every incidence by a word when the last one is full.
+inline void reserve_slot(Cell& c) {
+    if (c.nslots() < static_cast<std::size_t>(c.nw) * 64) return;
+    const int nw2 = c.nw + 1;
+    std::vector<Word> inc2(c.gens.size() * nw2, 0);
+    for (std::size_t i = 0; i < c.gens.size(); ++i)
+        for (int w = 0; w < c.nw; ++w) inc2[i * nw2 + w] = c.inc[i * c.nw + w];
+    c.inc.swap(inc2);
+    c.alive.push_back(0);
+    c.nw = nw2;
+}
+
+// Drop the slots that are not facets and renumber: keeps incidences short through deep networks.
+inline void compact_slots(Cell& c) {
+    std::vector<std::size_t> keep;
+    for (std::size_t k = 0; k < c.nslots(); ++k)
+        if (test_bit(c.alive.data(), k)) keep.push_back(k);
+    if (keep.size() == c.nslots()) return;
+    const int nw2 = static_cast<int>(std::max<std::size_t>(1, (keep.size() + 63) / 64));
+    std::vector<Word> inc2(c.gens.size() * nw2, 0);
+    std::vector<int> labels2;
+    for (std::size_t j = 0; j < keep.size(); ++j) labels2.push_back(c.slot_labels[keep[j]]);
+    for (std::size_t i = 0; i < c.gens.size(); ++i)
+        for (std::size_t j = 0; j < keep.size(); ++j)
+            if (test_bit(c.inc_of(i), keep[j])) set_bit(&inc2[i * nw2], j);
+    c.inc.swap(inc2);
+    c.slot_labels.swap(labels2);
+    c.alive.assign(nw2, 0);
+    for (std::size_t j = 0; j < keep.size(); ++j) set_bit(c.alive, j);
+    c.nw = nw2;
+}
+
+}  // namespace polyrelu

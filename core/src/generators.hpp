@@ -1,0 +1,40 @@
+// Tables of exact generators: homogeneous coordinates (X, T), primitive, plus the generator's
+// pre-activations in the layer being refined (see network.hpp: they are the same in every cell).
+#pragma once
+
+#include "bigint.hpp"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace polyrelu {
+
+struct GenStore {
+    std::size_t D = 0;   // homogeneous coordinates per generator
+    std::size_t nz = 0;  // values per generator (width of the current layer)
+    std::vector<Int> coords;          // size() * D
+    std::vector<Int> vals;            // size() * nz
+    std::vector<std::string> keys;    // exact_key of the coordinates
+    std::unordered_map<std::string, int> index;
+
+    std::size_t size() const { return keys.size(); }
+    const Int* coord(int g) const { return &coords[static_cast<std::size_t>(g) * D]; }
+    const Int* val(int g) const { return &vals[static_cast<std::size_t>(g) * nz]; }
+    bool is_ray(int g) const { return sgn(coords[static_cast<std::size_t>(g) * D + D - 1]) == 0; }
+
+    // The id of the generator with these coordinates, adding it (with its values) if new.
+    int add(IntVec&& c, const Int* v) {
+        std::string key = exact_key(c);
+        auto it = index.find(key);
+        if (it != index.end()) return it->second;
+        const int id = static_cast<int>(keys.size());
+        for (Int& x : c) coords.push_back(std::move(x));
+        for (std::size_t k = 0; k < nz; ++k) vals.push_back(v ? v[k] : Int(0));
+        index.emplace(key, id);
+        keys.push_back(std::move(key));
+        return id;
+    }
+};
+
+}  // namespace polyrelu

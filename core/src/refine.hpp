@@ -1,0 +1,60 @@
+// The refinement of a domain by every neuron of a network, layer by layer.
+#pragma once
+
+#include "cell.hpp"
+#include "generators.hpp"
+#include "labels.hpp"
+#include "network.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace polyrelu {
+
+// A starting cell, given exactly by the caller: a pointed cone in homogeneous coordinates.
+struct StartCell {
+    std::vector<IntVec> gens;                 // extreme rays (X, T), primitive
+    std::vector<std::vector<int>> inc;        // per generator, the slots it lies on
+    std::vector<std::vector<Label>> slots;    // labels of each slot
+    std::vector<int> facets;                  // slots that are facets
+    std::vector<Word> active, zero;           // pattern bits of the layers already refined
+};
+
+struct Limits {
+    long max_regions = -1;    // -1: none
+    double max_seconds = -1;  // -1: none
+};
+
+enum class Status { complete, region_limit, time_limit, interrupted };
+
+// Called between chunks of cells (from the calling thread): (hidden layer, cells of the layer
+// done, cells of the layer, regions so far).  Returning false stops the run (an interrupt).
+using ProgressFn = std::function<bool(int, std::size_t, std::size_t, std::size_t)>;
+
+struct Refinement {
+    Network net;
+    GenStore gens;                 // final generators; vals = the output layer's values
+    std::vector<Cell> cells;       // the regions, in split-tree order
+    LabelSets labels;
+    std::size_t pattern_words = 1;
+    Status status = Status::complete;
+    int stopped_layer = 0;         // where a limit stopped the run (1-based hidden layer)
+    std::size_t stopped_cell = 0, stopped_of = 0;
+};
+
+// Values of `layer` at every generator of `store`, from the previous layer's values (or the
+// coordinates, for layer 0): one homogenised forward step.
+void advance_values(GenStore& store, const Network& net, std::size_t layer, int threads);
+
+// A Refinement from cells that are already refined (a saved complex, the reference engine's
+// output): the generators' output values are computed, nothing is split.
+void assemble(const Network& net, const std::vector<StartCell>& cells, Refinement& out);
+
+// Refines the start cells by the hidden layers first_layer, first_layer + 1, ... (0-based; the
+// start cells are already refined by the layers before, with those layers' pattern bits): a
+// group of cells of one layer can be finished anywhere (another process, another machine).
+void refine(const Network& net, const std::vector<StartCell>& starts, std::size_t first_layer, int threads,
+            bool reverse, const Limits& limits, const ProgressFn& progress, Refinement& out);
+
+}  // namespace polyrelu

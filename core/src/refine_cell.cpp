@@ -1,0 +1,200 @@
+#include "refine_cell.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace polyrelu {
+namespace {
+
+struct Access {
+    const GenStore& global;
+    const GenStore& local;
+    const Int* val(int id) const { return is_local(id) ? local.val(local_index(id)) : global.val(id); }
+    const Int* coord(int id) const { return is_local(id) ? local.coord(local_index(id)) : global.coord(id); }
+};
+
+struct Signs {
+    std::vector<std::size_t> pos, neg, zer;
+};
+
+Signs signs_of(const Cell& c, const Access& a, std::size_t unit) {
+    Signs s;
+    for (std::size_t k = 0; k < c.gens.size(); ++k) {
+        const int v = sgn(a.val(c.gens[k])[unit]);
+        (v > 0 ? s.pos : v < 0 ? s.neg : s.zer).push_back(k);
+    }
+    return s;
+}
+
+// A neuron that takes one sign on the cell and vanishes on all generators of a facet bends
+// exactly there: the facet gets the neuron's label (coincident units, units on the domain's
+// boundary, later units bending on an earlier facet).
+void label_zero_facets(Cell& c, const Signs& s, std::size_t D, Label label, LabelSets& labels) {
+    if (s.zer.size() + 1 < D) return;
+    std::vector<Word> zero_mask(c.nw, 0);  // over slots: slots that hold a generator with value != 0
+    for (std::size_t k : s.pos)
+        for (int w = 0; w < c.nw; ++w) zero_mask[w] |= c.inc_of(k)[w];
+    for (std::size_t k : s.neg)
+        for (int w = 0; w < c.nw; ++w) zero_mask[w] |= c.inc_of(k)[w];
+    for (std::size_t k = 0; k < c.nslots(); ++k) {
+        if (!test_bit(c.alive.data(), k) || test_bit(zero_mask.data(), k)) continue;
+        c.slot_labels[k] = labels.with(c.slot_labels[k], label);
+    }
+}
+
+// Generators u (+) and v (-) span an edge iff they lie on at least D - 2 common slots and no other
+// generator lies on all of them (the combinatorial test; exact, since slots are valid inequalities
+// and the generators are the cell's extreme rays).
+bool is_edge(const Cell& c, std::size_t u, std::size_t v, std::size_t D, Word* common) {
+    const int nw = c.nw;
+    int count = 0;
+    for (int w = 0; w < nw; ++w) {
+        common[w] = c.inc_of(u)[w] & c.inc_of(v)[w];
+        count += std::popcount(common[w]);
+    }
+    if (count + 2 < static_cast<int>(D)) return false;
+    for (std::size_t k = 0; k < c.gens.size(); ++k) {
+        if (k == u || k == v) continue;
+        const Word* iw = c.inc_of(k);
+        bool on_all = true;
+        for (int w = 0; w < nw && on_all; ++w) on_all = (iw[w] & common[w]) == common[w];
+        if (on_all) return false;
+    }
+    return true;
+}
+
+void split(const Cell& p0, const Signs& s, std::size_t unit, const LayerContext& ctx,
+           const Access& acc, GenStore& local, Cell& plus, Cell& minus) {
+    Cell p = p0;
+    reserve_slot(p);
+    const std::size_t nb = p.nslots();
+    const std::size_t D = ctx.D, nz = ctx.width;
+    const int nw = p.nw;
+    std::vector<int> new_gens;
+    std::vector<Word> new_inc;
+    std::vector<Word> common(nw);
+    IntVec pt(D);
+    std::vector<Int> vals(nz);
+    Int g;
+    for (std::size_t u : s.pos) {
+        for (std::size_t v : s.neg) {
+            if (!is_edge(p, u, v, D, common.data())) continue;
+            const int gu = p.gens[u], gv = p.gens[v];
+            const Int zu = acc.val(gu)[unit];
+            const Int zv = -acc.val(gv)[unit];
+            const Int* cu = acc.coord(gu);
+            const Int* cv = acc.coord(gv);
+            // zu * gv + zv * gu: the positive combination of the edge's ends on the hyperplane
+            for (std::size_t k = 0; k < D; ++k) pt[k] = zu * cv[k] + zv * cu[k];
+            g = 0;
+            for (std::size_t k = 0; k < D; ++k) mpz_gcd(g.get_mpz_t(), g.get_mpz_t(), pt[k].get_mpz_t());
+            if (g != 1)
+                for (std::size_t k = 0; k < D; ++k) mpz_divexact(pt[k].get_mpz_t(), pt[k].get_mpz_t(), g.get_mpz_t());
+            // the layer's values at the new point follow by linearity (the rows are affine on the cell)
+            const Int* vu = acc.val(gu);
+            const Int* vv = acc.val(gv);
+            for (std::size_t k = 0; k < nz; ++k) {
+                vals[k] = zu * vv[k] + zv * vu[k];
+                if (g != 1) mpz_divexact(vals[k].get_mpz_t(), vals[k].get_mpz_t(), g.get_mpz_t());
+            }
+            IntVec coords(pt);
+            new_gens.push_back(local_id(local.add(std::move(coords), vals.data())));
+            common[nb >> 6] |= Word(1) << (nb & 63);
+            new_inc.insert(new_inc.end(), common.begin(), common.end());
+        }
+    }
+    for (int side = 0; side < 2; ++side) {
+        Cell& out = side == 0 ? plus : minus;
+        const std::vector<std::size_t>& keep = side == 0 ? s.pos : s.neg;
+        out.nw = nw;
+        out.gens.clear();
+        out.inc.clear();
+        std::vector<Word> touched(nw, 0);
+        for (std::size_t k : keep) {
+            out.gens.push_back(p.gens[k]);
+            out.inc.insert(out.inc.end(), p.inc_of(k), p.inc_of(k) + nw);
+            for (int w = 0; w < nw; ++w) touched[w] |= p.inc_of(k)[w];
+        }
+        for (std::size_t k : s.zer) {
+            out.gens.push_back(p.gens[k]);
+            out.inc.insert(out.inc.end(), p.inc_of(k), p.inc_of(k) + nw);
+            set_bit(&out.inc[out.inc.size() - nw], nb);
+        }
+        out.gens.insert(out.gens.end(), new_gens.begin(), new_gens.end());
+        out.inc.insert(out.inc.end(), new_inc.begin(), new_inc.end());
+        out.slot_labels = p.slot_labels;
+        out.slot_labels.push_back((*ctx.neuron_sets)[unit]);
+        // a facet survives on this side iff it holds a generator strictly on this side
+        out.alive.assign(nw, 0);
+        for (int w = 0; w < nw; ++w) out.alive[w] = p.alive[w] & touched[w];
+        set_bit(out.alive, nb);
+        out.active = p.active;
+        out.zero = p.zero;
+        if (side == 0) set_bit(out.active, ctx.bit_offset + unit);
+    }
+}
+
+}  // namespace
+
+bool refine_cell(const Cell& cell, const LayerContext& ctx, CellOutput& out) {
+    out.local.D = ctx.D;
+    out.local.nz = ctx.width;
+    out.children.clear();
+    const Access acc{*ctx.global, out.local};
+    Cell c = cell;
+    compact_slots(c);
+    std::vector<std::size_t> to_split;
+    for (std::size_t i = 0; i < ctx.width; ++i) {
+        const Signs s = signs_of(c, acc, i);
+        if (!s.pos.empty() && !s.neg.empty()) {
+            to_split.push_back(i);
+            continue;
+        }
+        if (!s.pos.empty()) set_bit(c.active, ctx.bit_offset + i);
+        if (s.pos.empty() && s.neg.empty()) {
+            set_bit(c.zero, ctx.bit_offset + i);  // identically zero on the cell
+        } else {
+            label_zero_facets(c, s, ctx.D, neuron_label(ctx.layer, static_cast<int>(i)), *ctx.labels);
+        }
+    }
+    if (ctx.reverse) std::reverse(to_split.begin(), to_split.end());
+    std::vector<Cell> pieces;
+    pieces.push_back(std::move(c));
+    std::vector<Cell> next;
+    for (std::size_t i : to_split) {
+        next.clear();
+        next.reserve(pieces.size() * 2);
+        for (Cell& p : pieces) {
+            if (ctx.stop->load(std::memory_order_relaxed)) return false;
+            if (ctx.timed && std::chrono::steady_clock::now() >= ctx.deadline) {
+                ctx.stop->store(true);
+                return false;
+            }
+            const Signs s = signs_of(p, acc, i);
+            if (!s.pos.empty() && !s.neg.empty()) {
+                // one more region than before: charge it against max_regions as it is made
+                if (ctx.budget->fetch_sub(1, std::memory_order_relaxed) <= 0) {
+                    ctx.stop->store(true);
+                    return false;
+                }
+                Cell plus, minus;
+                split(p, s, i, ctx, acc, out.local, plus, minus);
+                next.push_back(std::move(plus));
+                next.push_back(std::move(minus));
+                continue;
+            }
+            if (!s.pos.empty()) set_bit(p.active, ctx.bit_offset + i);
+            if (s.pos.empty() && s.neg.empty()) {
+                set_bit(p.zero, ctx.bit_offset + i);
+            } else {
+                label_zero_facets(p, s, ctx.D, neuron_label(ctx.layer, static_cast<int>(i)), *ctx.labels);
+            }
+            next.push_back(std::move(p));
+        }
+        pieces.swap(next);
+    }
+    out.children = std::move(pieces);
+    return true;
+}
+
+}  // namespace polyrelu

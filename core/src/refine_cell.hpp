@@ -1,0 +1,45 @@
+// Refining one cell by the neurons of one layer (a double-description step per neuron).
+#pragma once
+
+#include "cell.hpp"
+#include "generators.hpp"
+#include "labels.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <vector>
+
+namespace polyrelu {
+
+// Generators made while refining a cell live in the cell's own table until the layer is merged:
+// they are referred to by negative ids, -(k + 1) for entry k of that table.
+inline bool is_local(int id) { return id < 0; }
+inline int local_index(int id) { return -id - 1; }
+inline int local_id(int k) { return -(k + 1); }
+
+struct LayerContext {
+    const GenStore* global = nullptr;   // generators of all cells, with this layer's values
+    int layer = 1;                      // hidden layer, 1-based (as in the labels)
+    std::size_t width = 0;
+    std::size_t bit_offset = 0;         // first pattern bit of this layer
+    std::size_t D = 0;                  // homogeneous dimension
+    bool reverse = false;               // split by the neurons in reverse order (a test of order independence)
+    LabelSets* labels = nullptr;
+    const std::vector<int>* neuron_sets = nullptr;  // interned {(layer, i)} for each neuron i
+    std::atomic<bool>* stop = nullptr;  // set when a limit is hit: every thread returns early
+    std::atomic<long>* budget = nullptr;  // regions still allowed before max_regions is exceeded
+    std::chrono::steady_clock::time_point deadline{};  // max_seconds, looked at between splits
+    bool timed = false;
+};
+
+struct CellOutput {
+    std::vector<Cell> children;
+    GenStore local;
+};
+
+// Refines `cell` by every neuron of the layer: children in the order of the split tree (the (+)
+// side before the (-) side).  Returns false if a limit stopped the work.
+bool refine_cell(const Cell& cell, const LayerContext& ctx, CellOutput& out);
+
+}  // namespace polyrelu

@@ -1,0 +1,132 @@
+// The core's own tests, without Python: run under AddressSanitizer and UBSan by .ci/run.
+//
+// Arrangements with known counts (hyperplanes h_t(x) = t^d + x_1 t^(d-1) + ... + x_d, for
+// distinct t: any d of them meet in one point, no d + 1 do, so the arrangement is in general
+// position and has sum_{k<=d} C(n, k) regions, all meeting a box around its vertices), Euler's
+// relation on the box, threads and neuron order changing nothing, and a two-layer network whose
+// count is checked against the one-layer arrangements it is made of.
+#include "refine.hpp"
+#include "structure.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+using namespace polyrelu;
+
+namespace {
+
+int failures = 0, checks = 0;
+
+void check(bool ok, const char* what, long got, long want) {
+    ++checks;
+    if (!ok) {
+        std::printf("FAIL %s: got %ld, want %ld\n", what, got, want);
+        ++failures;
+    }
+}
+
+long binom(long n, long k) {
+    long r = 1;
+    for (long i = 1; i <= k; ++i) r = r * (n - k + i) / i;
+    return r;
+}
+
+// The box [-M, M]^d as a start cell: 2^d vertices, 2d facets (slot 2j: x_j >= -M, 2j+1: x_j <= M).
+StartCell box(std::size_t d, long M) {
+    StartCell s;
+    for (std::size_t j = 0; j < 2 * d; ++j) s.slots.push_back({domain_label(static_cast<int>(j))});
+    for (std::size_t m = 0; m < (std::size_t(1) << d); ++m) {
+        IntVec g(d + 1);
+        std::vector<int> inc;
+        for (std::size_t j = 0; j < d; ++j) {
+            const bool hi = (m >> j) & 1;
+            g[j] = hi ? M : -M;
+            inc.push_back(static_cast<int>(2 * j + (hi ? 1 : 0)));
+        }
+        g[d] = 1;
+        s.gens.push_back(g);
+        s.inc.push_back(inc);
+    }
+    for (std::size_t j = 0; j < 2 * d; ++j) s.facets.push_back(static_cast<int>(j));
+    return s;
+}
+
+Layer moment_layer(std::size_t d, std::size_t n) {
+    Layer L;
+    L.rows = n;
+    L.cols = d;
+    for (std::size_t i = 0; i < n; ++i) {
+        const long t = static_cast<long>(i) + 1;
+        long p = 1;
+        std::vector<long> powers(d + 1);
+        for (std::size_t k = 0; k <= d; ++k) powers[k] = p, p *= t;
+        for (std::size_t j = 0; j < d; ++j) L.W.push_back(Int(powers[d - 1 - j]));  // x_j t^(d-1-j)
+        L.b.push_back(Int(powers[d]));
+    }
+    return L;
+}
+
+Layer sum_layer(std::size_t cols) {
+    Layer L;
+    L.rows = 1;
+    L.cols = cols;
+    for (std::size_t j = 0; j < cols; ++j) L.W.push_back(Int(1));
+    L.b.push_back(Int(0));
+    L.unit = Unit::identity;
+    return L;
+}
+
+void run(const Network& net, std::size_t d, int threads, bool reverse, Refinement& r) {
+    refine(net, {box(d, 100000)}, 0, threads, reverse, Limits{}, ProgressFn{}, r);
+}
+
+void arrangement(std::size_t d, std::size_t n) {
+    Network net;
+    net.dim = d;
+    net.layers = {moment_layer(d, n), sum_layer(n)};
+    long want = 0;
+    for (std::size_t k = 0; k <= d; ++k) want += binom(static_cast<long>(n), static_cast<long>(k));
+    Refinement r;
+    run(net, d, 1, false, r);
+    check(static_cast<long>(r.cells.size()) == want, "arrangement regions", static_cast<long>(r.cells.size()), want);
+    const Faces f = face_poset(r);
+    long euler = 0;
+    for (std::int64_t k : f.dim) euler += k % 2 ? -1 : 1;
+    check(euler == 1, "Euler characteristic of the box", euler, 1);
+    Refinement t;
+    run(net, d, 2, true, t);
+    check(t.cells.size() == r.cells.size(), "threads and reversed order", static_cast<long>(t.cells.size()),
+          static_cast<long>(r.cells.size()));
+    check(verify_cells(r).empty(), "verify_cells", 0, 0);
+    // every interior facet has two regions, and the output sum of ReLUs joins no two of them
+    const Facets fa = shared_facets(r);
+    const std::vector<std::int64_t> pieces = linear_regions(r, fa);
+    long distinct = 0;
+    for (std::int64_t p : pieces) distinct = std::max<long>(distinct, p + 1);
+    check(distinct == want, "linear regions of a sum of ReLUs", distinct, want);
+}
+
+void limits() {
+    Network net;
+    net.dim = 2;
+    net.layers = {moment_layer(2, 12), sum_layer(12)};
+    Refinement r;
+    refine(net, {box(2, 100000)}, 0, 1, false, Limits{20, -1}, ProgressFn{}, r);
+    check(r.status == Status::region_limit, "max_regions stops the run", static_cast<long>(r.status), 1);
+    // the one start cell was being refined when the limit hit: the partial result is that cell
+    check(r.cells.size() == 1, "cells of the partial result", static_cast<long>(r.cells.size()), 1);
+    check(r.stopped_layer == 1, "the layer where it stopped", r.stopped_layer, 1);
+}
+
+}  // namespace
+
+int main() {
+    arrangement(1, 5);
+    arrangement(2, 9);
+    arrangement(3, 7);
+    arrangement(4, 6);
+    limits();
+    std::printf("core: %d passed, %d failed\n", checks - failures, failures);
+    return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+}
