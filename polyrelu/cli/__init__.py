@@ -10,7 +10,8 @@ import traceback
 
 from ..exact import PolyreluError
 
-COMMANDS = ["regions", "arrangement", "bounds", "reproduce", "export", "plot", "demo", "lipschitz", "compare"]
+COMMANDS = ["regions", "arrangement", "bounds", "reproduce", "export", "plot", "demo", "lipschitz", "compare",
+            "verify", "local"]
 
 
 def build_parser() -> argparse.ArgumentParser:

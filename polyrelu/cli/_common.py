@@ -108,6 +108,7 @@ def add_domain_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--box", nargs=2, metavar=("LO", "HI"), help="the box [LO, HI]^n (or comma-separated corners)")
     g.add_argument("--domain", metavar="F", help="a JSON file with {'box': ...} or {'inequalities': {'A', 'b'}}")
     g.add_argument("--whole-space", action="store_true", help="all of R^n (unbounded regions)")
+    g.add_argument("--vnnlib", metavar="PROP.vnnlib", help="the input box of a VNN-LIB property (decimals read exactly)")
 
 
 def domain_from_args(args: Any, net: Any):
@@ -125,6 +126,8 @@ def domain_from_args(args: Any, net: Any):
         return domain_from_json(read_json(path, "domain file"), net.input_dim, source=str(path))
     if getattr(args, "whole_space", False):
         return None
+    if getattr(args, "vnnlib", None):
+        return vnnlib_domain(args.vnnlib, net)
     return net.domain
 
 
@@ -250,3 +253,128 @@ def final_paths(paths: list, tmp: Path, final: Path) -> list[Path]:
         else:
             out.append(q)
     return out
+
+
+# -- issue 15: --vnnlib and --plane ------------------------------------------------------------------
+def vnnlib_domain(path: str, net: Any):
+    """The input box of a VNN-LIB property for a command that needs a full-dimensional domain."""
+    from ..vnnlib import parse_vnnlib
+
+    prop = parse_vnnlib(path)
+    if prop.n_inputs != net.input_dim:
+        raise InvalidInputError(f"{path} declares {prop.n_inputs} inputs X_i but the network has {net.input_dim}")
+    if prop.fixed:
+        fixed = ", ".join(f"X_{i} = {v}" for i, v in prop.fixed.items())
+        raise InvalidInputError(
+            f"{path} fixes {fixed}: its box is lower-dimensional; polyrelu regions, plot, verify and local "
+            "restrict the network to the free inputs, this command needs a full-dimensional domain"
+        )
+    return prop.box
+
+
+def network_and_domain(args: Any, net: Any):
+    """``(net', domain, notes)`` for ``--plane`` / ``--vnnlib`` / the usual domain options.
+
+    ``--plane POINTS`` restricts the network to the line or plane through the points first (the
+    box is then in the plane's coordinates); a ``--vnnlib`` property fixing inputs restricts the
+    network to its free inputs.  ``notes`` says what was done (for the output).
+    """
+    notes: dict = {}
+    plane = getattr(args, "plane", None)
+    if plane:
+        if getattr(args, "vnnlib", None):
+            raise InvalidInputError("--plane and --vnnlib do not combine (the property's box is in the input space)")
+        pts = plane_points(plane, net.input_dim)
+        net = net.with_domain(None).restrict(pts)
+        notes["plane"] = {
+            "points": [[fraction_str(x) for x in p] for p in pts],
+            "coordinates": "x = p0 + s (p1 - p0)" + (" + t (p2 - p0)" if len(pts) == 3 else ""),
+        }
+        return net, domain_from_args(args, net), notes
+    if getattr(args, "vnnlib", None):
+        from ..vnnlib import parse_vnnlib
+
+        prop = parse_vnnlib(args.vnnlib)
+        prop.check_network(net) if prop.n_outputs else None
+        if prop.n_inputs != net.input_dim:
+            raise InvalidInputError(f"{args.vnnlib} declares {prop.n_inputs} inputs X_i but the network has {net.input_dim}")
+        if prop.fixed:
+            small, box = prop.restrict(net) if prop.n_outputs else (
+                net.with_domain(None).restrict(*prop.embedding()), prop.free_box())
+            notes["fixed_inputs"] = {f"X_{i}": fraction_str(v) for i, v in prop.fixed.items()}
+            notes["free_inputs"] = [f"X_{i}" for i in prop.free]
+            return small, box, notes
+        return net, prop.box, notes
+    return net, domain_from_args(args, net), notes
+
+
+def fraction_str(q) -> str:
+    from ..exact import fraction_to_str
+
+    return fraction_to_str(q)
+
+
+def plane_points(values: Any, dim: int):
+    """The 2 or 3 points of ``--plane``: a JSON file ``{"points": [...]}``, a ``.npy`` of shape (k, n), or
+    comma-separated points on the command line.
+
+    >>> plane_points(["0,0,1", "1,0,1", "0,1,1"], 3)[2]
+    (Fraction(0, 1), Fraction(1, 1), Fraction(1, 1))
+    >>> plane_points(["0,0", "1"], 2)
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: --plane point 1 has 1 coordinates but the network has 2 inputs
+    """
+    from ..exact import to_vector
+
+    if isinstance(values, str):
+        values = [values]
+    values = list(values)
+    if len(values) == 1 and not any(c in values[0] for c in ","):
+        raw = read_points(values[0], "--plane")
+    else:
+        raw = [[t for t in v.replace(" ", "").split(",") if t] for v in values]
+    if len(raw) not in (2, 3):
+        raise InvalidInputError(f"--plane needs 2 points (a line) or 3 points (a plane), got {len(raw)}")
+    pts = []
+    for k, p in enumerate(raw):
+        if len(p) != dim:
+            raise InvalidInputError(f"--plane point {k} has {len(p)} coordinates but the network has {dim} inputs")
+        pts.append(to_vector(p, dim, name=f"--plane point {k}"))
+    return pts
+
+
+def read_points(path: str, what: str = "--points") -> list:
+    """Points from a ``.npy`` (k x n), ``.csv`` (one point a row) or JSON file (a list, or ``{"points": [...]}``)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InvalidInputError(f"{what}: no such file: {p}")
+    if p.suffix == ".npy":
+        import numpy as np
+
+        try:
+            arr = np.load(p, allow_pickle=False)
+        except Exception as e:
+            raise InvalidInputError(f"{p}: not a readable .npy file ({e})") from None
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != 2:
+            raise InvalidInputError(f"{p}: expected an array of shape (k, n), got {arr.shape}")
+        return [list(r) for r in arr]
+    if p.suffix == ".csv":
+        rows = []
+        for ln, line in enumerate(p.read_text().splitlines(), start=1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            rows.append([t.strip() for t in line.split(",")])
+        return rows
+    try:
+        d = json.loads(p.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InvalidInputError(f"{p}: not valid JSON ({e})") from None
+    if isinstance(d, dict):
+        d = d.get("points")
+    if not isinstance(d, list) or not all(isinstance(r, list) for r in d):
+        raise InvalidInputError(f"{p}: expected a list of points or {{\"points\": [[...], ...]}}")
+    return d

@@ -3,9 +3,11 @@
     polyrelu plot NET.json --box LO HI -o FILE.png|svg|pdf [--color-by region|linear|output]
                   [--labels] [--graph] [--no-hyperplanes] [--plane P0 P1 P2]
 
-``--plane`` takes three comma-separated points of the input space; the picture is then the
-network restricted to the plane through them, in its coordinates ``(s, t)`` over the unit
-square (``x = P0 + s (P1 - P0) + t (P2 - P0)``).
+``--plane POINTS`` takes three points of the input space (a JSON file ``{"points": [...]}``,
+a ``.npy`` of shape (3, n), or three comma-separated points; two points give a line); the picture
+is then the network restricted to the plane through them, in its coordinates ``(s, t)``
+(``x = P0 + s (P1 - P0) + t (P2 - P0)``), over ``--box`` in ``(s, t)`` (default the unit square).
+``--vnnlib PROP`` draws the property's box (inputs it fixes are substituted first).
 """
 from __future__ import annotations
 
@@ -35,7 +37,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--labels", action="store_true", help="write the activation pattern in each region")
     p.add_argument("--graph", action="store_true", help="draw the adjacency graph on top")
     p.add_argument("--no-hyperplanes", action="store_true", help="do not draw the bent hyperplanes")
-    p.add_argument("--plane", nargs=3, metavar=("P0", "P1", "P2"), help="3-D+ inputs: slice through these points")
+    p.add_argument("--plane", nargs="+", metavar="POINTS",
+                   help="slice through 3 points (or a line through 2): a JSON/.npy file or comma-separated points")
     # beyond ~2400 dpi a picture needs gigabytes; below 1 matplotlib refuses
     p.add_argument("--dpi", type=bounded_float(1, 2400), default=150.0, help="resolution of .png (1 to 2400)")
     p.add_argument("--title", default=None)
@@ -53,13 +56,15 @@ def run(args: Any) -> int:
     """Carry out ``polyrelu plot``; prints a JSON line naming the file written."""
     from ..network import load_network
     from ..plotting import save_plot
-    from ._common import atomic_output, check_output_path, domain_from_args
+    from ._common import atomic_output, check_output_path, network_and_domain
 
     net = load_network(args.network)
-    domain = domain_from_args(args, net)
+    net, domain, notes = network_and_domain(args, net)
     plane = None
-    if args.plane:
-        plane = [_point(t, net.input_dim, f"P{k}") for k, t in enumerate(args.plane)]
+    if args.plane and domain is None:
+        from ..polytope import Polytope
+
+        domain = Polytope.box([0] * net.input_dim, [1] * net.input_dim)  # the unit square in (s, t)
     if domain is None and plane is None:
         raise InvalidInputError("plot needs a bounded domain: give --box LO HI (or --domain F)")
     kw = {}

@@ -1,0 +1,56 @@
+"""``polyrelu local``: exact local complexity (regions and bent hyperplanes meeting small balls).
+
+    polyrelu local NET --points X.npy|X.csv|X.json --radius R [--norm inf|1] [--json] [--workers N]
+
+For each point: the number of activation regions meeting the open ball of radius R (an
+l-infinity box or an l1 cross-polytope), and the number of neurons whose bent hyperplane meets
+it.  ``--json`` prints one JSON object per point, one per line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ._common import load_net, positive_int, read_points
+
+__all__ = ["register", "run"]
+
+
+def register(sub: Any) -> None:
+    """Add the ``local`` command."""
+    p = sub.add_parser("local", help="exact local complexity: regions and neurons meeting a ball around each point",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("network", metavar="NET", help="network file (.onnx, .json or .npz)")
+    p.add_argument("--points", required=True, metavar="X", help=".npy (k x n), .csv (a point a row) or JSON list of points")
+    p.add_argument("--radius", required=True, metavar="R", help="ball radius (> 0; exact: '1/100', 0.01 = 1/100)")
+    p.add_argument("--norm", choices=["inf", "1"], default="inf", help="l-infinity box (default) or l1 cross-polytope")
+    p.add_argument("--json", action="store_true", help="one JSON object per point, one per line")
+    p.add_argument("--backend", default=None, help="exact backend: cdd (default) or ppl")
+    p.add_argument("--workers", type=positive_int, default=None, help="points in parallel with this many processes")
+    p.add_argument("--progress", action="store_true", help="show a progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: Any) -> int:
+    """Carry out ``polyrelu local``."""
+    from ..exact import to_rational
+    from ..local import local_complexity
+
+    net = load_net(args.network)
+    pts = read_points(args.points, "--points")
+    # a radius typed as a decimal means that decimal (0.01 = 1/100), like VNN-LIB constants
+    r = to_rational(args.radius, where="--radius")
+    res = local_complexity(net, pts, r, args.norm, workers=args.workers, progress=args.progress,
+                           backend=args.backend)
+    if args.json:
+        for d in res:
+            print(json.dumps(d))
+        return 0
+    print(f"network   {net!r}; {len(res)} points, radius {res[0]['radius'] if res else r}, norm {args.norm}")
+    for d in res:
+        print(f"point {d['index']:>4}: {d['n_regions']:>6} regions, {d['n_neurons']:>5} neurons  ({d['seconds']:.3f} s)")
+    if res:
+        mean = sum(d["n_regions"] for d in res) / len(res)
+        print(f"mean      {mean:.3f} regions per ball")
+    return 0

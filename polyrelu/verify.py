@@ -1,0 +1,271 @@
+"""Exact property checks: does any input of a box reach the unsafe output set?
+
+:func:`verify` computes the exact activation regions of the network on the property's input box
+and, on every region, decides exactly whether the region contains an input whose output (the
+region's exact affine map ``A x + c``) satisfies one of the unsafe conjunctions ``C y <= d``.
+That set is the polytope ``region ∩ {x : C A x <= d - C c}``; its emptiness is decided by an exact
+LP (the package's rational backends, no floats).  Strict constraints ``<`` are decided exactly
+too: a strict row is satisfiable on the (nonempty) closed polytope unless it is an implicit
+equality there, which an exact LP shows; then the polytope's relative-interior point satisfies
+all rows, the strict ones strictly.
+
+The answer is ``holds`` (no region has such an input: a proof, region by region) or
+``violated`` with an exact rational counterexample, whose exact output is checked against the
+unsafe constraints before it is returned.
+
+>>> from polyrelu import ReLUNetwork
+>>> from polyrelu.vnnlib import parse_vnnlib
+>>> net = ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])   # |x|
+>>> box = "(declare-const X_0 Real)(declare-const Y_0 Real)(assert (>= X_0 -1))(assert (<= X_0 0.5))"
+>>> verify(net, parse_vnnlib(box + "(assert (> Y_0 1))")).status
+'holds'
+>>> r = verify(net, parse_vnnlib(box + "(assert (>= Y_0 1))"))
+>>> r.status, r.counterexample, r.output
+('violated', (Fraction(-1, 1),), (Fraction(1, 1),))
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Sequence
+
+from .exact import InvalidInputError, fraction_to_str
+
+__all__ = ["verify", "VerifyResult", "unsafe_point_in_region"]
+
+
+@dataclass
+class VerifyResult:
+    """The answer of :func:`verify`."""
+
+    status: str  # "holds" or "violated"
+    counterexample: tuple[Fraction, ...] | None
+    output: tuple[Fraction, ...] | None
+    n_regions: int  # regions of the complex on the (free) input box
+    n_regions_examined: int
+    n_lps: int
+    seconds: float
+    fixed_inputs: dict = field(default_factory=dict)
+    source: str = ""
+
+    def to_json(self) -> dict:
+        """JSON-ready (exact numbers as "p/q" strings)."""
+        d = {
+            "property": self.source,
+            "status": self.status,
+            "counterexample": None if self.counterexample is None else [fraction_to_str(x) for x in self.counterexample],
+            "output": None if self.output is None else [fraction_to_str(x) for x in self.output],
+            "n_regions": self.n_regions,
+            "n_regions_examined": self.n_regions_examined,
+            "n_exact_lps": self.n_lps,
+            "fixed_inputs": {f"X_{i}": fraction_to_str(v) for i, v in self.fixed_inputs.items()},
+            "seconds": round(self.seconds, 6),
+            "exact": True,
+        }
+        if self.counterexample is not None:
+            d["counterexample_float"] = [float(x) for x in self.counterexample]
+            d["output_float"] = [float(x) for x in self.output]
+        return d
+
+
+def _dot(a: Sequence[Fraction], x: Sequence[Fraction]) -> Fraction:
+    return sum((u * v for u, v in zip(a, x) if u), Fraction(0))
+
+
+class _IntLayers:
+    """The network's layers as integer matrices over one common denominator per layer (exact)."""
+
+    def __init__(self, net: Any):
+        import numpy as np
+
+        self.layers = []
+        for W, b in net.layers:
+            d = 1
+            for q in [x for row in W for x in row] + list(b):
+                if d % q.denominator:
+                    d = d * q.denominator // math.gcd(d, q.denominator)
+            Wn = np.array([[int(x * d) for x in row] for row in W], dtype=object)
+            bn = np.array([int(x * d) for x in b], dtype=object)
+            self.layers.append((Wn, bn, d))
+
+    def pullback(self, pattern: Sequence[Sequence[int]], C: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction]):
+        """Rows ``(G, h)`` with ``C f(x) <= rhs  <=>  G x <= h`` on the region of ``pattern`` (exact)."""
+        import numpy as np
+
+        # the output at x = 0 under the pattern's masks: v = vn / dv (only active units carried)
+        act = [np.array([i for i, s in enumerate(p) if s > 0], dtype=np.intp) for p in pattern]
+        L = len(self.layers)
+        vn = None
+        dv = 1
+        for k, (Wn, bn, d) in enumerate(self.layers):
+            if k == 0:
+                z = bn.copy()
+            else:
+                idx = act[k - 1]
+                z = (Wn[:, idx].dot(vn) if len(idx) else np.zeros(len(bn), dtype=object)) + bn * dv
+            dv *= d
+            vn = z[act[k]] if k < L - 1 else z
+        # the rows C W_L M_{L-1} W_{L-1} ... M_1 W_1 = Gn / dg
+        dc = 1
+        for row in C:
+            for q in row:
+                if dc % q.denominator:
+                    dc = dc * q.denominator // math.gcd(dc, q.denominator)
+        Gn = np.array([[int(q * dc) for q in row] for row in C], dtype=object)
+        dg = dc
+        for k in range(L - 1, -1, -1):
+            Wn, _, d = self.layers[k]
+            if k < L - 1:
+                Wn = Wn[act[k]]
+            if Gn.shape[1] == 0:
+                Gn = np.zeros((len(C), Wn.shape[1]), dtype=object)
+            else:
+                Gn = Gn.dot(Wn)
+            dg *= d
+            if k > 0:
+                Gn = Gn[:, act[k - 1]]
+        Cc = [sum((Fraction(a) * Fraction(int(v), dv) for a, v in zip(row, vn) if a), Fraction(0)) for row in C]
+        h = [Fraction(r) - cc for r, cc in zip(rhs, Cc)]
+        return Gn, dg, h
+
+
+def _scaled_rows(rows):
+    """``(I, d)``: an object array of Python ints with ``rows == I / d`` (d the common denominator)."""
+    import numpy as np
+
+    d = 1
+    for r in rows:
+        for q in r:
+            if d % q.denominator:
+                d = d * q.denominator // math.gcd(d, q.denominator)
+    return np.array([[q.numerator * (d // q.denominator) for q in r] for r in rows], dtype=object), d
+
+
+_INT_LAYERS: dict = {}
+
+
+def _int_layers(net: Any) -> _IntLayers:
+    key = id(net)
+    hit = _INT_LAYERS.get(key)
+    if hit is None or hit[0] is not net:
+        if len(_INT_LAYERS) > 8:
+            _INT_LAYERS.clear()
+        hit = _INT_LAYERS[key] = (net, _IntLayers(net))
+    return hit[1]
+
+
+def unsafe_point_in_region(region: Any, conj: Sequence[Any], counter: list | None = None) -> tuple[Fraction, ...] | None:
+    """An exact point of ``region`` whose output satisfies the conjunction ``conj``, or None if none exists.
+
+    ``conj`` is a sequence of :class:`~polyrelu.vnnlib.OutputConstraint`.  The constraints are
+    pulled back through the region's exact affine map (``G x <= h``) and decided exactly: a row
+    that no vertex satisfies holds nowhere (a linear function is minimised at a vertex), a
+    vertex satisfying all rows is a witness, and otherwise an exact LP over the region
+    (``x = sum lambda_i v_i``, maximising the slack ``t`` of the strict rows) decides.
+
+    >>> from polyrelu import ReLUNetwork, Polytope
+    >>> from polyrelu.vnnlib import OutputConstraint as C
+    >>> cx = ReLUNetwork([([[1]], [0]), ([[1]], [0])]).complex(domain=Polytope.box([-1], [1]))
+    >>> r = max(cx.regions, key=lambda r: r.vertices)          # the region [0, 1], f(x) = x
+    >>> unsafe_point_in_region(r, [C((Fraction(-1),), Fraction(-1, 2)), C((Fraction(1),), Fraction(3, 4), True)])
+    (Fraction(1, 2),)
+    >>> unsafe_point_in_region(r, [C((Fraction(-1),), Fraction(-2))]) is None
+    True
+    """
+    from .polytope import Polytope
+
+    net = region.complex.network
+    if region.rays or region.lines:
+        raise InvalidInputError("verify needs bounded regions (a bounded input box)")
+    if not net.widths:
+        A, c = net.layers[-1]
+        G = [tuple(sum((a * A[j][k] for j, a in enumerate(con.coeffs) if a), Fraction(0)) for k in range(len(A[0])))
+             for con in conj]
+        h = [con.rhs - _dot(con.coeffs, c) for con in conj]
+        Gn, dg = _scaled_rows(G)
+    else:
+        Gn, dg, h = _int_layers(net).pullback(region.pattern, [con.coeffs for con in conj], [con.rhs for con in conj])
+    strict = [con.strict for con in conj]
+    V = region.vertices
+    Vn, dv = _scaled_rows(V)
+    P, den = Gn.dot(Vn.T).tolist(), dg * dv  # g_i . v_k = P[i][k] / den
+    # g.v <= h  <=>  (g.v) * den * h.denominator <= h.numerator * den, all in integers
+    thr = [(hh.numerator * den, hh.denominator) for hh in h]
+    ok = [[(x * hd < hn) if s else (x * hd <= hn) for x in row] for row, (hn, hd), s in zip(P, thr, strict)]
+    for k in range(len(V)):
+        if all(row[k] for row in ok):
+            return tuple(V[k])
+    # a linear function attains its minimum over a polytope at a vertex: a row that no vertex
+    # satisfies holds nowhere on the region, and then neither does the conjunction
+    if any(not any(row) for row in ok):
+        return None
+    vals = [[Fraction(int(x), den) for x in row] for row in P]
+    if len(conj) == 1:
+        return None
+    # exact LP in (lambda_1..lambda_m, t): sum_i lambda_i (g . v_i) + [strict] t <= h, lambda >= 0,
+    # sum lambda = 1, t <= 1; maximise t (t is free when no row is strict)
+    m = len(V)
+    A_rows, b_rows = [], []
+    for row, hh, s in zip(vals, h, strict):
+        A_rows.append(list(row) + [Fraction(1) if s else Fraction(0)])
+        b_rows.append(hh)
+    for i in range(m):
+        e = [Fraction(0)] * (m + 1)
+        e[i] = Fraction(-1)
+        A_rows.append(e)
+        b_rows.append(Fraction(0))
+    A_rows.append([Fraction(0)] * m + [Fraction(1)])
+    b_rows.append(Fraction(1))
+    P = Polytope.from_inequalities(A_rows, b_rows, equalities=([[Fraction(1)] * m + [Fraction(0)]], [Fraction(1)]))
+    if counter is not None:
+        counter[0] += 1
+    res = P.maximize([0] * m + [1])
+    if res.status != "optimal" or (any(strict) and res.value <= 0):
+        return None
+    lam = res.point[:m]
+    x = tuple(sum((l * v[k] for l, v in zip(lam, V) if l), Fraction(0)) for k in range(len(V[0])))
+    return x
+
+
+def verify(net: Any, prop: Any, *, backend: str | None = None, max_regions: int | None = None,
+           workers: int | None = None, executor: Any = None, progress: bool = False) -> VerifyResult:
+    """Decide exactly whether some input in the property's box reaches its unsafe output set.
+
+    ``prop`` is a :class:`~polyrelu.vnnlib.VnnlibProperty` or a path to a ``.vnnlib`` file.
+    Inputs fixed by the property are substituted first (the complex is computed on the box of
+    the free inputs).  Returns a :class:`VerifyResult`; a counterexample is an exact input of
+    the box whose exact output satisfies an unsafe conjunction (checked before returning).
+
+    >>> from polyrelu import ReLUNetwork
+    >>> r = verify(ReLUNetwork([([[1, -1]], [0]), ([[1]], [0])]), "(declare-const X_0 Real)(declare-const X_1 Real)"
+    ...     "(declare-const Y_0 Real)(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 0))(assert (<= X_1 1))"
+    ...     "(assert (>= Y_0 0.75))")
+    >>> r.status, r.counterexample, r.n_regions
+    ('violated', (Fraction(1, 1), Fraction(0, 1)), 2)
+    """
+    from .vnnlib import VnnlibProperty, parse_vnnlib
+
+    if not isinstance(prop, VnnlibProperty):
+        prop = parse_vnnlib(prop)
+    t0 = time.perf_counter()
+    small, box = prop.restrict(net)
+    cx = small.complex(domain=box, backend=backend, max_regions=max_regions, workers=workers,
+                       executor=executor, progress=progress)
+    counter = [0]
+    examined = 0
+    for region in cx.regions:
+        examined += 1
+        for conj in prop.unsafe:
+            y = unsafe_point_in_region(region, conj, counter)
+            if y is None:
+                continue
+            x = prop.lift(y)
+            out = net(x)
+            if not (prop.in_box(x) and all(c.holds(out) for c in conj)):  # pragma: no cover - a bug
+                raise AssertionError(f"internal error: counterexample {x} does not satisfy the property")
+            return VerifyResult("violated", x, out, len(cx), examined, counter[0],
+                                time.perf_counter() - t0, prop.fixed, prop.source)
+    return VerifyResult("holds", None, None, len(cx), examined, counter[0], time.perf_counter() - t0,
+                        prop.fixed, prop.source)
