@@ -50,6 +50,7 @@ __all__ = [
     "CddBackend",
     "PplBackend",
     "get_backend",
+    "check_backend_name",
     "available_backends",
     "default_backend",
     "set_default_backend",
@@ -526,7 +527,12 @@ def available_backends() -> tuple[str, ...]:
     return tuple(_FACTORIES)
 
 
-def _check_name(name: Any) -> str:
+def check_backend_name(name: Any) -> str:
+    """``name`` if it names a backend, else :class:`~polyrelu.exact.InvalidInputError`.
+
+    >>> check_backend_name("ppl")
+    'ppl'
+    """
     if not isinstance(name, str) or name not in _FACTORIES:
         known = ", ".join(repr(k) for k in _FACTORIES)
         raise InvalidInputError(f"unknown backend {name!r}; known backends: {known}")
@@ -541,7 +547,7 @@ def get_backend(name: str | Backend | None = None) -> Backend:
     """
     if isinstance(name, Backend):
         return name
-    name = _DEFAULT[0] if name is None else _check_name(name)
+    name = _DEFAULT[0] if name is None else check_backend_name(name)
     bk = _INSTANCES.get(name)
     if bk is None:
         try:
@@ -569,7 +575,10 @@ def set_default_backend(name: str) -> str:
     'ppl'
     >>> _ = set_default_backend(old)
     """
-    name = _check_name(name)
+    name = check_backend_name(name)
     old = _DEFAULT[0]
     _DEFAULT[0] = name
     return old
+
+
+_check_name = check_backend_name  # the old private name

@@ -11,45 +11,124 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Sequence
+import math
+from typing import Iterable, Sequence
 
 __all__ = [
-    "rref", "rank", "nullspace", "solve", "right_inverse", "express",
+    "echelon", "rref", "reduce_row", "rank", "det", "nullspace", "solve", "right_inverse", "express",
     "matmul", "transpose", "matvec", "outer", "zeros", "mat_add",
 ]
 
 Matrix = list[list[Fraction]]
 
 
-def rref(rows: Sequence[Sequence[Fraction]], ncols: int | None = None) -> tuple[Matrix, list[int]]:
-    """Reduced row echelon form: ``(nonzero rows, pivot columns)``."""
-    M = [[Fraction(x) for x in r] for r in rows]
-    if ncols is None:
-        ncols = len(M[0]) if M else 0
+def echelon(rows: Iterable[Sequence[Fraction]], npiv: int | None = None) -> tuple[Matrix, list[int], bool]:
+    """Reduced row echelon form with pivots only in the first ``npiv`` columns (all by default).
+
+    Returns the non-zero rows (pivot entries 1), the pivot columns, and whether some row became
+    zero in the first ``npiv`` columns but not in the rest (for an augmented system ``[A | b]``:
+    an inconsistent equation ``0 = c``).
+
+    >>> from fractions import Fraction as F
+    >>> echelon([[F(1), F(1), F(2)], [F(2), F(2), F(5)]], 2)      # x + y = 2, 2x + 2y = 5
+    ([[Fraction(1, 1), Fraction(1, 1), Fraction(2, 1)]], [0], True)
+    """
+    M = [[x if type(x) is Fraction else Fraction(x) for x in r] for r in rows]
+    m = len(M)
+    if npiv is None:
+        npiv = len(M[0]) if M else 0
     pivots: list[int] = []
     r = 0
-    for col in range(ncols):
-        piv = next((i for i in range(r, len(M)) if M[i][col] != 0), None)
-        if piv is None:
+    for col in range(npiv):
+        if r == m:
+            break
+        p = next((i for i in range(r, m) if M[i][col]), None)
+        if p is None:
             continue
-        M[r], M[piv] = M[piv], M[r]
-        inv = 1 / M[r][col]
-        M[r] = [x * inv for x in M[r]]
-        for i in range(len(M)):
-            if i != r and M[i][col] != 0:
-                f = M[i][col]
-                M[i] = [a - f * b for a, b in zip(M[i], M[r])]
+        M[r], M[p] = M[p], M[r]
+        pv = M[r][col]
+        if pv != 1:
+            M[r] = [x / pv for x in M[r]]
+        R = M[r]
+        for i in range(m):
+            if i != r:
+                fac = M[i][col]
+                if fac:
+                    M[i] = [a - fac * c for a, c in zip(M[i], R)]
         pivots.append(col)
         r += 1
-        if r == len(M):
-            break
-    return M[:r], pivots
+    inconsistent = any(any(x for x in M[i][npiv:]) for i in range(r, m))
+    return M[:r], pivots, inconsistent
 
 
-def rank(rows: Sequence[Sequence[Fraction]]) -> int:
-    """Rank of a matrix given by its rows."""
-    return len(rref(rows)[1]) if rows else 0
+def rref(rows: Sequence[Sequence[Fraction]], ncols: int | None = None) -> tuple[Matrix, list[int]]:
+    """Reduced row echelon form: ``(nonzero rows, pivot columns)``, pivots in the first ``ncols``
+    columns (all by default); :func:`echelon` without the consistency flag.
 
+    >>> from fractions import Fraction as F
+    >>> rref([[F(0), F(2)], [F(0), F(1)]])
+    ([[Fraction(0, 1), Fraction(1, 1)]], [1])
+    """
+    M, pivots, _ = echelon(rows, ncols)
+    return M, pivots
+
+
+def reduce_row(x: Sequence[Fraction], basis: Sequence[Sequence[Fraction]], pivots: Sequence[int]) -> list[Fraction]:
+    """Subtract multiples of reduced echelon rows so that ``x`` is zero at every pivot column.
+
+    >>> from fractions import Fraction as F
+    >>> reduce_row([F(3), F(1)], [[F(1), F(1)]], [0])
+    [Fraction(0, 1), Fraction(-2, 1)]
+    """
+    x = list(x)
+    for R, p in zip(basis, pivots):
+        c = x[p]
+        if c:
+            x = [a - c * b for a, b in zip(x, R)]
+    return x
+
+
+def rank(rows: Sequence[Sequence[Fraction]], ncols: int | None = None) -> int:
+    """Rank of a matrix given by its rows (of its first ``ncols`` columns, if given).
+
+    >>> rank([[1, 2], [2, 4]]), rank([[1, 2], [2, 5]], 1)
+    (1, 1)
+    """
+    return len(echelon(rows, ncols)[1]) if rows else 0
+
+
+def det(M: Sequence[Sequence[Fraction]]) -> Fraction:
+    """Exact determinant of a square matrix: rows scaled to integers, then fraction-free (Bareiss)
+    elimination.
+
+    >>> from fractions import Fraction as F
+    >>> det([[F(1, 2), F(1)], [F(3), F(4)]])
+    Fraction(-1, 1)
+    """
+    n = len(M)
+    scale = 1
+    A = []
+    for r in M:
+        d = math.lcm(*(Fraction(x).denominator for x in r))
+        scale *= d
+        A.append([int(x * d) for x in r])
+    sign = 1
+    prev = 1
+    for k in range(n - 1):
+        if A[k][k] == 0:
+            p = next((i for i in range(k + 1, n) if A[i][k]), None)
+            if p is None:
+                return Fraction(0)
+            A[k], A[p] = A[p], A[k]
+            sign = -sign
+        akk = A[k][k]
+        for i in range(k + 1, n):
+            aik = A[i][k]
+            Ai, Ak = A[i], A[k]
+            for j in range(k + 1, n):
+                Ai[j] = (Ai[j] * akk - aik * Ak[j]) // prev
+        prev = akk
+    return Fraction(sign * A[n - 1][n - 1], scale)
 
 def nullspace(rows: Sequence[Sequence[Fraction]], n: int) -> Matrix:
     """A basis of ``{x in Q^n : rows x = 0}`` (one vector per free column)."""

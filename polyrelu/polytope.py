@@ -34,8 +34,9 @@ import math
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .backends import HRep, LPResult, VRep, _check_name, default_backend, get_backend
-from .exact import EmptyDomainError, InvalidInputError, to_matrix, to_vector
+from .backends import HRep, LPResult, VRep, check_backend_name, default_backend, get_backend
+from .exact import EmptyDomainError, InvalidInputError, primitive_ints, to_matrix, to_vector
+from .linalg import det, echelon, rank, reduce_row
 
 __all__ = ["Polytope"]
 
@@ -49,48 +50,6 @@ _ONE = Fraction(1)
 # -- exact linear algebra -------------------------------------------------------------------------
 
 
-def _rref(rows: Iterable[Sequence[Fraction]], npiv: int) -> tuple[list[list[Fraction]], list[int], bool]:
-    """Reduced row echelon form, pivots only in the first ``npiv`` columns.
-
-    Returns the non-zero rows (pivot entries 1), the pivot columns, and whether some row became
-    zero in the first ``npiv`` columns but not in the rest (an inconsistent system ``0 = c``).
-    """
-    M = [[x if type(x) is Fraction else Fraction(x) for x in r] for r in rows]
-    m = len(M)
-    pivots: list[int] = []
-    r = 0
-    for col in range(npiv):
-        if r == m:
-            break
-        p = next((i for i in range(r, m) if M[i][col]), None)
-        if p is None:
-            continue
-        M[r], M[p] = M[p], M[r]
-        pv = M[r][col]
-        if pv != 1:
-            M[r] = [x / pv for x in M[r]]
-        R = M[r]
-        for i in range(m):
-            if i != r:
-                fac = M[i][col]
-                if fac:
-                    M[i] = [a - fac * c for a, c in zip(M[i], R)]
-        pivots.append(col)
-        r += 1
-    inconsistent = any(any(x for x in M[i][npiv:]) for i in range(r, m))
-    return M[:r], pivots, inconsistent
-
-
-def _reduce(x: Sequence[Fraction], basis: list[list[Fraction]], pivots: list[int]) -> list[Fraction]:
-    """Subtract multiples of RREF rows so that ``x`` is zero at every pivot column."""
-    x = list(x)
-    for R, p in zip(basis, pivots):
-        c = x[p]
-        if c:
-            x = [a - c * b for a, b in zip(x, R)]
-    return x
-
-
 def _lcm_den(v: Iterable[Fraction]) -> int:
     den = 1
     for x in v:
@@ -101,45 +60,8 @@ def _lcm_den(v: Iterable[Fraction]) -> int:
 
 
 def _primitive(v: Sequence[Fraction]) -> Row:
-    """The positive multiple of ``v`` with coprime integer entries (zero stays zero)."""
-    den = _lcm_den(v)
-    ints = [int(x * den) for x in v]
-    g = math.gcd(*ints)
-    if g == 0:
-        return tuple(_ZERO for _ in ints)
-    return tuple(Fraction(i // g) for i in ints)
-
-
-def _rank(rows: Iterable[Sequence[Fraction]], ncols: int) -> int:
-    return len(_rref(rows, ncols)[1])
-
-
-def _det(M: Sequence[Sequence[Fraction]]) -> Fraction:
-    """Exact determinant: rows scaled to integers, then fraction-free (Bareiss) elimination."""
-    n = len(M)
-    scale = 1
-    A = []
-    for r in M:
-        d = _lcm_den(r)
-        scale *= d
-        A.append([int(x * d) for x in r])
-    sign = 1
-    prev = 1
-    for k in range(n - 1):
-        if A[k][k] == 0:
-            p = next((i for i in range(k + 1, n) if A[i][k]), None)
-            if p is None:
-                return _ZERO
-            A[k], A[p] = A[p], A[k]
-            sign = -sign
-        akk = A[k][k]
-        for i in range(k + 1, n):
-            aik = A[i][k]
-            Ai, Ak = A[i], A[k]
-            for j in range(k + 1, n):
-                Ai[j] = (Ai[j] * akk - aik * Ak[j]) // prev
-        prev = akk
-    return Fraction(sign * A[n - 1][n - 1], scale)
+    """The positive multiple of ``v`` with coprime integer entries, as Fractions (zero stays zero)."""
+    return tuple(Fraction(i) for i in primitive_ints(v))
 
 
 def _dot(a: Sequence[Fraction], x: Sequence[Fraction]) -> Fraction:
@@ -174,12 +96,12 @@ def _empty_canon_h(n: int) -> _CanonH:
 
 
 def _canon_h(n: int, h: HRep) -> _CanonH:
-    eq_rows, pivots, bad = _rref([tuple(e) + (fi,) for e, fi in zip(h.E, h.f)], n)
+    eq_rows, pivots, bad = echelon([tuple(e) + (fi,) for e, fi in zip(h.E, h.f)], n)
     if bad:
         return _empty_canon_h(n)
     rows = set()
     for a, bi in zip(h.A, h.b):
-        r = _reduce(tuple(a) + (bi,), eq_rows, pivots) if eq_rows else list(a) + [bi]
+        r = reduce_row(tuple(a) + (bi,), eq_rows, pivots) if eq_rows else list(a) + [bi]
         if not any(r[:n]):
             if r[n] < 0:
                 return _empty_canon_h(n)
@@ -199,11 +121,11 @@ def _canon_h(n: int, h: HRep) -> _CanonH:
 def _canon_v(n: int, v: VRep) -> _CanonV:
     if not v.vertices:
         return _CanonV((), (), ())
-    basis, pivots, _ = _rref(v.lines, n)
+    basis, pivots, _ = echelon(v.lines, n)
 
     def red(x):
         x = [c if type(c) is Fraction else Fraction(c) for c in x]
-        return _reduce(x, basis, pivots) if basis else x
+        return reduce_row(x, basis, pivots) if basis else x
 
     V = sorted({tuple(red(x)) for x in v.vertices})
     R = set()
@@ -239,8 +161,8 @@ def _resolve_backend(backend: Any) -> str:
     if backend is None:
         return default_backend()
     if hasattr(backend, "name") and not isinstance(backend, str):
-        return _check_name(backend.name)
-    return _check_name(backend)
+        return check_backend_name(backend.name)
+    return check_backend_name(backend)
 
 
 def _check_ambient(n: Any, what: str = "ambient_dim") -> int:
@@ -647,7 +569,7 @@ class Polytope:
                 return -1
             p = v.vertices[0]
             rows = [[a - c for a, c in zip(q, p)] for q in v.vertices[1:]]
-            return _rank(rows + [list(r) for r in v.rays] + [list(l) for l in v.lines], self._n)
+            return rank(rows + [list(r) for r in v.rays] + [list(l) for l in v.lines], self._n)
 
         return self._cached("dim", compute)
 
@@ -984,7 +906,7 @@ class Polytope:
             total = _ZERO
             for simplex in self._triangulation():
                 p = V[simplex[0]]
-                total += abs(_det([[a - c for a, c in zip(V[j], p)] for j in simplex[1:]]))
+                total += abs(det([[a - c for a, c in zip(V[j], p)] for j in simplex[1:]]))
             return total / math.factorial(n)
 
         return self._cached("volume", compute)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import polyrelu.polytope as polytope_module
 from polyrelu.exact import EmptyDomainError, InvalidInputError
+from polyrelu.linalg import rank
 from polyrelu.polytope import Polytope
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -259,7 +260,7 @@ def test_random_zonotopes_in_general_position(data):
 
 def independent(vs):
     M = [list(map(F, r)) for r in vs]
-    return polytope_module._rank(M, len(M[0])) == len(M)
+    return rank(M, len(M[0])) == len(M)
 
 
 # -- volume ----------------------------------------------------------------------------------------------
