@@ -285,10 +285,9 @@ class ReLUNetwork:
             p0 = pts[0]
             cols = [[a - b for a, b in zip(p, p0)] for p in pts[1:]]
             if _rank(cols) < len(cols):
-                raise InvalidInputError(
-                    f"the {len(pts)} points are affinely dependent: they do not span a "
-                    f"{len(cols)}-dimensional {'line' if len(cols) == 1 else 'plane' if len(cols) == 2 else 'subspace'}"
-                )
+                how = {2: "equal", 3: "collinear"}.get(len(pts), "affinely dependent")
+                what = {2: "a line", 3: "a plane"}.get(len(pts), f"a {len(cols)}-dimensional subspace")
+                raise InvalidInputError(f"the {len(pts)} points are {how}: they do not span {what}")
             Amat = [[cols[j][i] for j in range(len(cols))] for i in range(n)]
             cvec = p0
         else:

@@ -255,57 +255,8 @@ def plot_function_1d(cx: Any, ax: Any = None, *, breakpoints: bool = True, linew
     return ax
 
 
-def slice_network(net: Any, p0: Sequence[Any], p1: Sequence[Any], p2: Sequence[Any]):
-    """The restriction of ``net`` to the plane ``x = p0 + s (p1 - p0) + t (p2 - p0)``, as an exact
-    2-D :class:`~polyrelu.network.ReLUNetwork` in ``(s, t)``.
-
-    Only the first layer changes: ``W1 [p1 - p0, p2 - p0]`` and ``b1 + W1 p0``.
-
-    >>> from fractions import Fraction
-    >>> from polyrelu import ReLUNetwork
-    >>> net = ReLUNetwork([([[1, 0, 1], [0, 1, -1]], [0, 1]), ([[1, -1]], [0])])
-    >>> s = slice_network(net, [0, 0, 1], [1, 0, 1], [0, 1, 1])
-    >>> s, s.layers[0]
-    (ReLUNetwork(2 -> [2] -> 1), (((Fraction(1, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1))), (Fraction(1, 1), Fraction(0, 1))))
-    >>> s([Fraction(1, 3), 2]) == net([Fraction(1, 3), 2, 1])
-    True
-    """
-    from .network import ReLUNetwork
-
-    n = net.input_dim
-    p0 = to_vector(p0, n, name="plane point p0")
-    p1 = to_vector(p1, n, name="plane point p1")
-    p2 = to_vector(p2, n, name="plane point p2")
-    u = [a - b for a, b in zip(p1, p0)]
-    v = [a - b for a, b in zip(p2, p0)]
-    independent = any(u[i] * v[j] - u[j] * v[i] != 0 for i in range(n) for j in range(i + 1, n))
-    if not independent:
-        raise InvalidInputError("the three plane points are collinear: they do not span a plane")
-    (W, b), rest = net.layers[0], net.layers[1:]
-    dot = lambda row, x: sum((w * xi for w, xi in zip(row, x)), Fraction(0))  # noqa: E731
-    W2 = [[dot(row, u), dot(row, v)] for row in W]
-    b2 = [bi + dot(row, p0) for row, bi in zip(W, b)]
-    return ReLUNetwork([(W2, b2), *rest])
-
-
-def default_plane(lo: Sequence[Any], hi: Sequence[Any]):
-    """The plane through the middle of a box in which ``(s, t)`` are the coordinates ``x1, x2``:
-    returns ``(p0, p1, p2)`` and the ``(s, t)`` box ``([lo1, lo2], [hi1, hi2])``.
-
-    >>> (p0, p1, p2), st_box = default_plane([0, 0, 0], [1, 2, 1])
-    >>> [str(x) for x in p0], st_box
-    (['0', '0', '1/2'], ([Fraction(0, 1), Fraction(0, 1)], [Fraction(1, 1), Fraction(2, 1)]))
-    """
-    lo = to_vector(lo, name="box lower corner")
-    hi = to_vector(hi, len(lo), name="box upper corner")
-    n = len(lo)
-    if n < 3:
-        raise InvalidInputError("a slicing plane is for inputs of dimension 3 or more")
-    mid = [(a + b) / 2 for a, b in zip(lo, hi)]
-    p0 = [Fraction(0), Fraction(0)] + mid[2:]
-    p1 = [Fraction(1), Fraction(0)] + mid[2:]
-    p2 = [Fraction(0), Fraction(1)] + mid[2:]
-    return (p0, p1, p2), ([lo[0], lo[1]], [hi[0], hi[1]])
+# the slicing functions live with the network (ReLUNetwork.restrict); imported here for the old path
+from .network import default_plane, slice_network  # noqa: E402
 
 
 def _as_box(box: Any, dim: int):
