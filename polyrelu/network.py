@@ -202,34 +202,27 @@ class ReLUNetwork:
     # -- construction from other objects ---------------------------------------------
     @classmethod
     def from_torch(cls, module: Any, **kw) -> "ReLUNetwork":
-        """Build from a PyTorch ``nn.Sequential`` of ``Linear`` and ``ReLU`` modules.
+        """Build from a PyTorch ``nn.Sequential`` of ``Linear``, ``ReLU``, ``BatchNorm1d`` (eval mode,
+        folded exactly into the neighbouring affine map), ``Flatten``, ``Identity`` and ``Dropout``
+        (eval mode) modules (see :func:`polyrelu.importers.torch_layers`).
 
         Weights convert exactly (a float32 is a dyadic rational).  Two ``Linear`` layers must be
-        separated by exactly one ``ReLU``; the last module must be ``Linear``.
+        separated by a ``ReLU``; the last module must be affine.  The first unsupported module is
+        named in the error.
+
+        >>> import torch
+        >>> seq = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(2, 3), torch.nn.ReLU(),
+        ...                           torch.nn.Dropout(0.5), torch.nn.Linear(3, 1)).eval()
+        >>> ReLUNetwork.from_torch(seq)
+        ReLUNetwork(2 -> [3] -> 1)
+        >>> ReLUNetwork.from_torch(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Tanh()))
+        Traceback (most recent call last):
+        ...
+        polyrelu.exact.InvalidInputError: module 1 is Tanh; supported: Linear, ReLU, BatchNorm1d, Flatten, Identity, Dropout
         """
-        # Only the modules' class names and their weight/bias tensors are read, so this needs no
-        # torch import of its own (and works on anything shaped like an nn.Sequential).
-        mods = list(module.children()) if hasattr(module, "children") else list(module)
-        layers, expect_linear = [], True
-        for k, m in enumerate(mods):
-            name = type(m).__name__
-            if name == "Linear":
-                if not expect_linear:
-                    raise InvalidInputError(f"module {k}: two Linear layers without a ReLU between them")
-                b = m.bias.detach().cpu().numpy() if m.bias is not None else [0] * m.out_features
-                layers.append((m.weight.detach().cpu().numpy(), b))
-                expect_linear = False
-            elif name == "ReLU":
-                if expect_linear:
-                    raise InvalidInputError(f"module {k}: ReLU must follow a Linear layer")
-                expect_linear = True
-            elif name in ("Identity", "Flatten"):
-                continue
-            else:
-                raise InvalidInputError(f"module {k} is {name}; only Linear and ReLU are supported")
-        if expect_linear:
-            raise InvalidInputError("the last module must be Linear (the output layer is affine)")
-        return cls(layers, **kw)
+        from .importers import torch_layers
+
+        return cls(torch_layers(module), **kw)
 
     @classmethod
     def from_onnx(cls, model: Any) -> "ReLUNetwork":
@@ -248,9 +241,12 @@ class ReLUNetwork:
 
         Outputs are the logits before softmax/logistic (see :func:`polyrelu.importers.from_sklearn`).
 
+        >>> import warnings
         >>> from sklearn.neural_network import MLPRegressor
-        >>> m = MLPRegressor(hidden_layer_sizes=(3,), max_iter=5, random_state=0).fit([[0], [1], [2]], [0, 1, 0])
-        >>> ReLUNetwork.from_sklearn(m)  # doctest: +SKIP
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     m = MLPRegressor(hidden_layer_sizes=(3,), max_iter=5, random_state=0).fit([[0], [1], [2]], [0, 1, 0])
+        >>> ReLUNetwork.from_sklearn(m)
         ReLUNetwork(1 -> [3] -> 1)
         """
         from .importers import from_sklearn
