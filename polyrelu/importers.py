@@ -9,7 +9,8 @@ when ``var + eps`` is a rational square and otherwise rounded to 64 significant 
 >>> import numpy as np
 >>> X = np.linspace(-1, 1, 20).reshape(-1, 1)
 >>> m = MLPRegressor(hidden_layer_sizes=(4,), max_iter=2000, random_state=0).fit(X, np.abs(X).ravel())
->>> net = from_sklearn(m)
+>>> from polyrelu import ReLUNetwork
+>>> net = ReLUNetwork(sklearn_layers(m))
 >>> net, bool(abs(float(net([0.5])[0]) - m.predict([[0.5]])[0]) < 1e-12)
 (ReLUNetwork(1 -> [4] -> 1), True)
 """
@@ -20,24 +21,23 @@ from typing import Any
 
 from .exact import InvalidInputError
 
-__all__ = ["from_sklearn", "torch_layers"]
+__all__ = ["sklearn_layers", "torch_layers", "rsqrt"]
 
 
-def from_sklearn(model: Any):
-    """The exact :class:`~polyrelu.network.ReLUNetwork` of a fitted ``MLPClassifier``/``MLPRegressor``.
+def sklearn_layers(model: Any) -> list:
+    """The exact layers ``(W, b)`` of a fitted ``MLPClassifier``/``MLPRegressor`` (see
+    :meth:`ReLUNetwork.from_sklearn <polyrelu.network.ReLUNetwork.from_sklearn>`).
 
     The network's outputs are the last layer's values *before* the output activation: the
     logits of a classifier (softmax over them for several classes, the logistic function of the
     single output of a binary classifier), the predictions of a regressor.  Only
     ``activation="relu"`` is piecewise linear; any other activation is an error.
 
-    >>> from_sklearn(object())
+    >>> sklearn_layers(object())
     Traceback (most recent call last):
     ...
     polyrelu.exact.InvalidInputError: from_sklearn needs a fitted MLPClassifier or MLPRegressor, got object
     """
-    from .network import ReLUNetwork
-
     name = type(model).__name__
     if not hasattr(model, "activation") or not hasattr(model, "hidden_layer_sizes"):
         raise InvalidInputError(f"from_sklearn needs a fitted MLPClassifier or MLPRegressor, got {name}")
@@ -47,14 +47,29 @@ def from_sklearn(model: Any):
         raise InvalidInputError(
             f"the {name} has activation={model.activation!r}; only 'relu' networks are piecewise linear"
         )
-    layers = [(W.T, b) for W, b in zip(model.coefs_, model.intercepts_)]
-    return ReLUNetwork(layers)
+    return [([[Fraction(float(x)) for x in row] for row in W.T], [Fraction(float(x)) for x in b])
+            for W, b in zip(model.coefs_, model.intercepts_)]
 
 
-def _rsqrt(q: Fraction) -> Fraction:
-    from .onnx_import import _rsqrt as r
+def rsqrt(q: Fraction) -> Fraction:
+    """``1/sqrt(q)`` for batch normalisation: exact if ``q`` is the square of a rational, else
+    rounded down to 64 significant bits (a dyadic rational).
 
-    return r(q)
+    >>> rsqrt(Fraction(1, 4)), float(rsqrt(Fraction(2))) == 2 ** -0.5
+    (Fraction(2, 1), True)
+    """
+    import math
+
+    if q <= 0:
+        raise InvalidInputError(f"BatchNormalization needs var + epsilon > 0, got {q}")
+    rn, rd = math.isqrt(q.numerator), math.isqrt(q.denominator)
+    if rn * rn == q.numerator and rd * rd == q.denominator:
+        return Fraction(rd, rn)
+    r = Fraction(q.denominator, q.numerator)  # 1/sqrt(q) = sqrt(r); scale so the root has 64 bits
+    k = max(0, 128 - (r.numerator.bit_length() - r.denominator.bit_length()))
+    k += k % 2
+    s = math.isqrt((r.numerator << k) // r.denominator)
+    return Fraction(s, 1 << (k // 2))
 
 
 def _tensor(t: Any) -> list:
@@ -124,7 +139,7 @@ def torch_layers(module: Any) -> list:
             eps = Fraction(float(m.eps))
             gamma = [Fraction(x) for x in _tensor(m.weight)] if getattr(m, "weight", None) is not None else [Fraction(1)] * len(mean)
             beta = [Fraction(x) for x in _tensor(m.bias)] if getattr(m, "bias", None) is not None else [Fraction(0)] * len(mean)
-            s = [g * _rsqrt(v + eps) for g, v in zip(gamma, var)]
+            s = [g * rsqrt(v + eps) for g, v in zip(gamma, var)]
             t = [bb - mu * si for bb, mu, si in zip(beta, mean, s)]
             if pending is None:
                 n = len(layers[-1][0]) if layers else len(s)

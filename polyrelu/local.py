@@ -169,9 +169,9 @@ def local_complexity(net: Any, points: Any, radius: Any, norm: str = "inf", *, d
         D = to_matrix(directions, (None, n), name="directions")
         if not D:
             raise InvalidInputError("directions must have at least one row")
-        from .network import _rank
+        from .linalg import rank
 
-        if _rank([list(d) for d in D]) < len(D):
+        if rank([list(d) for d in D]) < len(D):
             raise InvalidInputError("directions must be linearly independent")
         ball([0] * len(D), r, norm)  # validates norm and dimension
     else:

@@ -239,7 +239,7 @@ class ReLUNetwork:
     def from_sklearn(cls, model: Any) -> "ReLUNetwork":
         """The exact network of a fitted scikit-learn ``MLPClassifier``/``MLPRegressor`` (ReLU).
 
-        Outputs are the logits before softmax/logistic (see :func:`polyrelu.importers.from_sklearn`).
+        Outputs are the logits before softmax/logistic (see :func:`polyrelu.importers.sklearn_layers`).
 
         >>> import warnings
         >>> from sklearn.neural_network import MLPRegressor
@@ -249,9 +249,9 @@ class ReLUNetwork:
         >>> ReLUNetwork.from_sklearn(m)
         ReLUNetwork(1 -> [3] -> 1)
         """
-        from .importers import from_sklearn
+        from .importers import sklearn_layers
 
-        return from_sklearn(model)
+        return cls(sklearn_layers(model))
 
     def restrict(self, A: Any, c: Any = None) -> "ReLUNetwork":
         """The exact network ``y -> net(A y + c)`` on an affine subspace of the input space.
@@ -272,6 +272,7 @@ class ReLUNetwork:
         (((Fraction(1, 1),), (Fraction(0, 1),)), (Fraction(5, 1), Fraction(-4, 1)))
         """
         from .exact import to_matrix, to_vector
+        from .linalg import rank
 
         n = self.input_dim
         if c is None:
@@ -280,7 +281,7 @@ class ReLUNetwork:
                 raise InvalidInputError(f"restrict needs at least 2 points, got {len(pts)}")
             p0 = pts[0]
             cols = [[a - b for a, b in zip(p, p0)] for p in pts[1:]]
-            if _rank(cols) < len(cols):
+            if rank(cols) < len(cols):
                 how = {2: "equal", 3: "collinear"}.get(len(pts), "affinely dependent")
                 what = {2: "a line", 3: "a plane"}.get(len(pts), f"a {len(cols)}-dimensional subspace")
                 raise InvalidInputError(f"the {len(pts)} points are {how}: they do not span {what}")
@@ -544,23 +545,6 @@ def domain_to_json(P) -> dict:
         return {"box": [[fraction_to_str(x) for x in lo], [fraction_to_str(x) for x in hi]]}
     A, b = P.inequalities
     return {"inequalities": {"A": [[fraction_to_str(x) for x in r] for r in A], "b": [fraction_to_str(x) for x in b]}}
-
-
-def _rank(rows: list[list[Fraction]]) -> int:
-    """Exact rank of a list of rational vectors (Gaussian elimination)."""
-    rows = [list(r) for r in rows]
-    rank, ncols = 0, len(rows[0]) if rows else 0
-    for col in range(ncols):
-        piv = next((i for i in range(rank, len(rows)) if rows[i][col] != 0), None)
-        if piv is None:
-            continue
-        rows[rank], rows[piv] = rows[piv], rows[rank]
-        for i in range(len(rows)):
-            if i != rank and rows[i][col] != 0:
-                f = rows[i][col] / rows[rank][col]
-                rows[i] = [a - f * p for a, p in zip(rows[i], rows[rank])]
-        rank += 1
-    return rank
 
 
 def slice_network(net: ReLUNetwork, p0: Sequence[Any], p1: Sequence[Any], p2: Sequence[Any]) -> ReLUNetwork:

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from .exact import InvalidInputError
+from .importers import rsqrt as _rsqrt
 
 __all__ = ["from_onnx", "MAX_DENSE_PRODUCTS", "SUPPORTED_OPERATORS"]
 
@@ -94,21 +95,6 @@ def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ia, da = _scaled(a)
     ib, db = _scaled(b)
     return _unscale(np.matmul(ia, ib), da * db)
-
-
-def _rsqrt(q: Fraction) -> Fraction:
-    """``1/sqrt(q)``: exact if ``q`` is a rational square, else rounded to 64 significant bits."""
-    if q <= 0:
-        raise InvalidInputError(f"BatchNormalization needs var + epsilon > 0, got {q}")
-    rn, rd = math.isqrt(q.numerator), math.isqrt(q.denominator)
-    if rn * rn == q.numerator and rd * rd == q.denominator:
-        return Fraction(rd, rn)
-    # 1/sqrt(q) = sqrt(d/n); scale so the integer square root has 64 bits
-    r = Fraction(q.denominator, q.numerator)
-    k = max(0, 128 - (r.numerator.bit_length() - r.denominator.bit_length()))
-    k += k % 2
-    s = math.isqrt((r.numerator << k) // r.denominator)
-    return Fraction(s, 1 << (k // 2))
 
 
 # -- symbolic tensors ----------------------------------------------------------------------------------
