@@ -22,15 +22,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from .bounds import S, binomial_sum, zonotope_vertex_count
 from .exact import InvalidInputError, primitive_ints, to_matrix, to_rational, to_vector
 from .linalg import solve
 from .network import ReLUNetwork
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .polytope import Polytope
+from .polytope import Polytope
 
 __all__ = [
     "binomial_sum",
@@ -362,8 +360,6 @@ def montufar_domain(n0: int, widths: Sequence[int]) -> "Polytope":
     >>> montufar_domain(2, (6, 4)).as_box()
     ((Fraction(0, 1), Fraction(0, 1)), (Fraction(3, 1), Fraction(3, 1)))
     """
-    from .polytope import Polytope
-
     widths = _check_widths(n0, widths)
     p = widths[0] // n0 if len(widths) >= 2 else 1
     return Polytope.box([0] * n0, [p] * n0)

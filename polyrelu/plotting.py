@@ -25,9 +25,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Sequence
 
+from .complex import PolyhedralComplex
 from .exact import InvalidInputError, to_vector
 from .labels import linear_region_ids, pattern_string, region_output
+from .network import default_plane, slice_network  # they live with the network now; kept importable from here
 from .polygons import polygon_ccw, require_bounded, require_dim
+from .polytope import Polytope
 
 __all__ = [
     "region_colors",
@@ -255,13 +258,7 @@ def plot_function_1d(cx: Any, ax: Any = None, *, breakpoints: bool = True, linew
     return ax
 
 
-# the slicing functions live with the network (ReLUNetwork.restrict); imported here for the old path
-from .network import default_plane, slice_network  # noqa: E402
-
-
 def _as_box(box: Any, dim: int):
-    from .polytope import Polytope
-
     if box is None:
         return None
     if isinstance(box, Polytope):
@@ -299,8 +296,6 @@ def plot_network(
     ``x3 = ... = mid`` of the box, drawn in the coordinates ``x1, x2``.  Extra keyword arguments go
     to :func:`plot_regions` / :func:`plot_function_1d`.
     """
-    from .complex import PolyhedralComplex
-
     n = net.input_dim
     if n >= 3:
         if plane is None:

@@ -34,6 +34,8 @@ import math
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import networkx as nx
+
 from .backends import HRep, LPResult, VRep, check_backend_name, default_backend, get_backend
 from .exact import EmptyDomainError, InvalidInputError, primitive_ints, to_matrix, to_vector
 from .linalg import det, echelon, rank, reduce_row
@@ -784,8 +786,6 @@ class Polytope:
         >>> L.nodes[7]["dim"], L.nodes[0]["vertices"]
         (2, ())
         """
-        import networkx as nx
-
         faces, edges = self._lattice()
         V = self._V()
         masks, nv, nr = self._incidence_masks() if faces[1:] else ([], 0, 0)

@@ -45,7 +45,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
+from .complex import PolyhedralComplex
 from .exact import InvalidInputError, PolyreluError, fraction_to_str
+from .linalg import rref as _rref
 from .network import ReLUNetwork
 
 __all__ = [
@@ -222,8 +224,6 @@ def compare_realizations(
     >>> r.same, r.sup_distance, r.argmax, r.sup_gradient_distance
     (False, Fraction(1, 2), (Fraction(1, 1),), Fraction(1, 2))
     """
-    from .complex import PolyhedralComplex
-
     if gradient_norm not in ("max", "1", "inf"):
         raise InvalidInputError(f"unknown gradient norm {gradient_norm!r}; use 'max', '1' or 'inf'")
     diff = difference_network(net1, net2)
@@ -304,8 +304,6 @@ def realization_distance(
 # ----------------------------------------------------------------------------------------------
 # canonical form
 # ----------------------------------------------------------------------------------------------
-from .linalg import rref as _rref  # noqa: E402
-
 
 def _forward_hidden(layers: Sequence, x: Vector, upto: int) -> Vector:
     """Activations ``x^upto`` of the (partially rewritten) hidden layers 1..upto at input x."""
@@ -324,8 +322,6 @@ def _constant_network(n0: int, L: int, m: int, value: Vector) -> ReLUNetwork:
 
 
 def _canonical_pass(net: ReLUNetwork, domain, backend) -> ReLUNetwork:
-    from .complex import PolyhedralComplex
-
     kwargs = {} if backend is None else {"backend": backend}
     cx = PolyhedralComplex.from_network(net, domain=domain, **kwargs)
     regions = list(cx.regions)

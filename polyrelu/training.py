@@ -47,7 +47,13 @@ from fractions import Fraction
 from itertools import combinations_with_replacement
 from typing import Any, Sequence
 
+import cdd.gmp as cdd_gmp
+from gmpy2 import mpq
+
+from .arrangement import HyperplaneArrangement
+from .backends import get_backend
 from .bounds import cover_count
+from .complex import PolyhedralComplex
 from .exact import InvalidInputError, PolyreluError, fraction_to_str, to_matrix, to_vector
 from .network import ReLUNetwork
 
@@ -68,8 +74,6 @@ LOSSES = ("absolute", "squared")
 # dichotomies
 # ----------------------------------------------------------------------------------------------
 def _lp_backend(backend: str | None):
-    from .backends import get_backend
-
     return get_backend(backend or "cdd")
 
 
@@ -111,8 +115,6 @@ def separable_dichotomies(X: Any, *, method: str = "lp", backend: str | None = N
         raise InvalidInputError("X has no data points")
     Xh = [tuple(x) + (Fraction(1),) for x in X]
     if method == "arrangement":
-        from .complex import PolyhedralComplex
-
         cx = PolyhedralComplex.from_arrangement(Xh, [0] * len(Xh), backend=backend)
         found = {frozenset(j for j, s in enumerate(r.pattern[0]) if s) for r in cx.regions}
         return tuple(sorted(found, key=lambda P: (len(P), sorted(P))))
@@ -144,8 +146,6 @@ def arrangement_dichotomy_count(X: Any) -> int:
     >>> arrangement_dichotomy_count([[0, 0], [1, 0], [1, 1], [0, 1]])
     14
     """
-    from .arrangement import HyperplaneArrangement
-
     X = to_matrix(X, name="X")
     normals = [tuple(x) + (Fraction(1),) for x in X]
     return HyperplaneArrangement(normals, [0] * len(normals)).n_regions()
@@ -180,8 +180,6 @@ def _nnls_exact(cols: list[list[Fraction]], y: list[Fraction]) -> tuple[list[Fra
     passive columns and the passive normal equations stay non-singular; the objective strictly
     decreases at every outer step, so the method terminates.
     """
-    from gmpy2 import mpq
-
     K, D = len(cols), len(y)
     B = [[mpq(v.numerator, v.denominator) for v in col] for col in cols]
     yy = [mpq(v.numerator, v.denominator) for v in y]
@@ -315,13 +313,11 @@ def _lp_min(c: list[Fraction], A: list[list[Fraction]], b: list[Fraction]) -> tu
     validated and the per-call conversions dominated the running time.  Only used on programs
     that are feasible (theta = 0) and bounded below (the objective is a sum of e_j >= |...|).
     """
-    import cdd.gmp as g
-
     rows = [[bi] + [-a for a in row] for row, bi in zip(A, b)]
     rows.append([_ZERO] + list(c))
-    lp = g.linprog_from_array(rows, obj_type=g.LPObjType.MIN)
-    g.linprog_solve(lp)
-    if lp.status != g.LPStatusType.OPTIMAL:  # pragma: no cover - theta = 0, e = |y| is always feasible
+    lp = cdd_gmp.linprog_from_array(rows, obj_type=cdd_gmp.LPObjType.MIN)
+    cdd_gmp.linprog_solve(lp)
+    if lp.status != cdd_gmp.LPStatusType.OPTIMAL:  # pragma: no cover - theta = 0, e = |y| is always feasible
         raise PolyreluError(f"exact LP for a convex subproblem returned {lp.status!r}")
     x = [Fraction(v) for v in lp.primal_solution]
     value = sum((ci * xi for ci, xi in zip(c, x) if ci), _ZERO)

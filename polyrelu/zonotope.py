@@ -29,11 +29,12 @@ from itertools import combinations
 from typing import Any, Sequence
 
 from .bounds import central_region_count, zonotope_f_vector, zonotope_vertex_count
-from .exact import InvalidInputError, fraction_to_str, to_matrix, to_vector
-from .network import ReLUNetwork
-from .exact import primitive_ints
+from .complex import PolyhedralComplex
+from .exact import InvalidInputError, fraction_to_str, primitive_ints, to_matrix, to_vector
 from .linalg import nullspace
 from .linalg import rank as _rank
+from .network import ReLUNetwork
+from .polytope import Polytope
 
 # the counting formulas live in polyrelu.bounds; they stay importable from here
 __all__ = ["Zonotope", "zonotope_vertex_count", "zonotope_f_vector", "central_region_count"]
@@ -141,8 +142,6 @@ class Zonotope:
         """Z as a :class:`~polyrelu.polytope.Polytope`, by summing the segments ``[-g_i, g_i]`` one at a
         time through the exact backend (the Minkowski route)."""
         if "polytope" not in self._cache:
-            from .polytope import Polytope
-
             P = Polytope.from_vertices([self._center])
             for g in self._generators:
                 seg = Polytope.from_vertices([tuple(-x for x in g), g])
@@ -178,8 +177,6 @@ class Zonotope:
         return out
 
     def _sign_vectors_lp(self) -> tuple[tuple[int, ...], ...]:
-        from .polytope import Polytope
-
         gens = self._generators
         prefixes: list[tuple[int, ...]] = [()]
         for j, g in enumerate(gens):
@@ -198,8 +195,6 @@ class Zonotope:
         return tuple(sorted(prefixes))
 
     def _sign_vectors_arrangement(self) -> tuple[tuple[int, ...], ...]:
-        from .complex import PolyhedralComplex
-
         nonzero = [g for g in self._generators if any(g)]
         if not nonzero:
             return (tuple(0 for _ in self._generators),)
@@ -233,8 +228,6 @@ class Zonotope:
 
     def polytope_from_sign_vectors(self, method: str = "lp"):
         """Z as ``conv`` of :meth:`vertices_from_sign_vectors` (the combinatorial route)."""
-        from .polytope import Polytope
-
         return Polytope.from_vertices(self.vertices_from_sign_vectors(method))
 
     # -- facets from the generators -------------------------------------------------------------
