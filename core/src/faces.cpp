@@ -1,6 +1,9 @@
 #include "structure.hpp"
 
 #include <algorithm>
+#include <array>
+#include <map>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -8,104 +11,141 @@
 namespace polyrelu {
 namespace {
 
-using Bits = std::vector<Word>;
+// A set of a cell's generators, as NW words: fixed size, so a face is a value, not an allocation.
+template <int NW>
+struct Bits {
+    std::array<Word, NW> w{};
+    bool operator<(const Bits& o) const { return w < o.w; }
+    bool operator==(const Bits& o) const { return w == o.w; }
+    bool within(const Bits& o) const {
+        for (int k = 0; k < NW; ++k)
+            if ((w[k] & o.w[k]) != w[k]) return false;
+        return true;
+    }
+    bool none() const {
+        for (Word x : w)
+            if (x) return false;
+        return true;
+    }
+    Bits operator&(const Bits& o) const {
+        Bits r;
+        for (int k = 0; k < NW; ++k) r.w[k] = w[k] & o.w[k];
+        return r;
+    }
+    bool test(std::size_t i) const { return (w[i >> 6] >> (i & 63)) & 1; }
+    void set(std::size_t i) { w[i >> 6] |= Word(1) << (i & 63); }
+};
 
-bool subset(const Bits& a, const Bits& b) {  // a within b
-    for (std::size_t w = 0; w < a.size(); ++w)
-        if ((a[w] & b[w]) != a[w]) return false;
-    return true;
-}
+struct Builder {
+    Faces out;
+    std::unordered_map<std::string, std::int64_t> index;
+    std::unordered_set<std::uint64_t> edge_seen;
+    std::vector<int> ids;
 
-bool empty(const Bits& a) {
-    for (Word w : a)
-        if (w) return false;
-    return true;
+    std::int64_t node(const std::vector<int>& sorted_ids, std::int64_t dim) {
+        std::string key(reinterpret_cast<const char*>(sorted_ids.data()), sorted_ids.size() * sizeof(int));
+        auto [it, fresh] = index.emplace(std::move(key), static_cast<std::int64_t>(out.dim.size()));
+        if (fresh) {
+            out.dim.push_back(dim);
+            out.gen_ids.insert(out.gen_ids.end(), sorted_ids.begin(), sorted_ids.end());
+            out.gen_ptr.push_back(static_cast<std::int64_t>(out.gen_ids.size()));
+            out.region.push_back(-1);
+        }
+        return it->second;
+    }
+    void edge(std::int64_t child, std::int64_t parent) {
+        const std::uint64_t e = (static_cast<std::uint64_t>(child) << 32) | static_cast<std::uint64_t>(parent);
+        if (edge_seen.insert(e).second) {
+            out.edges.push_back(child);
+            out.edges.push_back(parent);
+        }
+    }
+};
+
+// The faces of one region, top down: the facets of a face are the maximal proper intersections
+// of it with the region's facets.  A face whose generators are all rays lies at infinity and is
+// no cell of the complex.
+template <int NW>
+void cell_faces(const Refinement& r, std::size_t ci, Builder& b) {
+    using B = Bits<NW>;
+    const Cell& c = r.cells[ci];
+    const std::size_t n = c.gens.size();
+    B rays, top;
+    for (std::size_t g = 0; g < n; ++g) {
+        top.set(g);
+        if (r.gens.is_ray(c.gens[g])) rays.set(g);
+    }
+    std::vector<B> facets;
+    for (std::size_t k = 0; k < c.nslots(); ++k) {
+        if (!test_bit(c.alive.data(), k)) continue;
+        B z;
+        for (std::size_t g = 0; g < n; ++g)
+            if (test_bit(c.inc_of(g), k)) z.set(g);
+        facets.push_back(z);
+    }
+    std::map<B, std::int64_t> seen;  // faces of this region met so far: each global key is made once
+    auto node_of = [&](const B& z, std::int64_t dim) -> std::int64_t {
+        if (z.within(rays)) return -1;
+        auto it = seen.find(z);
+        if (it != seen.end()) return it->second;
+        b.ids.clear();
+        for (std::size_t g = 0; g < n; ++g)
+            if (z.test(g)) b.ids.push_back(c.gens[g]);
+        std::sort(b.ids.begin(), b.ids.end());
+        const std::int64_t id = b.node(b.ids, dim);
+        seen.emplace(z, id);
+        return id;
+    };
+    std::int64_t dim = static_cast<std::int64_t>(r.net.dim);
+    const std::int64_t region = node_of(top, dim);
+    if (region >= 0) b.out.region[region] = static_cast<std::int64_t>(ci);
+    std::vector<B> level{top}, next, cands;
+    while (!level.empty() && dim > 0) {
+        next.clear();
+        for (const B& z : level) {
+            const std::int64_t parent = node_of(z, dim);
+            if (parent < 0) continue;
+            cands.clear();
+            for (const B& f : facets) {
+                const B x = z & f;
+                if (!x.none() && !(x == z)) cands.push_back(x);
+            }
+            std::sort(cands.begin(), cands.end());
+            cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
+            for (std::size_t i = 0; i < cands.size(); ++i) {
+                bool maximal = true;
+                for (std::size_t j = 0; j < cands.size() && maximal; ++j)
+                    maximal = i == j || !cands[i].within(cands[j]);
+                if (!maximal) continue;
+                const std::int64_t child = node_of(cands[i], dim - 1);
+                if (child < 0) continue;
+                b.edge(child, parent);
+                next.push_back(cands[i]);
+            }
+        }
+        std::sort(next.begin(), next.end());
+        next.erase(std::unique(next.begin(), next.end()), next.end());
+        level.swap(next);
+        --dim;
+    }
 }
 
 }  // namespace
 
 Faces face_poset(const Refinement& r) {
-    Faces out;
-    out.gen_ptr.push_back(0);
-    std::unordered_map<std::string, std::int64_t> index;
-    std::unordered_set<std::uint64_t> edge_seen;
-    const std::int64_t top_dim = static_cast<std::int64_t>(r.net.dim);
-    std::vector<int> ids;
-
+    Builder b;
+    b.out.gen_ptr.push_back(0);
     for (std::size_t ci = 0; ci < r.cells.size(); ++ci) {
-        const Cell& c = r.cells[ci];
-        const std::size_t n = c.gens.size(), nw = (n + 63) / 64;
-        Bits rays(nw, 0);
-        for (std::size_t g = 0; g < n; ++g)
-            if (r.gens.is_ray(c.gens[g])) set_bit(rays.data(), g);
-        std::vector<Bits> facets;  // generators on each facet of the region
-        for (std::size_t k = 0; k < c.nslots(); ++k) {
-            if (!test_bit(c.alive.data(), k)) continue;
-            Bits z(nw, 0);
-            for (std::size_t g = 0; g < n; ++g)
-                if (test_bit(c.inc_of(g), k)) set_bit(z.data(), g);
-            facets.push_back(std::move(z));
-        }
-        // a face whose generators are all rays lies at infinity: it is no cell of the complex
-        auto node_of = [&](const Bits& z, std::int64_t dim) -> std::int64_t {
-            if (subset(z, rays)) return -1;
-            ids.clear();
-            for (std::size_t g = 0; g < n; ++g)
-                if (test_bit(z.data(), g)) ids.push_back(c.gens[g]);
-            std::sort(ids.begin(), ids.end());
-            std::string key(reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(int));
-            auto [it, fresh] = index.emplace(std::move(key), static_cast<std::int64_t>(out.dim.size()));
-            if (fresh) {
-                out.dim.push_back(dim);
-                out.gen_ids.insert(out.gen_ids.end(), ids.begin(), ids.end());
-                out.gen_ptr.push_back(static_cast<std::int64_t>(out.gen_ids.size()));
-                out.region.push_back(-1);
-            }
-            return it->second;
-        };
-        Bits top(nw, 0);
-        for (std::size_t g = 0; g < n; ++g) set_bit(top.data(), g);
-        std::vector<Bits> level{top};
-        std::int64_t dim = top_dim;
-        const std::int64_t node = node_of(top, dim);
-        if (node >= 0) out.region[node] = static_cast<std::int64_t>(ci);
-        while (!level.empty() && dim > 0) {
-            std::vector<Bits> next;
-            for (const Bits& z : level) {
-                const std::int64_t parent = node_of(z, dim);
-                if (parent < 0) continue;
-                // the facets of a face are the maximal proper intersections with the region's facets
-                std::vector<Bits> cands;
-                for (const Bits& f : facets) {
-                    Bits x(nw);
-                    for (std::size_t w = 0; w < nw; ++w) x[w] = z[w] & f[w];
-                    if (empty(x) || x == z) continue;
-                    cands.push_back(std::move(x));
-                }
-                std::sort(cands.begin(), cands.end());
-                cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
-                for (std::size_t i = 0; i < cands.size(); ++i) {
-                    bool maximal = true;
-                    for (std::size_t j = 0; j < cands.size() && maximal; ++j)
-                        maximal = i == j || !subset(cands[i], cands[j]);
-                    if (!maximal) continue;
-                    const std::int64_t child = node_of(cands[i], dim - 1);
-                    if (child < 0) continue;
-                    const std::uint64_t e = (static_cast<std::uint64_t>(child) << 32) | static_cast<std::uint64_t>(parent);
-                    if (edge_seen.insert(e).second) {
-                        out.edges.push_back(child);
-                        out.edges.push_back(parent);
-                    }
-                    next.push_back(cands[i]);
-                }
-            }
-            std::sort(next.begin(), next.end());
-            next.erase(std::unique(next.begin(), next.end()), next.end());
-            level.swap(next);
-            --dim;
-        }
+        const std::size_t n = r.cells[ci].gens.size();
+        if (n <= 64) cell_faces<1>(r, ci, b);
+        else if (n <= 128) cell_faces<2>(r, ci, b);
+        else if (n <= 256) cell_faces<4>(r, ci, b);
+        else if (n <= 512) cell_faces<8>(r, ci, b);
+        else if (n <= 1024) cell_faces<16>(r, ci, b);
+        else if (n <= 4096) cell_faces<64>(r, ci, b);
+        else throw std::length_error("a region with more than 4096 generators: the face poset is not supported");
     }
-    return out;
+    return b.out;
 }
 
 }  // namespace polyrelu

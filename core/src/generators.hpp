@@ -6,6 +6,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace polyrelu {
@@ -35,6 +36,37 @@ struct GenStore {
         keys.push_back(std::move(key));
         return id;
     }
+
+    // Takes generator k of `src` unless an equal point is here already.  With `now` the
+    // coordinates and values are moved out at once (src is done with them); otherwise the entry
+    // is reserved and filled by fill_from() when src is no longer read.
+    int take(GenStore& src, int k, bool now) {
+        auto it = index.find(src.keys[k]);
+        if (it != index.end()) return it->second;
+        const int id = static_cast<int>(keys.size());
+        coords.resize(coords.size() + D);
+        vals.resize(vals.size() + nz);
+        if (now) move_in(src, k, id);
+        else pending.emplace_back(id, k);
+        index.emplace(src.keys[k], id);
+        keys.push_back(src.keys[k]);
+        return id;
+    }
+
+    void fill_from(GenStore& src) {
+        for (auto [id, k] : pending) move_in(src, k, id);
+        pending.clear();
+    }
+
+private:
+    std::vector<std::pair<int, int>> pending;
+
+    void move_in(GenStore& src, int k, int id) {
+        for (std::size_t j = 0; j < D; ++j) coords[id * D + j] = std::move(src.coords[k * D + j]);
+        for (std::size_t j = 0; j < nz; ++j) vals[id * nz + j] = std::move(src.vals[k * src.nz + j]);
+    }
+
+public:
 };
 
 }  // namespace polyrelu

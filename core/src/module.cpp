@@ -89,6 +89,7 @@ Network parse_network(std::size_t dim, py::list layers) {
         L.b = to_ints(t[1]);
         if (L.b.size() != L.rows) throw std::invalid_argument("layer " + std::to_string(l) + ": bias of the wrong length");
         L.unit = l + 1 == layers.size() ? Unit::identity : Unit::relu;
+        L.prepare_small();
         net.layers.push_back(std::move(L));
     }
     return net;

@@ -12,7 +12,9 @@
 #pragma once
 
 #include "bigint.hpp"
+#include "dot.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -25,6 +27,21 @@ struct Layer {
     std::vector<Int> W;              // row-major
     std::vector<Int> b;
     Unit unit = Unit::relu;          // what follows the affine map
+    // W as one-limb magnitudes and signs, when every weight fits (see dot.hpp)
+    std::vector<mp_limb_t> W_mag;
+    std::vector<char> W_neg;
+    bool small() const { return !W_mag.empty() || W.empty(); }
+
+    void prepare_small() {
+        W_mag.clear();
+        W_neg.clear();
+        for (const Int& w : W)
+            if (mpz_sizeinbase(w.get_mpz_t(), 2) > 63) return;  // some weight needs two limbs
+        for (const Int& w : W) {
+            W_mag.push_back(mpz_getlimbn(w.get_mpz_t(), 0));
+            W_neg.push_back(sgn(w) < 0);
+        }
+    }
 };
 
 struct Network {
@@ -34,19 +51,38 @@ struct Network {
 };
 
 // z = W act(prev) + b T, where prev is the previous layer's pre-activations (or X for layer 0).
+// z's entries are overwritten in place: their limbs are reused, so a layer allocates nothing
+// once the values have reached their size.
 inline void forward(const Layer& L, const Int* prev, bool prev_is_input, Unit prev_unit,
-                    const Int& T, Int* z) {
-    Int h;
+                    const Int& T, Int* z, LimbDot* dot = nullptr) {
+    if (dot && !L.W_mag.empty()) {
+        std::size_t limbs = 1;
+        for (std::size_t j = 0; j < L.cols; ++j)
+            limbs = std::max(limbs, mpz_size(prev[j].get_mpz_t()));
+        dot->reserve(limbs + 1, L.cols);
+        for (std::size_t i = 0; i < L.rows; ++i) {
+            mpz_mul(z[i].get_mpz_t(), L.b[i].get_mpz_t(), T.get_mpz_t());
+            dot->clear();
+            const std::size_t row = i * L.cols;
+            for (std::size_t j = 0; j < L.cols; ++j) {
+                const Int& x = prev[j];
+                if (!prev_is_input && prev_unit == Unit::relu && sgn(x) <= 0) continue;
+                dot->add(L.W_neg[row + j], L.W_mag[row + j], x.get_mpz_t());
+            }
+            dot->add_to(z[i]);
+        }
+        return;
+    }
     for (std::size_t i = 0; i < L.rows; ++i) {
-        Int acc = L.b[i] * T;
+        mpz_ptr acc = z[i].get_mpz_t();
+        mpz_mul(acc, L.b[i].get_mpz_t(), T.get_mpz_t());
         const Int* w = &L.W[i * L.cols];
         for (std::size_t j = 0; j < L.cols; ++j) {
             if (w[j] == 0) continue;
             const Int& x = prev[j];
             if (!prev_is_input && prev_unit == Unit::relu && sgn(x) <= 0) continue;
-            mpz_addmul(acc.get_mpz_t(), w[j].get_mpz_t(), x.get_mpz_t());
+            mpz_addmul(acc, w[j].get_mpz_t(), x.get_mpz_t());
         }
-        z[i] = std::move(acc);
     }
 }
 

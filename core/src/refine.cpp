@@ -17,13 +17,14 @@ using Clock = std::chrono::steady_clock;
 void advance_values(GenStore& store, const Network& net, std::size_t layer, int threads) {
     const Layer& L = net.layers[layer];
     const std::size_t n = store.size(), D = store.D;
-    std::vector<Int> vals(n * L.rows);
+    std::vector<Int> vals(n * L.rows);  // fresh: the previous layer's values are read meanwhile
     const Unit prev_unit = layer == 0 ? Unit::identity : net.layers[layer - 1].unit;
     auto work = [&](std::size_t a, std::size_t b) {
+        LimbDot dot;  // one per thread
         for (std::size_t g = a; g < b; ++g) {
             const Int* c = store.coord(static_cast<int>(g));
             const Int* prev = layer == 0 ? c : store.val(static_cast<int>(g));
-            forward(L, prev, layer == 0, prev_unit, c[D - 1], &vals[g * L.rows]);
+            forward(L, prev, layer == 0, prev_unit, c[D - 1], &vals[g * L.rows], &dot);
         }
     };
     if (threads <= 1 || n < 256) {
@@ -40,17 +41,33 @@ void advance_values(GenStore& store, const Network& net, std::size_t layer, int 
 
 namespace {
 
-// The id in `next` of generator `id` of a cell output (global in `cur`, or local to `out`).
-int carry(int id, const GenStore& cur, const GenStore& local, GenStore& next,
-          std::vector<int>& from_cur, std::vector<int>& from_local) {
+// The id in `next` of generator `id` of a cell output (global in `cur`, or local to `local`);
+// each generator is moved into `next` on first use.
+int carry(int id, GenStore& cur, GenStore& local, GenStore& next, std::vector<int>& from_cur,
+          std::vector<int>& from_local) {
     int& slot = is_local(id) ? from_local[local_index(id)] : from_cur[id];
-    if (slot >= 0) return slot;
-    const GenStore& src = is_local(id) ? local : cur;
-    const int k = is_local(id) ? local_index(id) : id;
-    auto it = next.index.find(src.keys[k]);  // equal points made in different cells are one generator
-    if (it != next.index.end()) return slot = it->second;
-    IntVec c(src.coord(k), src.coord(k) + src.D);
-    return slot = next.add(std::move(c), src.val(k));
+    // cur is still read by the cells not refined yet: its entries are moved at the layer's end
+    if (slot < 0) slot = is_local(id) ? next.take(local, local_index(id), true) : next.take(cur, id, false);
+    return slot;
+}
+
+// A limit stopped the run in hidden layer l before cell `at`: the result is the cells refined
+// so far followed by the cells not yet refined by layer l, so that they still cover the domain.
+void stop_at(Status why, std::size_t l, std::size_t at, std::vector<Cell>& cells, GenStore& cur,
+             GenStore& next, std::vector<int>& from_cur, std::vector<Cell>& next_cells, Refinement& out) {
+    GenStore none;
+    std::vector<int> no_local;
+    for (std::size_t k = at; k < cells.size(); ++k) {
+        for (int& id : cells[k].gens) id = carry(id, cur, none, next, from_cur, no_local);
+        next_cells.push_back(std::move(cells[k]));
+    }
+    next.fill_from(cur);
+    out.status = why;
+    out.stopped_layer = static_cast<int>(l + 1);
+    out.stopped_cell = at;
+    out.stopped_of = cells.size();
+    out.cells = std::move(next_cells);
+    out.gens = std::move(next);
 }
 
 std::vector<Cell> to_cells(const std::vector<StartCell>& starts, std::size_t pattern_words, GenStore& store,
@@ -75,24 +92,6 @@ std::vector<Cell> to_cells(const std::vector<StartCell>& starts, std::size_t pat
         cells.push_back(std::move(c));
     }
     return cells;
-}
-
-// A limit stopped the run in hidden layer l before cell `at`: the result is the cells refined
-// so far followed by the cells not yet refined by layer l, so that they still cover the domain.
-void stop_at(Status why, std::size_t l, std::size_t at, std::vector<Cell>& cells, const GenStore& cur,
-             GenStore& next, std::vector<int>& from_cur, std::vector<Cell>& next_cells, Refinement& out) {
-    const GenStore none;
-    std::vector<int> no_local;
-    for (std::size_t k = at; k < cells.size(); ++k) {
-        for (int& id : cells[k].gens) id = carry(id, cur, none, next, from_cur, no_local);
-        next_cells.push_back(std::move(cells[k]));
-    }
-    out.status = why;
-    out.stopped_layer = static_cast<int>(l + 1);
-    out.stopped_cell = at;
-    out.stopped_of = cells.size();
-    out.cells = std::move(next_cells);
-    out.gens = std::move(next);
 }
 
 std::size_t pattern_words_of(const Network& net) {
@@ -215,6 +214,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             }
         }
         cells.swap(next_cells);
+        next.fill_from(cur);
         cur = std::move(next);
         advance_values(cur, net, l + 1, threads);  // the next layer's values (the output's, at the end)
         bit_offset += L.rows;

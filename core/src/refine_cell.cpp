@@ -17,13 +17,14 @@ struct Signs {
     std::vector<std::size_t> pos, neg, zer;
 };
 
-Signs signs_of(const Cell& c, const Access& a, std::size_t unit) {
-    Signs s;
+void signs_of(const Cell& c, const Access& a, std::size_t unit, Signs& s) {
+    s.pos.clear();
+    s.neg.clear();
+    s.zer.clear();
     for (std::size_t k = 0; k < c.gens.size(); ++k) {
         const int v = sgn(a.val(c.gens[k])[unit]);
         (v > 0 ? s.pos : v < 0 ? s.neg : s.zer).push_back(k);
     }
-    return s;
 }
 
 // A neuron that takes one sign on the cell and vanishes on all generators of a facet bends
@@ -63,29 +64,46 @@ bool is_edge(const Cell& c, std::size_t u, std::size_t v, std::size_t D, Word* c
     return true;
 }
 
-void split(const Cell& p0, const Signs& s, std::size_t unit, const LayerContext& ctx,
-           const Access& acc, GenStore& local, Cell& plus, Cell& minus) {
-    Cell p = p0;
+// Scratch space reused by every split of a cell: the hot loop allocates only for new generators.
+struct Scratch {
+    Signs signs;
+    std::vector<int> new_gens;
+    std::vector<Word> new_inc, common, touched;
+    IntVec pt, vals;
+    Int g, zv;
+};
+
+void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx,
+           const Access& acc, GenStore& local, Scratch& sc, Cell& plus, Cell& minus) {
     reserve_slot(p);
     const std::size_t nb = p.nslots();
     const std::size_t D = ctx.D, nz = ctx.width;
     const int nw = p.nw;
-    std::vector<int> new_gens;
-    std::vector<Word> new_inc;
-    std::vector<Word> common(nw);
-    IntVec pt(D);
-    std::vector<Int> vals(nz);
-    Int g;
+    std::vector<int>& new_gens = sc.new_gens;
+    std::vector<Word>& new_inc = sc.new_inc;
+    std::vector<Word>& common = sc.common;
+    IntVec& pt = sc.pt;
+    IntVec& vals = sc.vals;
+    Int& g = sc.g;
+    new_gens.clear();
+    new_inc.clear();
+    common.assign(nw, 0);
+    pt.resize(D);
+    vals.resize(nz);
     for (std::size_t u : s.pos) {
         for (std::size_t v : s.neg) {
             if (!is_edge(p, u, v, D, common.data())) continue;
             const int gu = p.gens[u], gv = p.gens[v];
-            const Int zu = acc.val(gu)[unit];
-            const Int zv = -acc.val(gv)[unit];
+            const mpz_srcptr zu = acc.val(gu)[unit].get_mpz_t();
+            mpz_neg(sc.zv.get_mpz_t(), acc.val(gv)[unit].get_mpz_t());
+            const mpz_srcptr zv = sc.zv.get_mpz_t();
             const Int* cu = acc.coord(gu);
             const Int* cv = acc.coord(gv);
             // zu * gv + zv * gu: the positive combination of the edge's ends on the hyperplane
-            for (std::size_t k = 0; k < D; ++k) pt[k] = zu * cv[k] + zv * cu[k];
+            for (std::size_t k = 0; k < D; ++k) {
+                mpz_mul(pt[k].get_mpz_t(), zu, cv[k].get_mpz_t());
+                mpz_addmul(pt[k].get_mpz_t(), zv, cu[k].get_mpz_t());
+            }
             g = 0;
             for (std::size_t k = 0; k < D; ++k) mpz_gcd(g.get_mpz_t(), g.get_mpz_t(), pt[k].get_mpz_t());
             if (g != 1)
@@ -94,7 +112,8 @@ void split(const Cell& p0, const Signs& s, std::size_t unit, const LayerContext&
             const Int* vu = acc.val(gu);
             const Int* vv = acc.val(gv);
             for (std::size_t k = 0; k < nz; ++k) {
-                vals[k] = zu * vv[k] + zv * vu[k];
+                mpz_mul(vals[k].get_mpz_t(), zu, vv[k].get_mpz_t());
+                mpz_addmul(vals[k].get_mpz_t(), zv, vu[k].get_mpz_t());
                 if (g != 1) mpz_divexact(vals[k].get_mpz_t(), vals[k].get_mpz_t(), g.get_mpz_t());
             }
             IntVec coords(pt);
@@ -109,7 +128,8 @@ void split(const Cell& p0, const Signs& s, std::size_t unit, const LayerContext&
         out.nw = nw;
         out.gens.clear();
         out.inc.clear();
-        std::vector<Word> touched(nw, 0);
+        std::vector<Word>& touched = sc.touched;
+        touched.assign(nw, 0);
         for (std::size_t k : keep) {
             out.gens.push_back(p.gens[k]);
             out.inc.insert(out.inc.end(), p.inc_of(k), p.inc_of(k) + nw);
@@ -143,9 +163,11 @@ bool refine_cell(const Cell& cell, const LayerContext& ctx, CellOutput& out) {
     const Access acc{*ctx.global, out.local};
     Cell c = cell;
     compact_slots(c);
+    Scratch sc;
+    Signs& s = sc.signs;
     std::vector<std::size_t> to_split;
     for (std::size_t i = 0; i < ctx.width; ++i) {
-        const Signs s = signs_of(c, acc, i);
+        signs_of(c, acc, i, s);
         if (!s.pos.empty() && !s.neg.empty()) {
             to_split.push_back(i);
             continue;
@@ -170,7 +192,7 @@ bool refine_cell(const Cell& cell, const LayerContext& ctx, CellOutput& out) {
                 ctx.stop->store(true);
                 return false;
             }
-            const Signs s = signs_of(p, acc, i);
+            signs_of(p, acc, i, s);
             if (!s.pos.empty() && !s.neg.empty()) {
                 // one more region than before: charge it against max_regions as it is made
                 if (ctx.budget->fetch_sub(1, std::memory_order_relaxed) <= 0) {
@@ -178,7 +200,7 @@ bool refine_cell(const Cell& cell, const LayerContext& ctx, CellOutput& out) {
                     return false;
                 }
                 Cell plus, minus;
-                split(p, s, i, ctx, acc, out.local, plus, minus);
+                split(p, s, i, ctx, acc, out.local, sc, plus, minus);
                 next.push_back(std::move(plus));
                 next.push_back(std::move(minus));
                 continue;

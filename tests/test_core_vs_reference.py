@@ -1,0 +1,135 @@
+"""The compiled core against the pure-Python reference engine, on random and degenerate networks.
+
+Both give regions; the comparison is of everything a region is made of, independent of order:
+the sign vector, the exact vertices and rays, the facets (the neighbour's sign vector and the
+neurons on the facet), and globally the f-vector and the linear regions.  The reference's cells
+are assembled by the core's combinatorics, so what is compared is the enumeration: splits,
+generators, sign decisions, facet labels.
+"""
+from __future__ import annotations
+
+import struct
+from concurrent.futures import ThreadPoolExecutor
+from fractions import Fraction as F
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from polyrelu import Polytope, ReLUNetwork
+
+DIFF = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def fingerprint(cx):
+    """Everything about the complex that does not depend on the order regions were found in."""
+    regions = {}
+    for r in cx.regions:
+        facets = sorted(((() if f["neighbor"] is None else cx[f["neighbor"]].signs), f["neurons"], f["boundary"])
+                        for f in r.facets())
+        regions[r.signs] = (r.vertices, r.rays, tuple(facets))
+    pieces = sorted(sorted(cx[i].signs for i in piece) for piece in cx.linear_regions())
+    return regions, cx.f_vector, pieces, cx.graph.number_of_edges()
+
+
+def f32(x: float) -> F:
+    return F(struct.unpack("f", struct.pack("f", x))[0])
+
+
+@st.composite
+def networks(draw, max_n0=4, max_depth=3, max_width=4):
+    n0 = draw(st.integers(1, max_n0))
+    depth = draw(st.integers(1, max_depth))
+    widths = [draw(st.integers(1, max_width)) for _ in range(depth)]
+    kind = draw(st.sampled_from(["int", "float32", "degenerate"]))
+    layers, prev = [], n0
+    for w in widths + [1]:
+        if kind == "float32":
+            W = [[f32(draw(st.floats(-2, 2, width=32))) for _ in range(prev)] for _ in range(w)]
+            b = [f32(draw(st.floats(-1, 1, width=32))) for _ in range(w)]
+        else:
+            W = [[F(draw(st.integers(-2, 2))) for _ in range(prev)] for _ in range(w)]
+            b = [F(draw(st.integers(-2, 2))) for _ in range(w)]
+        if kind == "degenerate" and w > 1:
+            # coincidences on purpose: a unit equal to, opposite to or a multiple of another, a
+            # zero row, a unit through the origin like the others
+            i, j = draw(st.integers(0, w - 1)), draw(st.integers(0, w - 1))
+            how = draw(st.sampled_from(["equal", "opposite", "double", "zero", "through0"]))
+            if how == "equal":
+                W[j], b[j] = list(W[i]), b[i]
+            elif how == "opposite":
+                W[j], b[j] = [-x for x in W[i]], -b[i]
+            elif how == "double":
+                W[j], b[j] = [2 * x for x in W[i]], 2 * b[i]
+            elif how == "zero":
+                W[j], b[j] = [F(0)] * prev, F(0)
+            else:
+                b = [F(0)] * w
+        layers.append((W, b))
+        prev = w
+    return ReLUNetwork(layers)
+
+
+@st.composite
+def domains(draw, n):
+    kind = draw(st.sampled_from(["box", "whole", "simplex"]))
+    if kind == "whole":
+        return None
+    if kind == "box":
+        lo = [F(draw(st.integers(-3, 0))) for _ in range(n)]
+        return Polytope.box(lo, [x + draw(st.integers(1, 3)) for x in lo])
+    # a simplex with a vertex on a point of the grid the hyperplanes like to pass through
+    pts = [[F(-1)] * n] + [[F(3) if i == j else F(-1) for j in range(n)] for i in range(n)]
+    return Polytope.from_vertices(pts)
+
+
+@DIFF
+@given(st.data())
+def test_core_equals_reference(data):
+    net = data.draw(networks())
+    dom = data.draw(domains(net.input_dim))
+    core = net.complex(domain=dom)
+    ref = net.complex(domain=dom, engine="reference")
+    assert len(core) == len(ref)
+    assert fingerprint(core) == fingerprint(ref)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_threads_order_and_reference_filter_change_nothing(data):
+    net = data.draw(networks(max_n0=3))
+    dom = data.draw(domains(net.input_dim))
+    serial = net.complex(domain=dom)
+    threads = net.complex(domain=dom, workers=2)
+    # threads give the identical list, in the identical order
+    assert [r.signs for r in serial.regions] == [r.signs for r in threads.regions]
+    assert [r.vertices for r in serial.regions] == [r.vertices for r in threads.regions]
+    fp = fingerprint(serial)
+    assert fingerprint(net.complex(domain=dom, order="reversed")) == fp
+    assert fingerprint(net.complex(domain=dom, engine="reference", exact_only=True)) == fp
+
+
+def test_executor_gives_the_serial_list():
+    net = ReLUNetwork([([[1, 0], [0, 1], [1, 1], [1, -1]], [0, 0, -1, F(1, 2)]),
+                       ([[1, -1, 1, 1], [1, 1, -1, 2], [0, 1, 1, -1]], [0, F(-1, 3), 1]), ([[1, 1, 1]], [0])])
+    box = Polytope.box([-2, -2], [2, 2])
+    serial = net.complex(domain=box)
+    with ThreadPoolExecutor(max_workers=2) as ex:
+        par = net.complex(domain=box, executor=ex)
+    assert [r.signs for r in serial.regions] == [r.signs for r in par.regions]
+    assert [r.vertices for r in serial.regions] == [r.vertices for r in par.regions]
+    assert fingerprint(par) == fingerprint(serial)
+
+
+def test_max_regions_stops_inside_a_layer_and_partial_is_marked():
+    from polyrelu.engine import RegionLimitError
+
+    # one layer of 200 lines in general position in the square: 20,101 regions if run to the end
+    net = ReLUNetwork([([[2 * t, -1] for t in range(200)], [-t * t for t in range(200)]), ([[1] * 200], [0])])
+    box = Polytope.box([-10 ** 6] * 2, [10 ** 6] * 2)
+    with pytest.raises(RegionLimitError, match=r"more than max_regions=50 regions: stopped in hidden layer 1"):
+        net.complex(domain=box, max_regions=50)
+    part = net.complex(domain=box, max_regions=50, on_limit="partial")
+    assert not part.complete and len(part) == 1 and part.result.stopped_at == (1, 0, 1)
+    with pytest.raises(Exception, match="incomplete"):
+        part.f_vector
