@@ -169,7 +169,7 @@ def test_acas_xu_small_box_exact():
     p3 = parse_vnnlib(DATA / "prop_3.vnnlib")
     # a small box in the middle of property 3's box, with property 3's unsafe set: holds there
     mid = [(a + b) / 2 for a, b in zip(p3.lo, p3.hi)]
-    w = [(b - a) / 40 for a, b in zip(p3.lo, p3.hi)]
+    w = [(b - a) / 100 for a, b in zip(p3.lo, p3.hi)]
     lo = [str(a - d) for a, d in zip(mid, w)]
     hi = [str(a + d) for a, d in zip(mid, w)]
     prop = _prop(lo, hi, 5, "(assert (<= Y_0 Y_1))(assert (<= Y_0 Y_2))(assert (<= Y_0 Y_3))(assert (<= Y_0 Y_4))")
