@@ -6,16 +6,19 @@ before it is parsed (``"1e1000000000"`` would otherwise make Python compute a bi
 integer).  Every refusal is an :class:`~polyrelu.exact.InvalidInputError` naming the file, the
 JSON path of the entry (``layers[1].weights[3][0]``) and what was expected.
 
-The limits (documented in ``docs/formats.md``) are at most 10,000 digits in one number and an
-exponent of magnitude at most 10,000.  Raise them with :func:`set_input_limits` or the
-environment variables ``POLYRELU_MAX_DIGITS`` and ``POLYRELU_MAX_EXPONENT``.
+The limits (documented in ``docs/formats.md``) are at most 4,000 digits in one number (in its
+text, and in the numerator and denominator of its exact value: ``"1e3999"`` has 4,000) and an
+exponent of magnitude at most 4,000 -- below Python's own limit of 4,300 digits for converting
+integers to text, which polyrelu does when it hands numbers to pycddlib and writes files.  Raise
+them with :func:`set_input_limits` or the environment variables ``POLYRELU_MAX_DIGITS`` and
+``POLYRELU_MAX_EXPONENT`` (raising the digit limit lifts Python's conversion limit as well).
 
 >>> parse_number_text("-3/4", "x")
 Fraction(-3, 4)
 >>> parse_number_text("1e1000000000", "w")
 Traceback (most recent call last):
 ...
-polyrelu.exact.InvalidInputError: w: the exponent of '1e1000000000' is larger than the limit 10000 (set_input_limits or POLYRELU_MAX_EXPONENT raise it)
+polyrelu.exact.InvalidInputError: w: the exponent of '1e1000000000' is larger than the limit 4000 (set_input_limits or POLYRELU_MAX_EXPONENT raise it)
 >>> vector(["1", 2], "b", length=2)
 [Fraction(1, 1), Fraction(2, 1)]
 >>> vector("12", "b")
@@ -68,8 +71,8 @@ class InputLimits:
     together); ``max_exponent`` bounds ``|e|`` in ``1.5e-3``-style text.
     """
 
-    max_digits: int = 10_000
-    max_exponent: int = 10_000
+    max_digits: int = 4_000
+    max_exponent: int = 4_000
 
 
 def _env_limit(name: str, default: int) -> int:
@@ -101,7 +104,25 @@ def input_limits() -> InputLimits:
         "max_exponent": _env_limit("POLYRELU_MAX_EXPONENT", base.max_exponent),
     }
     values.update(_explicit)
-    return InputLimits(**values)
+    limits = InputLimits(**values)
+    _allow_int_text(limits.max_digits)
+    return limits
+
+
+def _allow_int_text(max_digits: int) -> None:
+    # Python refuses int <-> text conversions beyond sys.get_int_max_str_digits() (4,300 by
+    # default), and polyrelu converts exact numbers to text (pycddlib, files).  The default limit
+    # here stays below it; a user who raises it asks for big numbers, so Python's limit goes too.
+    import sys
+
+    global _python_limit_before
+    get = getattr(sys, "get_int_max_str_digits", None)
+    if get is not None and max_digits > 4_000 and get() != 0:
+        _python_limit_before = get()
+        sys.set_int_max_str_digits(0)
+
+
+_python_limit_before: int | None = None  # Python's conversion limit before polyrelu lifted it
 
 
 def set_input_limits(*, max_digits: int | None = None, max_exponent: int | None = None) -> InputLimits:
@@ -112,7 +133,7 @@ def set_input_limits(*, max_digits: int | None = None, max_exponent: int | None 
     Traceback (most recent call last):
     ...
     polyrelu.exact.InvalidInputError: x: '1111111111111111111111111' has 25 digits, more than the limit 20 (set_input_limits or POLYRELU_MAX_DIGITS raise it)
-    >>> _ = set_input_limits(**vars(old))
+    >>> reset_input_limits()
     """
     old = input_limits()
     for name, value in (("max_digits", max_digits), ("max_exponent", max_exponent)):
@@ -125,14 +146,21 @@ def set_input_limits(*, max_digits: int | None = None, max_exponent: int | None 
 
 
 def reset_input_limits() -> None:
-    """Forget the limits given to :func:`set_input_limits`: the environment's or the defaults apply again.
+    """Forget the limits given to :func:`set_input_limits`: the environment's or the defaults apply again
+    (and Python's own limit on integer text, if raising them lifted it, is put back).
 
     >>> _ = set_input_limits(max_exponent=5)
     >>> reset_input_limits()
-    >>> input_limits().max_exponent >= 10_000 or "POLYRELU_MAX_EXPONENT" in os.environ
+    >>> input_limits().max_exponent == 4_000 or "POLYRELU_MAX_EXPONENT" in os.environ
     True
     """
+    global _python_limit_before
     _explicit.clear()
+    if _python_limit_before is not None:
+        import sys
+
+        sys.set_int_max_str_digits(_python_limit_before)
+        _python_limit_before = None
 
 
 # -- messages ------------------------------------------------------------------------------
@@ -166,7 +194,9 @@ def describe(x: Any) -> str:
     if isinstance(x, _Oversized):
         return f"the number {shorten(x.text)}"
     if isinstance(x, int):
-        return f"the integer {shorten(str(x)) if x.bit_length() < 20000 else 'of %d bits' % x.bit_length()}"
+        if x.bit_length() > 13_000:  # str() refuses more than 4,300 digits; nobody reads them anyway
+            return f"an integer of about {int(x.bit_length() * 0.30103)} digits"
+        return f"the integer {shorten(str(x))}"
     if isinstance(x, float):
         return f"the number {x!r}"
     if isinstance(x, list):
@@ -183,11 +213,12 @@ def _at(where: str | None) -> str:
 # -- number text ---------------------------------------------------------------------------
 
 # the forms fractions.Fraction accepts ("3", "-3/4", "1.5", ".5", "2e-3"), taken apart so that
-# their size can be checked before any big integer is made
+# their size can be checked before any big integer is made; ASCII digits only ([0-9], where \d
+# would also take Arabic-Indic or full-width digits)
 _NUMBER = re.compile(
     r"""\s*(?P<sign>[-+]?)
-    (?=\d|\.\d)(?P<int>\d*)
-    (?:/(?P<den>\d+)|(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[-+]?\d+))?)
+    (?=[0-9]|\.[0-9])(?P<int>[0-9]*)
+    (?:/(?P<den>[0-9]+)|(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[-+]?[0-9]+))?)
     \s*\Z""",
     re.VERBOSE,
 )
@@ -260,6 +291,17 @@ def _check_size(m: re.Match, text: str, where: str | None) -> int:
                 f"{lim.max_exponent} (set_input_limits or POLYRELU_MAX_EXPONENT raise it)"
             )
         e = -int(body) if exp.startswith("-") else int(body)
+    # the exact value's numerator and denominator are bounded too ("1e3999" has 4 characters and
+    # 4000 digits): every number read can then be converted to text under Python's own limit
+    if den is None:
+        shift = e - len(frac)
+        significant = len((ip + frac).lstrip("0"))
+        value_digits = max(significant + shift if significant else 1, 1 - shift if shift < 0 else 1)
+        if value_digits > lim.max_digits:
+            raise InvalidInputError(
+                f"{_at(where)}{shorten(text.strip())!r} has an exact value of {value_digits} digits, more than "
+                f"the limit {lim.max_digits} (set_input_limits or POLYRELU_MAX_DIGITS raise it)"
+            )
     return e
 
 

@@ -70,9 +70,11 @@ def default_limits(monkeypatch):
         from polyrelu.validate import reset_input_limits
 
         reset_input_limits()
+    int_digits = sys.get_int_max_str_digits()
     yield
     if validate is not None:
         reset_input_limits()
+    sys.set_int_max_str_digits(int_digits)  # raising polyrelu's limit lifts Python's: put it back
 
 
 # -- item 3: the size of number text is bounded before it is parsed ---------------------------
@@ -81,7 +83,7 @@ def test_item3_huge_exponent_in_a_network_is_refused_at_once(tmp_path):
     p = net_with(tmp_path, (0, "weights", 0, 0), "1e1000000000")
     t = time.perf_counter()
     with pytest.raises(InvalidInputError, match=r"layers\[0\]\.weights\[0\]\[0\]: the exponent of '1e1000000000' "
-                                                r"is larger than the limit 10000"):
+                                                r"is larger than the limit 4000"):
         load_network(p)
     assert time.perf_counter() - t < 1.0
 
@@ -100,20 +102,20 @@ def test_item3_box_with_huge_exponent_on_the_command_line(capsys, small):
     assert time.perf_counter() - t < 5.0
     assert code == 2 and out == ""
     assert err == ("polyrelu regions: error: --box HI: the exponent of '1e1000000000' is larger than the limit "
-                   "10000 (set_input_limits or POLYRELU_MAX_EXPONENT raise it)\n")
+                   "4000 (set_input_limits or POLYRELU_MAX_EXPONENT raise it)\n")
 
 
 def test_item3_digit_limit_and_raising_it(tmp_path, monkeypatch):
-    big = "7" * 10_001
+    big = "7" * 4_001
     p = net_with(tmp_path, (1, "bias", 0), big)
-    with pytest.raises(InvalidInputError, match=r"layers\[1\]\.bias\[0\]: '7777.*' has 10001 digits, more than the limit 10000"):
+    with pytest.raises(InvalidInputError, match=r"layers\[1\]\.bias\[0\]: '7777.*' has 4001 digits, more than the limit 4000"):
         load_network(p)
     monkeypatch.setenv("POLYRELU_MAX_DIGITS", "20000")
     assert load_network(p).layers[1][1][0] == big_int(big)
     monkeypatch.delenv("POLYRELU_MAX_DIGITS")
     from polyrelu.validate import set_input_limits
 
-    set_input_limits(max_digits=10_001)
+    set_input_limits(max_digits=4_001)
     assert load_network(p).layers[1][1][0] == big_int(big)
 
 
@@ -122,7 +124,14 @@ def test_item3_exponent_limit_can_be_raised():
 
     with pytest.raises(InvalidInputError, match="exponent"):
         loads_json('["1e20000"]') and ReLUNetwork([([["1e20000"]], [0])])
-    set_input_limits(max_exponent=20_000)
+    # the exact value is bounded too: 10^4000 has 4001 digits, 10^3999 and 10^-3999 are in
+    with pytest.raises(InvalidInputError, match="'1e4000' has an exact value of 4001 digits"):
+        ReLUNetwork([([["1e4000"]], [0])])
+    assert ReLUNetwork([([["1e3999"]], [0])]).layers[0][0][0][0] == 10**3999
+    assert ReLUNetwork([([["1e-3999"]], [0])]).layers[0][0][0][0] == Fraction(1, 10**3999)
+    with pytest.raises(InvalidInputError, match="'0.5e-3999' has an exact value of 4001 digits"):
+        ReLUNetwork([([["0.5e-3999"]], [0])])
+    set_input_limits(max_exponent=20_000, max_digits=20_001)
     assert ReLUNetwork([([["1e20000"]], [0])]).layers[0][0][0][0] == 10**20000
     with pytest.raises(InvalidInputError, match="positive integer"):
         set_input_limits(max_digits=0)
@@ -239,6 +248,12 @@ def test_item5_domain_A_not_a_list(capsys, tmp_path, small):
 def test_item5_long_json_integer_and_deep_nesting(tmp_path):
     big = "1" * 5000
     p = write(tmp_path / "big.json", json.dumps(NET).replace('"bias": [0]', f'"bias": [{big}]'))
+    with pytest.raises(InvalidInputError, match=r"big\.json: layers\[1\]\.bias\[0\]: '1111.*' has 5000 digits, "
+                                                r"more than the limit 4000"):
+        load_network(p)
+    from polyrelu.validate import set_input_limits
+
+    set_input_limits(max_digits=5000)
     assert load_network(p).layers[1][1][0] == big_int(big)
     deep = write(tmp_path / "deep.json", "[" * 100_000 + "]" * 100_000)
     with pytest.raises(InvalidInputError, match=r"deep\.json: JSON nested too deeply to read"):
