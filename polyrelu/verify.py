@@ -90,12 +90,16 @@ class _IntLayers:
             bn = np.array([int(x * d) for x in b], dtype=object)
             self.layers.append((Wn, bn, d))
 
-    def pullback(self, pattern: Sequence[Sequence[int]], C: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction]):
-        """Rows ``(G, h)`` with ``C f(x) <= rhs  <=>  G x <= h`` on the region of ``pattern`` (exact)."""
+    def active(self, pattern: Sequence[Sequence[int]]) -> list:
+        """Per hidden layer, the indices of the active units of ``pattern``."""
         import numpy as np
 
-        # the output at x = 0 under the pattern's masks: v = vn / dv (only active units carried)
-        act = [np.array([i for i, s in enumerate(p) if s > 0], dtype=np.intp) for p in pattern]
+        return [np.array([i for i, s in enumerate(p) if s > 0], dtype=np.intp) for p in pattern]
+
+    def offset(self, act: list) -> tuple[list, int]:
+        """``(vn, dv)``: the output at ``x = 0`` of the region's affine map is ``vn / dv``."""
+        import numpy as np
+
         L = len(self.layers)
         vn = None
         dv = 1
@@ -107,7 +111,12 @@ class _IntLayers:
                 z = (Wn[:, idx].dot(vn) if len(idx) else np.zeros(len(bn), dtype=object)) + bn * dv
             dv *= d
             vn = z[act[k]] if k < L - 1 else z
-        # the rows C W_L M_{L-1} W_{L-1} ... M_1 W_1 = Gn / dg
+        return list(vn), dv
+
+    def rows(self, act: list, C: Sequence[Sequence[Fraction]]):
+        """``(Gn, dg)``: the rows ``C A`` of the region's linear part ``A`` are ``Gn / dg``."""
+        import numpy as np
+
         dc = 1
         for row in C:
             for q in row:
@@ -115,35 +124,28 @@ class _IntLayers:
                     dc = dc * q.denominator // math.gcd(dc, q.denominator)
         Gn = np.array([[int(q * dc) for q in row] for row in C], dtype=object)
         dg = dc
+        L = len(self.layers)
         for k in range(L - 1, -1, -1):
             Wn, _, d = self.layers[k]
             if k < L - 1:
                 Wn = Wn[act[k]]
-            if Gn.shape[1] == 0:
-                Gn = np.zeros((len(C), Wn.shape[1]), dtype=object)
-            else:
-                Gn = Gn.dot(Wn)
+            Gn = Gn.dot(Wn) if Gn.shape[1] else np.zeros((len(C), Wn.shape[1]), dtype=object)
             dg *= d
             if k > 0:
                 Gn = Gn[:, act[k - 1]]
-        Cc = [sum((Fraction(a) * Fraction(int(v), dv) for a, v in zip(row, vn) if a), Fraction(0)) for row in C]
-        h = [Fraction(r) - cc for r, cc in zip(rhs, Cc)]
-        return Gn, dg, h
+        return Gn, dg
 
 
 def _scaled_rows(rows):
     """``(I, d)``: an object array of Python ints with ``rows == I / d`` (d the common denominator)."""
     import numpy as np
 
-    d = 1
-    for r in rows:
-        for q in r:
-            if d % q.denominator:
-                d = d * q.denominator // math.gcd(d, q.denominator)
+    d = math.lcm(*{q.denominator for r in rows for q in r}) if rows else 1
     return np.array([[q.numerator * (d // q.denominator) for q in r] for r in rows], dtype=object), d
 
 
 _INT_LAYERS: dict = {}
+_LAST_DECIDER: dict = {}
 
 
 def _int_layers(net: Any) -> _IntLayers:
@@ -179,31 +181,53 @@ def unsafe_point_in_region(region: Any, conj: Sequence[Any], counter: list | Non
     net = region.complex.network
     if region.rays or region.lines:
         raise InvalidInputError("verify needs bounded regions (a bounded input box)")
+    strict = [con.strict for con in conj]
+    V = region.vertices
+    Vs = []  # each vertex as integers over its own denominator: v = nums / d
+    for v in V:
+        dens = {q.denominator for q in v}
+        d = dens.pop() if len(dens) == 1 else math.lcm(*dens, *({1} if not dens else set()))
+        Vs.append(([q.numerator * (d // q.denominator) for q in v], d))
     if not net.widths:
         A, c = net.layers[-1]
         G = [tuple(sum((a * A[j][k] for j, a in enumerate(con.coeffs) if a), Fraction(0)) for k in range(len(A[0])))
              for con in conj]
         h = [con.rhs - _dot(con.coeffs, c) for con in conj]
-        Gn, dg = _scaled_rows(G)
+
+        def row(k):
+            return _scaled_rows([G[k]])
     else:
-        Gn, dg, h = _int_layers(net).pullback(region.pattern, [con.coeffs for con in conj], [con.rhs for con in conj])
-    strict = [con.strict for con in conj]
-    V = region.vertices
-    Vn, dv = _scaled_rows(V)
-    P, den = Gn.dot(Vn.T).tolist(), dg * dv  # g_i . v_k = P[i][k] / den
-    # g.v <= h  <=>  (g.v) * den * h.denominator <= h.numerator * den, all in integers
-    thr = [(hh.numerator * den, hh.denominator) for hh in h]
-    ok = [[(x * hd < hn) if s else (x * hd <= hn) for x in row] for row, (hn, hd), s in zip(P, thr, strict)]
-    for k in range(len(V)):
-        if all(row[k] for row in ok):
-            return tuple(V[k])
-    # a linear function attains its minimum over a polytope at a vertex: a row that no vertex
-    # satisfies holds nowhere on the region, and then neither does the conjunction
-    if any(not any(row) for row in ok):
-        return None
-    vals = [[Fraction(int(x), den) for x in row] for row in P]
+        il = _int_layers(net)
+        act = il.active(region.pattern)
+        vn, d0 = il.offset(act)
+        h = [con.rhs - sum((a * Fraction(int(v), d0) for a, v in zip(con.coeffs, vn) if a), Fraction(0)) for con in conj]
+
+        def row(k):
+            return il.rows(act, [conj[k].coeffs])
+    # one row at a time, the row that ruled out the last region first (the order changes only the
+    # work, not the answer): a row that no vertex satisfies holds nowhere on the region (a linear
+    # function is minimised at a vertex), so neither does the conjunction
+    key = tuple(conj)
+    first = _LAST_DECIDER.get(key, 0)
+    order = [first] + [k for k in range(len(conj)) if k != first]
+    ok, vals = {}, {}
+    for k in order:
+        Gk, dg = row(k)
+        g = Gk.tolist()[0]
+        hn, hd = h[k].numerator * dg, h[k].denominator
+        # g.v <= h  <=>  (Gk . nums) * hd <= hn * d  (dg, d, hd > 0)
+        Pk = [sum(a * b for a, b in zip(g, nums)) for nums, _ in Vs]
+        ok[k] = [(x * hd < hn * d) if strict[k] else (x * hd <= hn * d) for x, (_, d) in zip(Pk, Vs)]
+        vals[k] = (Pk, dg)
+        if not any(ok[k]):
+            _LAST_DECIDER[key] = k
+            return None
+    for i in range(len(V)):
+        if all(ok[k][i] for k in range(len(conj))):
+            return tuple(V[i])
     if len(conj) == 1:
         return None
+    vals = [[Fraction(x, vals[k][1] * d) for x, (_, d) in zip(vals[k][0], Vs)] for k in range(len(conj))]
     # exact LP in (lambda_1..lambda_m, t): sum_i lambda_i (g . v_i) + [strict] t <= h, lambda >= 0,
     # sum lambda = 1, t <= 1; maximise t (t is free when no row is strict)
     m = len(V)
