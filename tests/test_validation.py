@@ -406,3 +406,18 @@ def test_booleans_and_nulls_are_not_numbers(tmp_path):
         load_network(net_with(tmp_path, (0, "weights", 1, 0), None))
     with pytest.raises(InvalidInputError, match=r"layers\[0\]\.weights\[1\]: expected a list of numbers, got a string"):
         load_network(net_with(tmp_path, (0, "weights", 1), "01"))
+
+
+def test_points_files_go_through_the_validation_layer(tmp_path):
+    # a points file (--plane, --points) is read like every other file: a JSON integer over
+    # Python's 4,300 digits was a raw ValueError, deep nesting a RecursionError
+    from polyrelu.cli._common import plane_points
+
+    p = write(tmp_path / "pts.json", '{"points": [[0, 0, ' + "1" * 5000 + '], [1, 0, 0], [0, 1, 0]]}')
+    with pytest.raises(InvalidInputError, match=r"pts\.json: points\[0\]\[2\]: '1111.*' has 5000 digits"):
+        plane_points([str(p)], 3)
+    deep = write(tmp_path / "deep.json", "[" * 50_000 + "]" * 50_000)
+    with pytest.raises(InvalidInputError, match=r"deep\.json: JSON nested too deeply"):
+        plane_points([str(deep)], 3)
+    ok = write(tmp_path / "ok.json", '[[0, 0, "1/2"], [1, 0, 0.5], [0, 1, 0]]')
+    assert plane_points([str(ok)], 3)[1] == (1, 0, Fraction(1, 2))

@@ -362,19 +362,26 @@ def read_points(path: str, what: str = "--points") -> list:
             raise InvalidInputError(f"{p}: expected an array of shape (k, n), got {arr.shape}")
         return [list(r) for r in arr]
     if p.suffix == ".csv":
+        from ..validate import read_bytes
+
+        try:
+            text = read_bytes(p, "points file").decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InvalidInputError(f"{p}: not a text file (not UTF-8: {e.reason} at byte {e.start})") from None
         rows = []
-        for ln, line in enumerate(p.read_text().splitlines(), start=1):
+        for ln, line in enumerate(text.splitlines(), start=1):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
             rows.append([t.strip() for t in line.split(",")])
         return rows
-    try:
-        d = json.loads(p.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InvalidInputError(f"{p}: not valid JSON ({e})") from None
+    from ..validate import matrix, read_json
+
+    # the validation layer: bounded numbers, no strings taken for rows, errors with the JSON path
+    d = read_json(p, "points file")
+    where = str(p)
     if isinstance(d, dict):
-        d = d.get("points")
+        d, where = d.get("points"), f"{p}: points"
     if not isinstance(d, list) or not all(isinstance(r, list) for r in d):
         raise InvalidInputError(f"{p}: expected a list of points or {{\"points\": [[...], ...]}}")
-    return d
+    return matrix(d, where)
