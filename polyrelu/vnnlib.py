@@ -207,10 +207,13 @@ class _Node(list):
 
 
 def _number(tok: str) -> Fraction | None:
-    try:
-        return Fraction(tok)  # decimal strings exactly: Fraction("0.1") == 1/10
-    except (ValueError, ZeroDivisionError):
+    from .validate import is_number_text, parse_number_text
+
+    # decimal strings exactly (1/10 for "0.1"), through the validation layer: "1e1000000000"
+    # is refused at once (InvalidInputError) instead of making a billion-digit integer
+    if not is_number_text(tok):
         return None
+    return parse_number_text(tok)
 
 
 class _Parser:
@@ -224,7 +227,10 @@ class _Parser:
     def linear(self, e) -> tuple[dict, Fraction]:
         """A linear term as ({var: coeff}, constant)."""
         if isinstance(e, _Atom):
-            q = _number(e)
+            try:
+                q = _number(e)
+            except InvalidInputError as x:  # a number beyond the input limits
+                raise self.err(e.line, str(x)) from None
             if q is not None:
                 return {}, q
             if e not in self.vars:

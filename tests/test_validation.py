@@ -421,3 +421,18 @@ def test_points_files_go_through_the_validation_layer(tmp_path):
         plane_points([str(deep)], 3)
     ok = write(tmp_path / "ok.json", '[[0, 0, "1/2"], [1, 0, 0.5], [0, 1, 0]]')
     assert plane_points([str(ok)], 3)[1] == (1, 0, Fraction(1, 2))
+
+
+def test_vnnlib_numbers_are_bounded_too(tmp_path):
+    # a VNN-LIB constant "1e1000000000" hung in Fraction(); now the same limit as every loader
+    from polyrelu.vnnlib import parse_vnnlib
+
+    p = write(tmp_path / "p.vnnlib", "(declare-const X_0 Real)\n(declare-const Y_0 Real)\n"
+                                     "(assert (>= X_0 -1))\n(assert (<= X_0 1e1000000000))\n(assert (<= Y_0 0))\n")
+    t = time.perf_counter()
+    with pytest.raises(InvalidInputError, match=r"p\.vnnlib: line 4: the exponent of '1e1000000000' is larger"):
+        parse_vnnlib(p)
+    assert time.perf_counter() - t < 1.0
+    ok = write(tmp_path / "ok.vnnlib", "(declare-const X_0 Real)\n(declare-const Y_0 Real)\n"
+                                       "(assert (>= X_0 -0.1))\n(assert (<= X_0 1e-1))\n(assert (<= Y_0 0))\n")
+    assert parse_vnnlib(ok).box.as_box() == ((Fraction(-1, 10),), (Fraction(1, 10),))
