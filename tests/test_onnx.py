@@ -219,3 +219,29 @@ def test_missing_file_and_garbage(tmp_path):
     p = tmp_path / "junk.onnx"
     p.write_bytes(b"\x00not a model")
     assert str(p) in _err(p)
+
+
+def test_conv_groups_strides_dilation_same_padding_and_pools():
+    rng = np.random.default_rng(6)
+    K = rng.standard_normal((4, 1, 3, 3))  # group = 2: 2 input channels, 4 output channels
+    W = rng.standard_normal((4 * 2 * 2, 3))
+    nodes = [
+        h.make_node("Conv", ["x", "K"], ["c1"], group=2, strides=[2, 2], dilations=[1, 1], auto_pad="SAME_UPPER"),
+        h.make_node("Relu", ["c1"], ["a1"]),
+        h.make_node("AveragePool", ["a1"], ["p1"], kernel_shape=[2, 2], pads=[1, 1, 0, 0], count_include_pad=0),
+        h.make_node("Conv", ["p1", "K2"], ["c2"], dilations=[1, 1], pads=[0, 0, 0, 0]),
+        h.make_node("Relu", ["c2"], ["a2"]),
+        h.make_node("GlobalAveragePool", ["a2"], ["g"]),
+        h.make_node("Squeeze", ["g", "axes"], ["s"]),
+        h.make_node("Unsqueeze", ["s", "axes0"], ["u"]),
+        h.make_node("Flatten", ["u"], ["f"]),
+        h.make_node("Gemm", ["Wt", "f"], ["yt"], transA=0, transB=1),
+        h.make_node("Transpose", ["yt"], ["y"], perm=[1, 0]),
+    ]
+    K2 = rng.standard_normal((3, 4, 2, 2))
+    inits = [_init("K", K), _init("K2", K2), _init("Wt", rng.standard_normal((2, 3))),
+             h.make_tensor("axes", TensorProto.INT64, [2], [2, 3]), h.make_tensor("axes0", TensorProto.INT64, [1], [0])]
+    del W
+    m = _model(nodes, [1, 2, 6, 6], [1, 2], inits)
+    net = _compare(m, (1, 2, 6, 6), rng)
+    assert net.input_dim == 72 and net.widths == (36, 12)
