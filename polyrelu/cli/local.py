@@ -4,7 +4,9 @@
 
 For each point: the number of activation regions meeting the open ball of radius R (an
 l-infinity box or an l1 cross-polytope), and the number of neurons whose bent hyperplane meets
-it.  ``--json`` prints one JSON object per point, one per line.
+it.  ``--json`` prints one JSON object per point, one per line.  Numbers are exact: ``--radius``
+and ``.csv`` entries are read as the decimals written (``0.05`` = 1/20), ``.npy`` and JSON
+numbers as the binary floats they are (JSON strings such as ``"1/3"`` are exact too).
 """
 from __future__ import annotations
 
