@@ -455,6 +455,38 @@ class PolyhedralComplex:
         return self._graph
 
     @property
+    def adjacency_edges(self) -> np.ndarray:
+        """The region pairs ``(i, j)``, i < j, that share a facet, as an (E, 2) array (no graph built).
+
+        >>> cx = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])]).complex()
+        >>> len(cx.adjacency_edges) == cx.graph.number_of_edges() == 4
+        True
+        """
+        self._require_complete("the adjacency")
+        cells = self.result.facets()["cells"].reshape(-1, 2)
+        inner = cells[cells[:, 1] >= 0]
+        return np.sort(inner, axis=1)
+
+    @property
+    def n_boundary_facets(self) -> int:
+        """How many facets lie on the domain's boundary (counted from the core's arrays)."""
+        return int((self.result.facets()["cells"].reshape(-1, 2)[:, 1] < 0).sum())
+
+    @property
+    def n_bounded_regions(self) -> int:
+        """How many regions are bounded (counted from the core's arrays).
+
+        >>> ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().n_bounded_regions
+        1
+        """
+        if self._lines:
+            return 0
+        res = self.result
+        ray_in_cell = res.is_ray[res.cell_ids]
+        per_cell = np.add.reduceat(ray_in_cell.astype(np.int64), res.cell_ptr[:-1]) if len(res.cell_ids) else []
+        return int((np.asarray(per_cell) == 0).sum())
+
+    @property
     def boundary_facets(self) -> list[tuple[int, Any]]:
         """Facets on the domain's boundary: ``(region index, facet Polytope)``."""
         cells = self.result.facets()["cells"].reshape(-1, 2)
@@ -645,7 +677,8 @@ class PolyhedralComplex:
 def diameter(cx: PolyhedralComplex) -> int:
     """Diameter of the region-adjacency graph, exactly (Takes and Kosters' bounding diameters).
 
-    Every breadth-first search from a node v (in C, via scipy) gives its eccentricity e and
+    Computed by the core on its facet arrays (no networkx graph).  Every breadth-first search
+    from a node v gives its eccentricity e and
     bounds every other node's: ``max(d, e - d) <= ecc(w) <= e + d`` with d = dist(v, w).  Searches
     alternate between the node with the largest upper bound and the one with the smallest lower
     bound, until no node's upper bound exceeds the largest eccentricity found: that is the
@@ -655,38 +688,11 @@ def diameter(cx: PolyhedralComplex) -> int:
     >>> diameter(PolyhedralComplex.from_network(net))
     2
     """
-    import numpy as np
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components, shortest_path
-
-    G = cx.graph
-    n = G.number_of_nodes()
-    if n <= 1:
-        return 0
-    edges = np.array(list(G.edges()), dtype=np.int64).reshape(-1, 2)
-    m = csr_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
-    ncomp, _ = connected_components(m, directed=False)
-    if ncomp > 1:
+    cx._require_complete("the diameter")
+    d = cx.result.core.diameter()
+    if d < 0:
         raise PolyreluError("the adjacency graph is disconnected: its diameter is infinite")
-    lo = np.zeros(n)
-    up = np.full(n, np.inf)
-    done = np.zeros(n, dtype=bool)
-    best = 0
-    pick_high = True
-    while True:
-        open_ = ~done & (up > best)
-        if not open_.any():
-            return int(best)
-        idx = np.nonzero(open_)[0]
-        v = int(idx[np.argmax(up[idx])] if pick_high else idx[np.argmin(lo[idx])])
-        pick_high = not pick_high
-        d = shortest_path(m, directed=False, unweighted=True, indices=[v])[0]
-        e = d.max()
-        np.maximum(lo, np.maximum(d, e - d), out=lo)
-        np.minimum(up, e + d, out=up)
-        best = max(best, lo.max())  # every lower bound is an eccentricity bound, so <= diameter
-        done[v] = True
-        done |= lo == up  # eccentricity known exactly (and counted in best)
+    return int(d)
 
 
 def degree_statistics(cx: PolyhedralComplex) -> dict:

@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace polyrelu {
 namespace {
@@ -38,26 +37,37 @@ struct Bits {
 
 struct Builder {
     Faces out;
-    std::unordered_map<std::string, std::int64_t> index;
-    std::unordered_set<std::uint64_t> edge_seen;
+    // faces by a hash of their sorted generator ids; equal hashes compare the ids themselves
+    std::unordered_multimap<std::uint64_t, std::int64_t> index;
+    std::vector<std::uint64_t> edge_keys;  // (child << 32) | parent, made unique at the end
     std::vector<int> ids;
 
     std::int64_t node(const std::vector<int>& sorted_ids, std::int64_t dim) {
-        std::string key(reinterpret_cast<const char*>(sorted_ids.data()), sorted_ids.size() * sizeof(int));
-        auto [it, fresh] = index.emplace(std::move(key), static_cast<std::int64_t>(out.dim.size()));
-        if (fresh) {
-            out.dim.push_back(dim);
-            out.gen_ids.insert(out.gen_ids.end(), sorted_ids.begin(), sorted_ids.end());
-            out.gen_ptr.push_back(static_cast<std::int64_t>(out.gen_ids.size()));
-            out.region.push_back(-1);
+        std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the ids
+        for (int x : sorted_ids) h = (h ^ static_cast<std::uint32_t>(x)) * 1099511628211ull;
+        auto range = index.equal_range(h);
+        for (auto it = range.first; it != range.second; ++it) {
+            const std::int64_t id = it->second;
+            const auto a = out.gen_ids.begin() + out.gen_ptr[id], b = out.gen_ids.begin() + out.gen_ptr[id + 1];
+            if (static_cast<std::size_t>(b - a) == sorted_ids.size() && std::equal(a, b, sorted_ids.begin())) return id;
         }
-        return it->second;
+        const std::int64_t id = static_cast<std::int64_t>(out.dim.size());
+        index.emplace(h, id);
+        out.dim.push_back(dim);
+        out.gen_ids.insert(out.gen_ids.end(), sorted_ids.begin(), sorted_ids.end());
+        out.gen_ptr.push_back(static_cast<std::int64_t>(out.gen_ids.size()));
+        out.region.push_back(-1);
+        return id;
     }
     void edge(std::int64_t child, std::int64_t parent) {
-        const std::uint64_t e = (static_cast<std::uint64_t>(child) << 32) | static_cast<std::uint64_t>(parent);
-        if (edge_seen.insert(e).second) {
-            out.edges.push_back(child);
-            out.edges.push_back(parent);
+        edge_keys.push_back((static_cast<std::uint64_t>(child) << 32) | static_cast<std::uint64_t>(parent));
+    }
+    void finish_edges() {
+        std::sort(edge_keys.begin(), edge_keys.end());
+        edge_keys.erase(std::unique(edge_keys.begin(), edge_keys.end()), edge_keys.end());
+        for (std::uint64_t e : edge_keys) {
+            out.edges.push_back(static_cast<std::int64_t>(e >> 32));
+            out.edges.push_back(static_cast<std::int64_t>(e & 0xffffffffu));
         }
     }
 };
@@ -145,6 +155,7 @@ Faces face_poset(const Refinement& r) {
         else if (n <= 4096) cell_faces<64>(r, ci, b);
         else throw std::length_error("a region with more than 4096 generators: the face poset is not supported");
     }
+    b.finish_edges();
     return b.out;
 }
 

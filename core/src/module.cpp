@@ -247,6 +247,14 @@ PYBIND11_MODULE(_core, m) {
             d["edges"] = as_array(f.edges);
             return d;
         })
+        .def("diameter", [](Result& r) {
+            const Facets& f = r.get_facets();
+            std::vector<std::int64_t> edges;
+            for (std::size_t k = 0; k + 1 < f.cells.size(); k += 2)
+                if (f.cells[k + 1] >= 0) edges.insert(edges.end(), {f.cells[k], f.cells[k + 1]});
+            py::gil_scoped_release nogil;
+            return graph_diameter(r.r.cells.size(), edges);
+        })
         .def("verify", [](const Result& r) { return verify_cells(r.r); })
         .def("linear_regions", [](Result& r) {
             const Facets& f = r.get_facets();

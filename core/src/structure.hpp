@@ -33,6 +33,9 @@ Faces face_poset(const Refinement& r);
 // their affine maps agree (the map is determined by the exact output values at the generators).
 std::vector<std::int64_t> linear_regions(const Refinement& r, const Facets& f);
 
+// Diameter of the graph on n nodes with these edges (pairs), or -1 if it is disconnected.
+std::int64_t graph_diameter(std::size_t n, const std::vector<std::int64_t>& edges);
+
 // "" if the cells agree with the network (patterns, facet labels, facet sizes), else the first
 // disagreement: how a saved complex is checked before it is used.
 std::string verify_cells(const Refinement& r);

@@ -71,6 +71,27 @@ def positive_int(text: str) -> int:
     return int(t)
 
 
+def positive_float(text: str) -> float:
+    """An argparse ``type``: a finite number > 0 (``--max-seconds``).
+
+    >>> positive_float("2.5")
+    2.5
+    >>> positive_float("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a number > 0, got '0'
+    """
+    from ..validate import shorten
+
+    try:
+        x = float(text) if len(text) < 40 else float("nan")
+    except ValueError:
+        x = float("nan")
+    if not (x > 0 and x < float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {shorten(text)!r}")
+    return x
+
+
 def bounded_float(lo: float, hi: float):
     """An argparse ``type``: a finite number in ``[lo, hi]`` (``plot --dpi``).
 

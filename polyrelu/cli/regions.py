@@ -1,7 +1,9 @@
 """``polyrelu regions``: the exact complex of a network, summarised."""
 from __future__ import annotations
 
-from ._common import add_domain_arguments, dumps, load_net, positive_int, resolve_domain
+import time
+
+from ._common import add_domain_arguments, dumps, load_net, positive_float, positive_int, resolve_domain
 
 
 def register(sub) -> None:
@@ -14,33 +16,58 @@ def register(sub) -> None:
     p.add_argument("--backend", default=None, help="exact backend: cdd (default) or ppl")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--max-regions", type=positive_int, default=None, help="stop with an error beyond this many regions")
-    p.add_argument("--workers", type=positive_int, default=None, help="refine in parallel with this many processes")
+    p.add_argument("--max-seconds", type=positive_float, default=None,
+                   help="stop with an error after this many seconds of refinement")
+    p.add_argument("--partial", action="store_true",
+                   help="with --max-regions/--max-seconds: report the regions found when the limit hit "
+                        "(marked incomplete) instead of an error")
+    p.add_argument("--workers", type=positive_int, default=None, help="refine with this many threads in the core")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
     p.set_defaults(func=run)
 
 
 def summary(cx) -> dict:
-    """The numbers `polyrelu regions --json` prints."""
+    """The numbers `polyrelu regions --json` prints, with the seconds each part took.
+
+    Everything is read from the core's arrays (no networkx graph, no Region objects), so a run
+    that only needs counts builds no Python object per region.
+    """
     from ..complex import diameter
 
-    G = cx.graph
+    if not cx.complete:
+        layer, done, total = cx.result.stopped_at
+        return {"complete": False, "n_regions": len(cx), "stopped_at": {"hidden_layer": layer, "cells_done": done,
+                                                                        "cells_in_layer": total},
+                "input_dim": cx.dim, "widths": list(cx.network.widths),
+                "domain": "R^%d" % cx.dim if cx.domain is None else repr(cx.domain), "backend": cx.backend,
+                "seconds": round(cx.seconds, 6), "timings": {"enumerate": round(cx.seconds, 6)}}
+    t0 = time.perf_counter()
+    edges = cx.adjacency_edges
     try:
         diam = diameter(cx)
     except Exception:  # disconnected graphs have no finite diameter
         diam = None
+    t1 = time.perf_counter()
+    f = cx.f_vector
+    t2 = time.perf_counter()
+    pieces = cx.n_linear_regions
+    t3 = time.perf_counter()
     return {
+        "complete": True,
         "n_regions": len(cx),
-        "n_linear_regions": cx.n_linear_regions,
-        "n_bounded_regions": len(cx.bounded_regions),
-        "f_vector": list(cx.f_vector),
-        "euler_characteristic": cx.euler_characteristic,
-        "graph": {"n_nodes": G.number_of_nodes(), "n_edges": G.number_of_edges(), "diameter": diam},
-        "n_boundary_facets": len(cx.boundary_facets),
+        "n_linear_regions": pieces,
+        "n_bounded_regions": cx.n_bounded_regions,
+        "f_vector": list(f),
+        "euler_characteristic": sum((-1) ** k * x for k, x in enumerate(f)),
+        "graph": {"n_nodes": len(cx), "n_edges": len(edges), "diameter": diam},
+        "n_boundary_facets": cx.n_boundary_facets,
         "input_dim": cx.dim,
         "widths": list(cx.network.widths),
         "domain": "R^%d" % cx.dim if cx.domain is None else repr(cx.domain),
         "backend": cx.backend,
         "seconds": round(cx.seconds, 6),
+        "timings": {"enumerate": round(cx.seconds, 6), "graph": round(t1 - t0, 6), "face_poset": round(t2 - t1, 6),
+                    "linear_regions": round(t3 - t2, 6)},
     }
 
 
@@ -48,10 +75,12 @@ def run(args) -> int:
     from ._common import network_and_domain
 
     net = load_net(args.network)
+    t0 = time.perf_counter()  # everything after the network file was read
     net, dom, notes = network_and_domain(args, net)
-    cx = net.complex(domain=dom, backend=args.backend, max_regions=args.max_regions,
-                     workers=args.workers, progress=args.progress)
+    cx = net.complex(domain=dom, backend=args.backend, max_regions=args.max_regions, max_seconds=args.max_seconds,
+                     on_limit="partial" if args.partial else "raise", workers=args.workers, progress=args.progress)
     s = summary(cx)
+    s["timings"]["total"] = round(time.perf_counter() - t0, 6)
     s.update(notes)
     if args.json:
         print(dumps(s))
@@ -64,10 +93,17 @@ def run(args) -> int:
         print(f"inputs    {fixed} fixed by {args.vnnlib}: the complex is computed on the "
               f"{len(notes['free_inputs'])}-D box of the free inputs {', '.join(notes['free_inputs'])}")
     print(f"domain    {s['domain']}")
+    if not s["complete"]:
+        st = s["stopped_at"]
+        print(f"INCOMPLETE: stopped by a limit in hidden layer {st['hidden_layer']} after {st['cells_done']} of "
+              f"{st['cells_in_layer']} cells; {s['n_regions']} cells so far (regions of the layers before)")
+        return 0
     print(f"regions   {s['n_regions']} activation regions, {s['n_linear_regions']} linear regions (pieces), "
           f"{s['n_bounded_regions']} bounded")
     print(f"f-vector  {tuple(s['f_vector'])}  (Euler characteristic {s['euler_characteristic']})")
     g = s["graph"]
     print(f"adjacency {g['n_nodes']} nodes, {g['n_edges']} edges, diameter {g['diameter']}")
-    print(f"engine    {s['seconds']:.3f} s on the {s['backend']} backend (exact)")
+    t = s["timings"]
+    print(f"seconds   {t['total']:.3f} in all: enumeration {t['enumerate']:.3f}, graph {t['graph']:.3f}, "
+          f"faces {t['face_poset']:.3f}, linear regions {t['linear_regions']:.3f} (exact, {s['backend']} backend)")
     return 0
