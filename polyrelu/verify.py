@@ -183,6 +183,8 @@ def unsafe_point_in_region(region: Any, conj: Sequence[Any], counter: list | Non
         raise InvalidInputError("verify needs bounded regions (a bounded input box)")
     strict = [con.strict for con in conj]
     V = region.vertices
+    if not conj:  # an empty conjunction: every output is unsafe
+        return tuple(V[0])
     Vs = []  # each vertex as integers over its own denominator: v = nums / d
     for v in V:
         dens = {q.denominator for q in v}

@@ -209,3 +209,10 @@ def test_cli_verify_json(tmp_path, capsys):
 def test_wrong_outputs_is_an_error():
     with pytest.raises(InvalidInputError, match="declares 2 outputs"):
         verify(_random_net(0), _prop(["0", "0"], ["1", "1"], 2, "(assert (<= Y_0 Y_1))"))
+
+
+def test_no_output_constraint_means_every_input_is_unsafe_and_false_means_none():
+    net = _random_net(1)
+    r = verify(net, _prop(["0", "0"], ["1", "1"], 1, ""))
+    _check_counterexample(net, _prop(["0", "0"], ["1", "1"], 1, ""), r)
+    assert verify(net, _prop(["0", "0"], ["1", "1"], 1, "(assert (<= 1 0))")).status == "holds"
