@@ -245,3 +245,27 @@ def test_conv_groups_strides_dilation_same_padding_and_pools():
     m = _model(nodes, [1, 2, 6, 6], [1, 2], inits)
     net = _compare(m, (1, 2, 6, 6), rng)
     assert net.input_dim == 72 and net.widths == (36, 12)
+
+
+def test_cli_regions_reads_onnx_with_a_vnnlib_box(tmp_path, capsys):
+    from polyrelu import Polytope
+    from polyrelu.cli import main
+    from polyrelu.vnnlib import parse_vnnlib
+
+    path = DATA / "ACASXU_run2a_3_3_batch_2000.onnx"
+    p4 = parse_vnnlib(DATA / "prop_4.vnnlib")  # X_2 fixed at 0
+    mid = [(a + b) / 2 for a, b in zip(p4.lo, p4.hi)]
+    w = [(b - a) / 50 for a, b in zip(p4.lo, p4.hi)]
+    text = "".join(f"(declare-const X_{i} Real)" for i in range(5))
+    for i in range(5):
+        lo, hi = mid[i] - w[i], mid[i] + w[i]
+        text += f"(assert (>= X_{i} (/ {lo.numerator} {lo.denominator})))(assert (<= X_{i} (/ {hi.numerator} {hi.denominator})))"
+    f = tmp_path / "small.vnnlib"
+    f.write_text(text)
+    assert main(["regions", str(path), "--vnnlib", str(f), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    net = ReLUNetwork.from_onnx(path)
+    free = [0, 1, 3, 4]
+    hand = net.restrict([[int(i == j) for j in free] for i in range(5)], [0, 0, 0, 0, 0])
+    box = Polytope.box([mid[i] - w[i] for i in free], [mid[i] + w[i] for i in free])
+    assert d["fixed_inputs"] == {"X_2": "0"} and d["n_regions"] == len(hand.complex(domain=box)) >= 1
