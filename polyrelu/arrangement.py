@@ -11,7 +11,7 @@ hyperplanes in low dimension are fast.
 HyperplaneArrangement(3 hyperplanes in R^2, rank 2)
 >>> print(A.characteristic_polynomial())
 t^2 - 3*t + 3
->>> A.n_regions(), A.n_bounded_regions()
+>>> A.n_regions, A.n_bounded_regions
 (7, 1)
 >>> bool(A.is_general_position())
 True
@@ -26,7 +26,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .exact import check_format, InvalidInputError, fraction_to_str, parse_rational_json, to_matrix, to_vector
+import networkx as nx
+
+from . import validate
+from .complex import PolyhedralComplex
+from .exact import InvalidInputError, check_format, fraction_to_str, primitive_ints, to_matrix, to_vector
+from .linalg import rref as _rref
+from .validate import read_json
 
 __all__ = [
     "HyperplaneArrangement",
@@ -45,24 +51,20 @@ IntRow = tuple[int, ...]
 # exact integer linear algebra on augmented rows [a | c]
 # --------------------------------------------------------------------------------------------
 def _primitive(row: Sequence[int]) -> IntRow:
-    """Divide by the gcd and make the first nonzero entry positive (a canonical projective form)."""
-    g = 0
-    for x in row:
-        g = math.gcd(g, x)
+    """Divide an integer row by its gcd and make the first nonzero entry positive (a canonical
+    projective form).  The elimination below calls this on every new integer row, so it works on
+    ints directly; rational rows go through :func:`~polyrelu.exact.primitive_ints` first."""
+    g = math.gcd(*row)
     if g == 0:
         return tuple(row)
-    first = next(x for x in row if x)
-    if first < 0:
+    if next(x for x in row if x) < 0:
         g = -g
     return tuple(x // g for x in row)
 
 
 def _integer_row(values: Sequence[Fraction]) -> IntRow:
-    """The primitive integer row proportional to a rational row."""
-    lcm = 1
-    for v in values:
-        lcm = lcm * v.denominator // math.gcd(lcm, v.denominator)
-    return _primitive([int(v * lcm) for v in values])
+    """The primitive integer row proportional to a rational row, first nonzero entry positive."""
+    return _primitive(primitive_ints(values))
 
 
 def _reduce(row: IntRow, basis: Sequence[tuple[int, IntRow]]) -> IntRow:
@@ -109,7 +111,6 @@ def _rank_int(rows: Iterable[IntRow]) -> int:
     return len(basis)
 
 
-from .linalg import rref as _rref  # noqa: E402
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,6 +322,19 @@ class CharacteristicPolynomial(tuple):
 # --------------------------------------------------------------------------------------------
 # the arrangement
 # --------------------------------------------------------------------------------------------
+class _Count(int):
+    """A count that can also be called: ``A.n_regions`` is a property now, and the old method
+    call ``A.n_regions()`` (with the arguments the method took) keeps working for one release."""
+
+    def __new__(cls, value: int, fn=None):
+        self = super().__new__(cls, value)
+        self._fn = fn
+        return self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> int:
+        return int(self) if self._fn is None else self._fn(*args, **kwargs)
+
+
 class HyperplaneArrangement:
     """A finite arrangement of affine hyperplanes ``{x in R^n : a_i.x + c_i = 0}``, exactly.
 
@@ -442,22 +456,20 @@ class HyperplaneArrangement:
         ...     "hyperplanes": [{"normal": [1, "1/2"], "offset": "-1/3"}]}).hyperplanes
         (((Fraction(1, 1), Fraction(1, 2)), Fraction(-1, 3)),)
         """
-        from . import validate as v
-
         check_format(d, FORMAT, source)
         hs = d.get("hyperplanes")
         if not isinstance(hs, list):
-            raise InvalidInputError(f"{source}: 'hyperplanes' must be a list, got {v.describe(hs)}")
+            raise InvalidInputError(f"{source}: 'hyperplanes' must be a list, got {validate.describe(hs)}")
         N, C = [], []
         for k, h in enumerate(hs):
             where = f"{source}: hyperplanes[{k}]"
             if not isinstance(h, dict) or "normal" not in h:
-                raise InvalidInputError(f"{where} must be an object with 'normal' (and 'offset'), got {v.describe(h)}")
-            N.append(v.vector(h["normal"], f"{where}.normal"))
-            C.append(v.number(h.get("offset", 0), f"{where}.offset"))
+                raise InvalidInputError(f"{where} must be an object with 'normal' (and 'offset'), got {validate.describe(h)}")
+            N.append(validate.vector(h["normal"], f"{where}.normal"))
+            C.append(validate.number(h.get("offset", 0), f"{where}.offset"))
         dim = d.get("dim")
         if dim is not None:
-            dim = v.integer(dim, f"{source}: dim", minimum=0)
+            dim = validate.integer(dim, f"{source}: dim", minimum=0)
         for k, a in enumerate(N):
             want = dim if dim is not None else len(N[0])
             if len(a) != want:
@@ -470,14 +482,21 @@ class HyperplaneArrangement:
             raise InvalidInputError(f"{source}: {e}") from None
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike) -> "HyperplaneArrangement":
-        """Load an arrangement file (see :meth:`from_json_dict` for the format)."""
-        from .validate import read_json
+    def load(cls, path: str | os.PathLike) -> "HyperplaneArrangement":
+        """Load an arrangement file (see :meth:`from_json_dict` for the format), as :meth:`save` writes it.
 
+        >>> import tempfile, pathlib
+        >>> A = HyperplaneArrangement([[1, 0], [0, 1]], [0, "-1/2"])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     A.save(pathlib.Path(tmp) / "a.json")
+        ...     HyperplaneArrangement.load(pathlib.Path(tmp) / "a.json") == A
+        True
+        """
         path = Path(path)
         return cls.from_json_dict(read_json(path, "arrangement file"), source=str(path))
 
-    load = from_file
+    #: Deprecated name of :meth:`load` (``load``/``save`` as everywhere else in polyrelu); kept for one release.
+    from_file = load
 
     def to_json_dict(self) -> dict:
         """The file form: exact ``"p/q"`` strings, the merged hyperplanes only.
@@ -501,8 +520,18 @@ class HyperplaneArrangement:
 
     # -- basic data ------------------------------------------------------------------------------
     @property
+    def ambient_dim(self) -> int:
+        """Dimension n of the ambient space R^n (as :attr:`Polytope.ambient_dim <polyrelu.polytope.Polytope.ambient_dim>`).
+
+        >>> HyperplaneArrangement([[1, 0, 0]]).ambient_dim
+        3
+        """
+        return self._dim
+
+    @property
     def dim(self) -> int:
-        """Dimension n of the ambient space R^n."""
+        """Dimension n of the ambient space R^n: the same as :attr:`ambient_dim`, the name to use
+        (on a Polytope or Zonotope, ``dim`` is the affine dimension)."""
         return self._dim
 
     @property
@@ -607,7 +636,7 @@ class HyperplaneArrangement:
     def deletion(self, i: int) -> "HyperplaneArrangement":
         """The arrangement without hyperplane ``i`` (``origin`` holds indices into this one).
 
-        >>> HyperplaneArrangement([[1, 0], [0, 1], [1, 1]], [0, 0, -1]).deletion(2).n_regions()
+        >>> HyperplaneArrangement([[1, 0], [0, 1], [1, 1]], [0, 0, -1]).deletion(2).n_regions
         4
         """
         i = self._check_index(i)
@@ -682,8 +711,6 @@ class HyperplaneArrangement:
         >>> P.number_of_nodes(), P.number_of_edges(), P.nodes[(0, 1)]["dim"], P.nodes[(0, 1)]["mobius"]
         (7, 9, 0, 1)
         """
-        import networkx as nx
-
         G = nx.DiGraph()
         names = [tuple(sorted(X.hyperplanes)) for X in self._flats]
         n = self._dim
@@ -742,29 +769,37 @@ class HyperplaneArrangement:
         return tuple(out)
 
     # -- Zaslavsky ------------------------------------------------------------------------------------------
+    @property
     def n_regions(self) -> int:
         """Number of regions of R^n minus the hyperplanes: (-1)^n chi_A(-1) (Zaslavsky).
 
-        >>> HyperplaneArrangement([[1, 0], [0, 1], [1, -1]]).n_regions()
-        6
+        A property, like every ``n_*`` count in polyrelu; the old call ``A.n_regions()`` still works.
+
+        >>> A = HyperplaneArrangement([[1, 0], [0, 1], [1, -1]])
+        >>> A.n_regions, A.n_regions()
+        (6, 6)
         """
         v = self._chi(-1)
-        return -v if self._dim % 2 else v
+        return _Count(-v if self._dim % 2 else v)
 
-    def n_bounded_regions(self, relative: bool = True) -> int:
-        """Bounded regions: (-1)^rank chi_A(1) (Zaslavsky), SageMath's convention by default.
+    @property
+    def n_bounded_regions(self) -> int:
+        """Bounded regions: (-1)^rank chi_A(1) (Zaslavsky), SageMath's convention.
 
-        With ``relative=True`` this is the number of *relatively bounded* regions: regions that
-        are bounded modulo the lineality space (the common direction space of all hyperplanes),
-        i.e. the bounded regions of :meth:`essentialization`.  For an essential arrangement
-        (rank = n) these are exactly the bounded regions.  A non-essential arrangement has no
-        literally bounded region at all: ``relative=False`` returns that literal count (equal
-        to the relative one when essential, 0 otherwise).
+        This is the number of *relatively bounded* regions: regions that are bounded modulo the
+        lineality space (the common direction space of all hyperplanes), i.e. the bounded regions
+        of :meth:`essentialization`.  For an essential arrangement (rank = n) these are exactly
+        the bounded regions.  A non-essential arrangement has no literally bounded region at all:
+        the call ``A.n_bounded_regions(relative=False)`` gives that literal count (equal to the
+        relative one when essential, 0 otherwise); ``A.n_bounded_regions()`` is the old call form.
 
         >>> strip = HyperplaneArrangement([[1, 0], [1, 0]], [0, -1])   # x = 0, x = 1 in R^2
-        >>> strip.n_bounded_regions(), strip.n_bounded_regions(relative=False)
+        >>> strip.n_bounded_regions, strip.n_bounded_regions(relative=False)
         (1, 0)
         """
+        return _Count(self._bounded_regions(True), self._bounded_regions)
+
+    def _bounded_regions(self, relative: bool = True) -> int:
         v = self._chi(1)
         rel = -v if self.rank % 2 else v
         if relative or self.is_essential:
@@ -836,15 +871,13 @@ class HyperplaneArrangement:
     # -- enumeration through the complex machinery ------------------------------------------------------------
     def complex(self, domain: Any = None):
         """The regions as a :class:`~polyrelu.complex.PolyhedralComplex` (exact enumeration)."""
-        from .complex import PolyhedralComplex
-
         return PolyhedralComplex.from_arrangement(self._normals, self._offsets, domain=domain)
 
     def enumerate_regions(self) -> tuple[int, int]:
         """(number of regions, number of literally bounded regions), by enumerating them.
 
         This goes through :meth:`complex` and is independent of the poset; Zaslavsky's
-        theorem says it equals ``(n_regions(), n_bounded_regions(relative=False))``.
+        theorem says it equals ``(n_regions, n_bounded_regions(relative=False))``.
         """
         if len(self) == 0 or self._dim == 0:
             return 1, int(self._dim == 0)
@@ -877,8 +910,8 @@ class HyperplaneArrangement:
             "witness": None if gp.witness is None else list(gp.witness),
             "general_position_reason": gp.reason,
             "characteristic_polynomial": list(self.characteristic_polynomial()),
-            "n_regions": self.n_regions(),
-            "n_bounded_regions": self.n_bounded_regions(),
+            "n_regions": int(self.n_regions),
+            "n_bounded_regions": int(self.n_bounded_regions),
             "n_bounded_regions_literal": self.n_bounded_regions(relative=False),
             "whitney_numbers_first_kind": list(self.whitney_numbers(1)),
             "whitney_numbers_second_kind": list(self.whitney_numbers(2)),
