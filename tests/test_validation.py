@@ -359,6 +359,11 @@ def test_item6_box_in_scientific_notation(capsys, small):
     assert json.loads(out)["n_regions"] == 4
     code, out, _ = cli(capsys, "regions", small, "--box", "-1e-1,-2E-1", "1e-1,2e-1", "--json")
     assert code == 0 and json.loads(out)["n_regions"] == 4
+    # every command, not only those that asked for it (compare and lipschitz did not)
+    code, out, _ = cli(capsys, "lipschitz", small, "--box", "-1e-1", "1e-1", "--json")
+    assert code == 0 and json.loads(out)["lipschitz"] == "2"
+    code, out, err = cli(capsys, "compare", small, small, "--box", "-1e-1", "-1/20", "--json")
+    assert code == 0 and json.loads(out)["same_realization"] is True, err
 
 
 def test_item6_domain_errors_name_their_file(tmp_path, capsys, small):

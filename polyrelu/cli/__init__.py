@@ -30,6 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         mod.register(sub)
+    # every command takes "-1,-1", "-1/2" and "-1e-1" as values, not as option names (no option of
+    # polyrelu's starts with a digit), so a command need not remember to ask for it
+    from ._common import allow_negative_values
+
+    for p in sub.choices.values():
+        allow_negative_values(p)
     return parser
 
 
