@@ -205,12 +205,35 @@ def check_arrangement_text(text: str, tmp_path: Path, capsys) -> None:
 
 # -- the fuzz tests ------------------------------------------------------------------------------
 
+def check_network_cli(path: Path, capsys) -> None:
+    """The command line on the same file: a refusal is exit 2 with one line, never a bug (exit 1)."""
+    with time_limit():
+        try:
+            net = load_network(path)
+        except InvalidInputError as e:
+            code = main(["regions", str(path), "--box", "-1", "1", "--json"])
+            out, err = capsys.readouterr()
+            assert code == 2 and out == "" and err.count("\n") == 1, err
+            assert len(err) < 1200 and str(e)[:40] in err, (err, str(e))
+            return
+        if net.input_dim <= 2 and net.size <= 6 and all(
+                _small(q) for W, b in net.layers for q in [*b, *(x for r in W for x in r)]):
+            code = main(["regions", str(path), "--box", "-1", "1", "--json"])
+            out, err = capsys.readouterr()
+            assert code == 0, err
+            from polyrelu import Polytope
+
+            assert json.loads(out)["n_regions"] == len(net.complex(domain=Polytope.box([-1] * net.input_dim,
+                                                                                         [1] * net.input_dim)))
+
+
 @SETTINGS
 @given(text=mutated_text(NETWORK))
-def test_fuzz_network_files(tmp_path_factory, text):
+def test_fuzz_network_files(tmp_path_factory, capsys, text):
     p = tmp_path_factory.mktemp("net") / "net.json"
     p.write_text(text)
     check_network_file(p)
+    check_network_cli(p, capsys)
 
 
 @SETTINGS
