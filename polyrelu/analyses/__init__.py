@@ -85,33 +85,11 @@ from .lipschitz import (
 from .norms import NORMS, norm_1, norm_inf, operator_norm, spectral_norm
 from ..numbers import CertifiedReal
 
+from . import configurations as _configurations, lipschitz as _lipschitz
+
 __all__ = [
-    "NORMS",
-    "Atom",
-    "PathAtom",
-    "Configuration",
-    "CertifiedReal",
-    "LipschitzReport",
-    "normalize_pattern",
-    "preactivation_maps",
-    "configuration_polytope",
-    "configuration",
-    "atoms",
-    "path_atoms",
-    "atoms_sum",
-    "region_configuration",
-    "region_atoms",
-    "region_path_atoms",
-    "norm_1",
-    "norm_inf",
-    "spectral_norm",
-    "operator_norm",
-    "layer_product_bound",
-    "atom_bound",
-    "path_atom_bound",
-    "hh_path_count_bound",
-    "max_layer_norm_bound",
-    "region_lipschitz",
-    "lipschitz_constant",
+    "NORMS", "norm_1", "norm_inf", "spectral_norm", "operator_norm", "CertifiedReal",
+    *_configurations.__all__,
+    *_lipschitz.__all__,
 ]
 

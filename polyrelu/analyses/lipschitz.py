@@ -257,14 +257,15 @@ class LipschitzReport:
         )
 
 
-def lipschitz_constant(net, domain: Any = "network", norm: str = "inf", *, complex=None, backend: str | None = None) -> LipschitzReport:
+def lipschitz_constant(net, domain: Any = "network", norm: str = "inf", *, cx: PolyhedralComplex | None = None,
+                       backend: str | None = None, complex: PolyhedralComplex | None = None) -> LipschitzReport:
     """The exact Lipschitz constant of ``net`` on ``domain`` for the ``norm`` on inputs and outputs.
 
     A continuous piecewise-affine function on a convex set is Lipschitz with constant equal to the
     largest operator norm of its affine pieces, so this is the maximum over the regions of the
     complex (``domain`` a Polytope, ``None`` for all of R^n, or by default the network's own
-    domain if it has one, else R^n).  Pass ``complex=`` to reuse an
-    already computed complex.
+    domain if it has one, else R^n).  Pass ``cx=`` to reuse an
+    already computed complex (``complex=``, its old name, still works; it shadowed the builtin).
 
     >>> from polyrelu.network import ReLUNetwork
     >>> from polyrelu.polytope import Polytope
@@ -279,14 +280,19 @@ def lipschitz_constant(net, domain: Any = "network", norm: str = "inf", *, compl
     (True, True)
     >>> lipschitz_constant(net, Polytope.box([0, 0], [1, 1])).value   # only the maps x1+x2, 2-x1-x2
     Fraction(2, 1)
+    >>> cx = net.complex()
+    >>> lipschitz_constant(net, norm="1", cx=cx).value == lipschitz_constant(net, norm="1", complex=cx).value
+    True
     """
     norm = check_norm(norm)
     if isinstance(domain, str) and domain == "network":
         domain = net.domain
-    if complex is None:
+    if cx is None:
+        cx = complex
+    if cx is None:
         kwargs = {} if backend is None else {"backend": backend}
-        complex = PolyhedralComplex.from_network(net, domain=domain, **kwargs)
-    regions = list(complex.regions)
+        cx = PolyhedralComplex.from_network(net, domain=domain, **kwargs)
+    regions = list(cx.regions)
     if not regions:
         raise InvalidInputError("the complex has no full-dimensional region (is the domain full-dimensional?)")
     per_region = []
