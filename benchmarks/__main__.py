@@ -6,10 +6,12 @@
 
 For every workload it runs, each in a fresh subprocess (so peak RSS is that run's own):
 
-* ``polyrelu``        -- the engine as shipped (float-filtered, exact);
-* ``polyrelu-2w``     -- the same with 2 worker processes (identical result, checked);
-* ``exact-only``      -- the engine with the float filter switched off: every sign decided in
-                         integers (the plain exact baseline of our own);
+* ``polyrelu``        -- the compiled core as shipped (exact), timed as the whole ``polyrelu
+                         regions`` job: enumeration, then adjacency and diameter, f-vector, linear
+                         regions (``seconds`` is the enumeration, ``total`` the whole job);
+* ``polyrelu-2t``     -- the same with 2 threads in the core (identical result, checked);
+* ``reference``       -- the pure-Python reference engine (enumeration only; the plain exact
+                         baseline of our own, the engine the core is tested against);
 * ``fractions``       -- a plain exact Python enumerator with Fractions (2-D workloads only),
                          independent of polyrelu: it clips the box polygon by each neuron's line,
                          layer by layer (``benchmarks/fractions_baseline.py``), and counts
@@ -48,26 +50,33 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
-DEFAULT = ["d2_16x3", "d2_32x3", "d3_16x2", "d4_10x3", "d2_64x4"]
-TOOLS = ["polyrelu", "polyrelu-2w", "exact-only", "fractions", "regioncam", "relucent"]
+DEFAULT = ["d2_16x3", "d2_32x3", "d3_16x2", "d4_10x3", "d2_64x4", "acasxu_5_1_p3"]
+# workloads by name: the shared files, and ACAS Xu N_5,1 on property 3's input box (the shared
+# conversion of the ONNX network, the box as its domain)
+FILES = {"acasxu_5_1_p3": "acasxu/json/acasxu_5_1_prop_3.json"}
+TOOLS = ["polyrelu", "polyrelu-2t", "reference", "fractions", "regioncam", "relucent"]
 FLOAT_TOOLS = ("regioncam", "relucent")
 
 RUNNER = r'''
 import json, resource, sys, time
 from polyrelu import ReLUNetwork
+from polyrelu.cli.regions import summary
 path, mode = sys.argv[1], sys.argv[2]
 net = ReLUNetwork.load(path)
-kw = {"exact_only": True} if mode == "exact-only" else {}
-if mode == "polyrelu-2w":
+kw = {"engine": "reference"} if mode == "reference" else {}
+if mode == "polyrelu-2t":
     kw["workers"] = 2
-cx = net.complex(**kw)
 t0 = time.perf_counter()
-edges = cx.graph.number_of_edges()
-graph_s = time.perf_counter() - t0
+cx = net.complex(**kw)
+out = {"regions": len(cx), "seconds": cx.seconds}
+if mode != "reference":  # the whole `polyrelu regions` job, as the CLI computes it
+    s = summary(cx)
+    out.update(edges=s["graph"]["n_edges"], total=time.perf_counter() - t0, timings=s["timings"],
+               f_vector=s["f_vector"], euler=s["euler_characteristic"], linear_regions=s["n_linear_regions"])
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-print(json.dumps({"regions": len(cx), "edges": edges, "seconds": cx.seconds, "graph_seconds": graph_s,
-                  "peak_rss": max(rss, kids)}))
+out["peak_rss"] = max(rss, kids)
+print(json.dumps(out))
 '''
 
 REGIONCAM = r'''
@@ -133,6 +142,10 @@ print(json.dumps({"regions": len(cx), "edges": edges, "seconds": secs, "graph_se
 '''
 
 
+# the issue's count for ACAS Xu N_5,1 on property 3 (no shared reference file holds it)
+ACAS_REGIONS = {"acasxu_5_1_p3": 9556}
+
+
 def run(code: str, *args: str, timeout: float) -> dict | None:
     # own session, so a timeout also ends the run's worker processes (relucent's pool, -2w's)
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
@@ -167,19 +180,19 @@ def main(argv=None) -> int:
                     help="per-run timeout for relucent, in seconds (default 600)")
     ap.add_argument("--fractions-timeout", type=float, default=300,
                     help="per-run timeout for the Fractions baseline, in seconds (default 300)")
-    ap.add_argument("--no-exact-only", action="store_true", help="skip the slow exact-only baseline")
+    ap.add_argument("--no-reference", action="store_true", help="skip the slow reference-engine baseline")
     args = ap.parse_args(argv)
     ref = json.loads((BENCH / "reference_counts.json").read_text())
     wanted = list(dict.fromkeys(args.tools)) if args.tools else TOOLS
     tools = [t for t in wanted if t not in FLOAT_TOOLS and t != "fractions"
-             and not (t == "exact-only" and args.no_exact_only)]
+             and not (t == "reference" and args.no_reference)]
     extra = [t for t in wanted if t in FLOAT_TOOLS and have(t)]
     missing = [t for t in wanted if t in FLOAT_TOOLS and t not in extra]
     if args.tools and missing:
         print(f"not importable with {sys.executable}, skipped: {', '.join(missing)}", file=sys.stderr)
     rows = []
     for w in args.workloads:
-        path = str(BENCH / f"{w}.json")
+        path = str(BENCH / FILES.get(w, f"{w}.json"))
         results = {}
         for t in tools:
             results[t] = run(RUNNER, path, t, timeout=args.timeout)
@@ -195,7 +208,7 @@ def main(argv=None) -> int:
         exact = results.get("polyrelu", {}).get("regions")
         for t, r in results.items():
             r = r or {}
-            rr = ref.get(w, {})
+            rr = ref.get(w, {}) if w in ref else {"regions": ACAS_REGIONS.get(w)}
             row = {"workload": w, "tool": t, **r,
                    "reference_regions": rr.get("regions"), "reference_edges": rr.get("dual_edges")}
             if "regions" in r:
@@ -204,25 +217,35 @@ def main(argv=None) -> int:
                 if rr.get("regions") is not None:
                     row["count_matches_reference"] = r["regions"] == rr["regions"]
             rows.append(row)
-        base = results.get("polyrelu", {}).get("seconds")
+        mine = results.get("polyrelu", {}) or {}
         for row in rows:
-            if row["workload"] == w and row.get("seconds") and base:
-                row["ratio_to_polyrelu"] = row["seconds"] / base
+            if row["workload"] == w and row.get("seconds") and mine.get("seconds") and row["tool"] != "polyrelu":
+                # how many times polyrelu's time the tool takes: > 1 means polyrelu is faster
+                row["tool_over_polyrelu_enumerate"] = row["seconds"] / mine["seconds"]
+                if mine.get("total"):
+                    row["tool_over_polyrelu_total"] = row["seconds"] / mine["total"]
     # print the table
-    hdr = (f"{'workload':10} {'tool':12} {'regions':>8} {'edges':>7} {'seconds':>9} {'+graph s':>9} "
-           f"{'x polyrelu':>10} {'peak MB':>8}  check")
+    hdr = (f"{'workload':14} {'tool':12} {'regions':>8} {'edges':>7} {'enumerate s':>11} {'total s':>8} "
+           f"{'tool/ours enum':>14} {'tool/ours total':>15} {'peak MB':>8}  check")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
         if "error" in r:
-            print(f"{r['workload']:10} {r['tool']:12} {r['error']}")
+            print(f"{r['workload']:14} {r['tool']:12} {r['error']}")
             continue
         checks = [r[k] for k in ("count_matches_polyrelu", "count_matches_reference") if k in r]
         check = ("ok" if all(checks) else "DIFFERS") if checks else "unchecked"
         edges = "" if r.get("edges") is None else r["edges"]
-        graph = "" if r.get("graph_seconds") is None else f"{r['graph_seconds']:.3f}"
-        print(f"{r['workload']:10} {r['tool']:12} {r['regions']:8} {edges:>7} {r['seconds']:9.3f} {graph:>9} "
-              f"{r.get('ratio_to_polyrelu', float('nan')):10.2f} {r['peak_rss'] / 2**20:8.0f}  {check}")
+        total = "" if r.get("total") is None else f"{r['total']:.3f}"
+        re = "" if "tool_over_polyrelu_enumerate" not in r else f"{r['tool_over_polyrelu_enumerate']:.2f}"
+        rt = "" if "tool_over_polyrelu_total" not in r else f"{r['tool_over_polyrelu_total']:.2f}"
+        print(f"{r['workload']:14} {r['tool']:12} {r['regions']:8} {edges:>7} {r['seconds']:11.3f} {total:>8} "
+              f"{re:>14} {rt:>15} {r['peak_rss'] / 2**20:8.0f}  {check}")
+    # regions per second of the whole job against the input dimension
+    print("\nregions per second (whole job, polyrelu, 1 thread):")
+    for r in rows:
+        if r["tool"] == "polyrelu" and r.get("total"):
+            print(f"  {r['workload']:14} {r['regions'] / r['total']:12.0f}")
     # memory per region from the two largest polyrelu runs
     mine = [r for r in rows if r["tool"] == "polyrelu" and "peak_rss" in r]
     mine.sort(key=lambda r: r["regions"])

@@ -86,18 +86,12 @@ def scale_network(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[
     Ws, bs, scales = [], [], [Fraction(1)]
     for W, b in layers:
         bb = [S_prev * x for x in b]
-        den = 1
-        for row in W:
-            for q in row:
-                den = _lcm(den, q.denominator)
-        for q in bb:
-            den = _lcm(den, q.denominator)
-        Wi = [[int(q * den) for q in row] for row in W]
-        bi = [int(q * den) for q in bb]
-        g = 0
-        for row in Wi:
-            g = math.gcd(g, *row)
-        g = math.gcd(g, *bi)
+        # integer arithmetic throughout (math.lcm/gcd run in C): the layer's common denominator,
+        # then every entry as numerator * (den // denominator)
+        den = math.lcm(1, *(q.denominator for row in W for q in row), *(q.denominator for q in bb))
+        Wi = [[q.numerator * (den // q.denominator) for q in row] for row in W]
+        bi = [q.numerator * (den // q.denominator) for q in bb]
+        g = math.gcd(*(x for row in Wi for x in row), *bi)
         if g > 1:
             Wi = [[x // g for x in row] for row in Wi]
             bi = [x // g for x in bi]
