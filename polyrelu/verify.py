@@ -281,7 +281,12 @@ def verify(net: Any, prop: Any, *, backend: str | None = None, max_regions: int 
                        executor=executor, progress=progress)
     counter = [0]
     examined = 0
-    for region in cx.regions:
+    regions = cx.regions
+    if progress:
+        from tqdm import tqdm
+
+        regions = tqdm(regions, desc="exact checks", unit="region")
+    for region in regions:
         examined += 1
         for conj in prop.unsafe:
             y = unsafe_point_in_region(region, conj, counter)
