@@ -67,8 +67,9 @@ __all__ = [
 class InputLimits:
     """Bounds on number text read from files and the command line.
 
-    ``max_digits`` counts the digits of one number (numerator, denominator and decimals
-    together); ``max_exponent`` bounds ``|e|`` in ``1.5e-3``-style text.
+    ``max_digits`` bounds the digits in one number's text (numerator, denominator and decimals
+    together) and in the numerator and denominator of its exact value (``"1e3999"`` has 4,000);
+    ``max_exponent`` bounds ``|e|`` in ``1.5e-3``-style text.
     """
 
     max_digits: int = 4_000
@@ -89,24 +90,28 @@ def _env_limit(name: str, default: int) -> int:
 
 
 _explicit: dict[str, int] = {}
+_current: InputLimits | None = None  # the limits in force, worked out once (numbers are many)
 
 
 def input_limits() -> InputLimits:
     """The limits in force: those given to :func:`set_input_limits`, else the environment's, else the defaults.
 
+    The environment is read at the first use and again after :func:`reset_input_limits`.
+
     >>> input_limits().max_digits >= 1
     True
     """
-    base = InputLimits()
-    # the environment is read on every call, so a user can set it after importing polyrelu
-    values = {
-        "max_digits": _env_limit("POLYRELU_MAX_DIGITS", base.max_digits),
-        "max_exponent": _env_limit("POLYRELU_MAX_EXPONENT", base.max_exponent),
-    }
-    values.update(_explicit)
-    limits = InputLimits(**values)
-    _allow_int_text(limits.max_digits)
-    return limits
+    global _current
+    if _current is None:
+        base = InputLimits()
+        values = {
+            "max_digits": _env_limit("POLYRELU_MAX_DIGITS", base.max_digits),
+            "max_exponent": _env_limit("POLYRELU_MAX_EXPONENT", base.max_exponent),
+        }
+        values.update(_explicit)
+        _current = InputLimits(**values)
+        _allow_int_text(_current.max_digits)
+    return _current
 
 
 def _allow_int_text(max_digits: int) -> None:
@@ -142,6 +147,8 @@ def set_input_limits(*, max_digits: int | None = None, max_exponent: int | None 
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise InvalidInputError(f"{name} must be a positive integer, got {value!r}")
         _explicit[name] = value
+    global _current
+    _current = None
     return old
 
 
@@ -154,8 +161,9 @@ def reset_input_limits() -> None:
     >>> input_limits().max_exponent == 4_000 or "POLYRELU_MAX_EXPONENT" in os.environ
     True
     """
-    global _python_limit_before
+    global _python_limit_before, _current
     _explicit.clear()
+    _current = None
     if _python_limit_before is not None:
         import sys
 
@@ -256,7 +264,12 @@ def parse_number_text(text: str, where: str | None = None) -> Fraction:
     m = _NUMBER.match(text)
     if m is None:
         raise InvalidInputError(f"{_at(where)}not a rational number: {shorten(text)!r}")
-    e = _check_size(m, text, where)
+    lim = input_limits()
+    # short text without an exponent is within any limit of 18 digits or more: skip the count
+    if len(text) > 18 or m.group("exp") is not None or lim.max_digits < 18:
+        e = _check_size(m, text, where, lim)
+    else:
+        e = 0
     ip, den, frac = m.group("int"), m.group("den"), m.group("frac") or ""
     sign = -1 if m.group("sign") == "-" else 1
     if den is not None:
@@ -271,9 +284,8 @@ def parse_number_text(text: str, where: str | None = None) -> Fraction:
     return Fraction(sign * num, 10**-e)
 
 
-def _check_size(m: re.Match, text: str, where: str | None) -> int:
+def _check_size(m: re.Match, text: str, where: str | None, lim: InputLimits) -> int:
     """Refuse number text beyond the limits (before any big integer is made); returns its exponent."""
-    lim = input_limits()
     ip, den, frac, exp = m.group("int"), m.group("den"), m.group("frac") or "", m.group("exp")
     n_digits = len(ip) + len(den or "") + len(frac)
     if n_digits > lim.max_digits:
@@ -322,7 +334,7 @@ def _check_json_number(text: str) -> str | None:
     if m is None:  # cannot happen for text the JSON parser calls a number; float() will say
         return None
     try:
-        _check_size(m, text, None)
+        _check_size(m, text, None, input_limits())
     except InvalidInputError as e:
         return str(e)
     return None
@@ -426,6 +438,11 @@ def number(x: Any, where: str, *, rationalize: bool | int = False) -> Fraction:
     ...
     polyrelu.exact.InvalidInputError: layers[0].bias[1]: expected a number or a 'p/q' string, got true
     """
+    t = type(x)  # exact types first: JSON gives only these, and files hold many numbers
+    if t is str:
+        return parse_number_text(x, where)
+    if t is int:
+        return Fraction(x)
     if isinstance(x, _Oversized):
         raise InvalidInputError(f"{_at(where)}{x.reason}")
     if isinstance(x, bool) or not isinstance(x, (int, float, str)):

@@ -110,10 +110,15 @@ def test_item3_digit_limit_and_raising_it(tmp_path, monkeypatch):
     p = net_with(tmp_path, (1, "bias", 0), big)
     with pytest.raises(InvalidInputError, match=r"layers\[1\]\.bias\[0\]: '7777.*' has 4001 digits, more than the limit 4000"):
         load_network(p)
+    from polyrelu.validate import reset_input_limits, set_input_limits
+
     monkeypatch.setenv("POLYRELU_MAX_DIGITS", "20000")
+    reset_input_limits()  # the environment is read at first use and after a reset
     assert load_network(p).layers[1][1][0] == big_int(big)
     monkeypatch.delenv("POLYRELU_MAX_DIGITS")
-    from polyrelu.validate import set_input_limits
+    reset_input_limits()
+    with pytest.raises(InvalidInputError, match="has 4001 digits"):
+        load_network(p)
 
     set_input_limits(max_digits=4_001)
     assert load_network(p).layers[1][1][0] == big_int(big)
