@@ -39,7 +39,7 @@ LAYERS = {
     "reproduce": ALGORITHMS, "realization": ALGORITHMS, "training": ALGORITHMS, "lipschitz": ALGORITHMS,
     "local": ALGORITHMS, "verify": ALGORITHMS, "labels": ALGORITHMS,
     "analyses": ALGORITHMS, "analyses.configurations": ALGORITHMS, "analyses.norms": ALGORITHMS,
-    "analyses.lipschitz": ALGORITHMS,
+    "analyses.lipschitz": ALGORITHMS, "analyses.realization": ALGORITHMS, "analyses.training": ALGORITHMS,
     # files and pictures
     "export": OUTPUT, "plotting": OUTPUT,
     "export.common": OUTPUT, "export.polymake": OUTPUT, "export.sage": OUTPUT, "export.cdd": OUTPUT,

@@ -18,11 +18,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import polyrelu.training as training
+import polyrelu.analyses.training as training
 from polyrelu.complex import PolyhedralComplex
 from polyrelu.exact import InvalidInputError
 from polyrelu.network import ReLUNetwork
-from polyrelu.training import (
+from polyrelu.analyses.training import (
     _nnls_exact,
     arrangement_dichotomy_count,
     cover_count,

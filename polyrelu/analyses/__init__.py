@@ -1,4 +1,14 @@
-"""Configurations, rank-one atoms and exact Lipschitz constants of ReLU networks.
+"""Analyses of ReLU networks from the papers, one module per idea:
+
+* :mod:`.configurations`: configurations, their polyhedra and affine maps, rank-one atoms;
+* :mod:`.norms`: operator norms of exact matrices;
+* :mod:`.lipschitz`: exact Lipschitz constants and the classical bounds;
+* :mod:`.realization`: realization vs parametrization (same function, distances, canonical forms);
+* :mod:`.training`: global-optimal training of one hidden layer (Arora et al.).
+
+This package namespace holds the names of the first three (also importable as ``polyrelu.lipschitz``).
+
+Configurations, rank-one atoms and exact Lipschitz constants of ReLU networks.
 
 A *configuration* (Heinecke--Hwang) fixes one diagonal 0/1 activation matrix per hidden layer.
 Under a configuration the network is one affine map ``x -> A x + c``, valid on the polyhedron of

@@ -45,10 +45,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
-from .complex import PolyhedralComplex
-from .exact import InvalidInputError, PolyreluError, fraction_to_str
-from .linalg import rref as _rref
-from .network import ReLUNetwork
+from ..complex import PolyhedralComplex
+from ..exact import InvalidInputError, PolyreluError, fraction_to_str
+from ..linalg import rref as _rref
+from ..network import ReLUNetwork
 
 __all__ = [
     "RealizationComparison",

@@ -50,12 +50,12 @@ from typing import Any, Sequence
 import cdd.gmp as cdd_gmp
 from gmpy2 import mpq
 
-from .arrangement import HyperplaneArrangement
-from .backends import get_backend
-from .bounds import cover_count
-from .complex import PolyhedralComplex
-from .exact import InvalidInputError, PolyreluError, fraction_to_str, to_matrix, to_vector
-from .network import ReLUNetwork
+from ..arrangement import HyperplaneArrangement
+from ..backends import get_backend
+from ..bounds import cover_count
+from ..complex import PolyhedralComplex
+from ..exact import InvalidInputError, PolyreluError, fraction_to_str, to_matrix, to_vector
+from ..network import ReLUNetwork
 
 __all__ = [
     "FitResult",
