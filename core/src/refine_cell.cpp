@@ -45,8 +45,11 @@ void label_zero_facets(Cell& c, const Signs& s, std::size_t D, Label label, Labe
 
 // Generators u (+) and v (-) span an edge iff they lie on at least D - 2 common slots and no other
 // generator lies on all of them (the combinatorial test; exact, since slots are valid inequalities
-// and the generators are the cell's extreme rays).
-bool is_edge(const Cell& c, std::size_t u, std::size_t v, std::size_t D, Word* common) {
+// and the generators are the cell's extreme rays).  `on_slot` is the transpose of the incidences
+// (for each slot, the bitset of its generators, gw words), so the generators on all common slots
+// are an AND of |common| rows: cheap even for cells with hundreds of generators.
+bool is_edge(const Cell& c, std::size_t u, std::size_t v, std::size_t D, const std::vector<Word>& on_slot,
+             std::size_t gw, Word* common, std::vector<Word>& acc) {
     const int nw = c.nw;
     int count = 0;
     for (int w = 0; w < nw; ++w) {
@@ -54,21 +57,29 @@ bool is_edge(const Cell& c, std::size_t u, std::size_t v, std::size_t D, Word* c
         count += std::popcount(common[w]);
     }
     if (count + 2 < static_cast<int>(D)) return false;
-    for (std::size_t k = 0; k < c.gens.size(); ++k) {
-        if (k == u || k == v) continue;
-        const Word* iw = c.inc_of(k);
-        bool on_all = true;
-        for (int w = 0; w < nw && on_all; ++w) on_all = (iw[w] & common[w]) == common[w];
-        if (on_all) return false;
+    const std::size_t n = c.gens.size();
+    acc.assign(gw, ~Word(0));
+    if (n % 64) acc[gw - 1] = (Word(1) << (n % 64)) - 1;
+    for (int w = 0; w < nw; ++w) {
+        Word m = common[w];
+        while (m) {
+            const std::size_t k = static_cast<std::size_t>(w) * 64 + std::countr_zero(m);
+            m &= m - 1;
+            int left = 0;
+            for (std::size_t x = 0; x < gw; ++x) left += std::popcount(acc[x] &= on_slot[k * gw + x]);
+            if (left == 2) return true;  // only u and v are on every slot so far: an edge
+        }
     }
-    return true;
+    int left = 0;
+    for (std::size_t x = 0; x < gw; ++x) left += std::popcount(acc[x]);
+    return left == 2;
 }
 
 // Scratch space reused by every split of a cell: the hot loop allocates only for new generators.
 struct Scratch {
     Signs signs;
     std::vector<int> new_gens;
-    std::vector<Word> new_inc, common, touched;
+    std::vector<Word> new_inc, common, touched, on_slot, acc;
     IntVec pt, vals;
     Int g, zv;
 };
@@ -90,9 +101,21 @@ void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx,
     common.assign(nw, 0);
     pt.resize(D);
     vals.resize(nz);
+    // the transpose of the incidences: the generators on each slot
+    const std::size_t ng = p.gens.size(), gw = (ng + 63) / 64, ns = p.nslots();
+    sc.on_slot.assign(ns * gw, 0);
+    for (std::size_t g = 0; g < ng; ++g)
+        for (int w = 0; w < nw; ++w) {
+            Word m = p.inc_of(g)[w];
+            while (m) {
+                const std::size_t k = static_cast<std::size_t>(w) * 64 + std::countr_zero(m);
+                m &= m - 1;
+                sc.on_slot[k * gw + (g >> 6)] |= Word(1) << (g & 63);
+            }
+        }
     for (std::size_t u : s.pos) {
         for (std::size_t v : s.neg) {
-            if (!is_edge(p, u, v, D, common.data())) continue;
+            if (!is_edge(p, u, v, D, sc.on_slot, gw, common.data(), sc.acc)) continue;
             const int gu = p.gens[u], gv = p.gens[v];
             const mpz_srcptr zu = acc.val(gu)[unit].get_mpz_t();
             mpz_neg(sc.zv.get_mpz_t(), acc.val(gv)[unit].get_mpz_t());
