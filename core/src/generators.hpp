@@ -19,7 +19,7 @@ struct GenStore {
     std::vector<std::string> keys;    // exact_key of the coordinates
     std::unordered_map<std::string, int> index;
 
-    std::size_t size() const { return keys.size(); }
+    std::size_t size() const { return D ? coords.size() / D : 0; }
     const Int* coord(int g) const { return &coords[static_cast<std::size_t>(g) * D]; }
     const Int* val(int g) const { return &vals[static_cast<std::size_t>(g) * nz]; }
     bool is_ray(int g) const { return sgn(coords[static_cast<std::size_t>(g) * D + D - 1]) == 0; }
@@ -51,6 +51,12 @@ struct GenStore {
         index.emplace(src.keys[k], id);
         keys.push_back(src.keys[k]);
         return id;
+    }
+
+    // After the refinement nothing is looked up by coordinates any more: the keys go.
+    void drop_index() {
+        std::unordered_map<std::string, int>().swap(index);
+        std::vector<std::string>().swap(keys);
     }
 
     void fill_from(GenStore& src) {

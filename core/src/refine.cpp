@@ -109,6 +109,7 @@ void assemble(const Network& net, const std::vector<StartCell>& cells, Refinemen
     out.gens.nz = 0;
     out.cells = to_cells(cells, out.pattern_words, out.gens, out.labels);
     for (std::size_t l = 0; l < net.layers.size(); ++l) advance_values(out.gens, net, l, 1);
+    out.gens.drop_index();
 }
 
 void refine(const Network& net, const std::vector<StartCell>& starts, std::size_t first_layer, int threads,
@@ -221,6 +222,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
     }
     out.cells = std::move(cells);
     out.gens = std::move(cur);
+    out.gens.drop_index();
 }
 
 }  // namespace polyrelu

@@ -13,7 +13,6 @@ std::string verify_cells(const Refinement& r) {
     values.D = D;
     values.nz = 0;
     values.coords = r.gens.coords;
-    values.keys = r.gens.keys;
     std::size_t offset = 0;
     for (std::size_t l = 0; l < r.net.hidden(); ++l) {
         advance_values(values, r.net, l, 1);
