@@ -282,6 +282,11 @@ class CharacteristicPolynomial(tuple):
 
     @property
     def degree(self) -> int:
+        """The degree of the polynomial (the dimension n of the ambient space).
+
+        >>> HyperplaneArrangement([[1, 0], [0, 1]]).characteristic_polynomial().degree
+        2
+        """
         return len(self) - 1
 
     def __call__(self, t: Any) -> Any:
@@ -291,7 +296,11 @@ class CharacteristicPolynomial(tuple):
         return v
 
     def as_sympy(self, symbol: str = "t"):
-        """A ``sympy.Poly`` with integer coefficients in ``symbol``."""
+        """A ``sympy.Poly`` with integer coefficients in ``symbol``.
+
+        >>> HyperplaneArrangement([[1, 0], [0, 1]]).characteristic_polynomial().as_sympy().as_expr()
+        t**2 - 2*t + 1
+        """
         import sympy
 
         return sympy.Poly(list(self), sympy.Symbol(symbol), domain="ZZ")
@@ -515,7 +524,14 @@ class HyperplaneArrangement:
         }
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the arrangement as JSON (read back by :meth:`load`)."""
+        """Write the arrangement as JSON (read back by :meth:`load`).
+
+        >>> import tempfile, pathlib, json
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     HyperplaneArrangement([[1, 0]], [1]).save(pathlib.Path(tmp) / "a.json")
+        ...     json.loads((pathlib.Path(tmp) / "a.json").read_text())["format"]
+        'polyrelu-arrangement'
+        """
         Path(path).write_text(json.dumps(self.to_json_dict(), indent=1) + "\n")
 
     # -- basic data ------------------------------------------------------------------------------
@@ -531,24 +547,47 @@ class HyperplaneArrangement:
     @property
     def dim(self) -> int:
         """Dimension n of the ambient space R^n: the same as :attr:`ambient_dim`, the name to use
-        (on a Polytope or Zonotope, ``dim`` is the affine dimension)."""
+        (on a Polytope or Zonotope, ``dim`` is the affine dimension).
+
+        >>> HyperplaneArrangement([[1, 0, 0]]).dim
+        3
+        """
         return self._dim
 
     @property
     def normals(self) -> tuple[Vector, ...]:
+        """The normal vectors a_i (after merging repeated hyperplanes).
+
+        >>> HyperplaneArrangement([[2, 0], [1, 0]], [0, 0]).normals     # one hyperplane x = 0, twice
+        ((Fraction(2, 1), Fraction(0, 1)),)
+        """
         return self._normals
 
     @property
     def offsets(self) -> Vector:
+        """The offsets c_i: hyperplane i is ``a_i . x + c_i = 0``.
+
+        >>> HyperplaneArrangement([[1, 0]], ["-1/2"]).offsets
+        (Fraction(-1, 2),)
+        """
         return self._offsets
 
     @property
     def hyperplanes(self) -> tuple[tuple[Vector, Fraction], ...]:
-        """``((a_0, c_0), (a_1, c_1), ...)``: hyperplane i is ``a_i . x + c_i = 0``."""
+        """``((a_0, c_0), (a_1, c_1), ...)``: hyperplane i is ``a_i . x + c_i = 0``.
+
+        >>> HyperplaneArrangement([[0, 1]], [3]).hyperplanes
+        (((Fraction(0, 1), Fraction(1, 1)), Fraction(3, 1)),)
+        """
         return tuple(zip(self._normals, self._offsets))
 
     @property
     def n_hyperplanes(self) -> int:
+        """Number of (distinct) hyperplanes; ``len(A)`` is the same.
+
+        >>> HyperplaneArrangement([[1, 0], [0, 1], [2, 0]]).n_hyperplanes
+        2
+        """
         return len(self._normals)
 
     def __len__(self) -> int:
@@ -556,18 +595,30 @@ class HyperplaneArrangement:
 
     @property
     def origin(self) -> tuple[tuple[int, ...], ...]:
-        """For each hyperplane, the input indices (or network units) it was built from."""
+        """For each hyperplane, the input indices (or network units) it was built from.
+
+        >>> HyperplaneArrangement([[1, 0], [0, 1], [2, 0]]).origin
+        ((0, 2), (1,))
+        """
         return self._origin
 
     @property
     def merged(self) -> tuple[tuple[int, ...], ...]:
-        """Groups of input indices that described the same hyperplane and were merged."""
+        """Groups of input indices that described the same hyperplane and were merged.
+
+        >>> HyperplaneArrangement([[1, 0], [0, 1], [2, 0]]).merged
+        ((0, 2),)
+        """
         return tuple(o for o in self._origin if len(o) > 1)
 
     @property
     def skipped(self) -> tuple[int, ...]:
         """Input labels that gave no hyperplane (zero weight rows in :meth:`from_layer`;
-        hyperplanes parallel to H in :meth:`restriction`)."""
+        hyperplanes parallel to H in :meth:`restriction`).
+
+        >>> HyperplaneArrangement([[1, 0]]).skipped
+        ()
+        """
         return self._skipped
 
     def __repr__(self) -> str:
@@ -590,7 +641,11 @@ class HyperplaneArrangement:
     # -- rank, centrality, essentiality ---------------------------------------------------------------
     @cached_property
     def rank(self) -> int:
-        """Rank of the normal vectors (= codimension of the smallest flats)."""
+        """Rank of the normal vectors (= codimension of the smallest flats).
+
+        >>> HyperplaneArrangement([[1, 0], [2, 0]], [0, 1]).rank
+        1
+        """
         return _rank_int(_integer_row(a + (Fraction(0),)) for a in self._normals)
 
     @cached_property
@@ -599,12 +654,19 @@ class HyperplaneArrangement:
 
         Arrangements with every offset 0 (through the origin) are central; so is any translate of
         one.  The empty arrangement is central.
+
+        >>> HyperplaneArrangement([[1, 0], [0, 1]], [1, 1]).is_central, HyperplaneArrangement([[1, 0], [1, 0]], [0, 1]).is_central
+        (True, False)
         """
         return _rank_int(self._rows) == self.rank
 
     @property
     def is_essential(self) -> bool:
-        """True iff the normals span R^n (rank = dim): no line lies in every region."""
+        """True iff the normals span R^n (rank = dim): no line lies in every region.
+
+        >>> HyperplaneArrangement([[1, 0]]).is_essential, HyperplaneArrangement([[1, 0], [0, 1]]).is_essential
+        (False, True)
+        """
         return self.rank == self._dim
 
     def essentialization(self) -> "HyperplaneArrangement":
@@ -686,7 +748,11 @@ class HyperplaneArrangement:
 
     @property
     def n_flats(self) -> int:
-        """Number of flats (nonempty intersections), R^n included."""
+        """Number of flats (nonempty intersections), R^n included.
+
+        >>> HyperplaneArrangement([[1, 0], [0, 1]]).n_flats     # R^2, two lines, their point
+        4
+        """
         return len(self._flats)
 
     def flats(self, rank: int | None = None) -> tuple[tuple[int, ...], ...]:
@@ -870,7 +936,11 @@ class HyperplaneArrangement:
 
     # -- enumeration through the complex machinery ------------------------------------------------------------
     def complex(self, domain: Any = None):
-        """The regions as a :class:`~polyrelu.complex.PolyhedralComplex` (exact enumeration)."""
+        """The regions as a :class:`~polyrelu.complex.PolyhedralComplex` (exact enumeration).
+
+        >>> len(HyperplaneArrangement([[1, 0], [0, 1]]).complex())
+        4
+        """
         return PolyhedralComplex.from_arrangement(self._normals, self._offsets, domain=domain)
 
     def enumerate_regions(self) -> tuple[int, int]:
@@ -878,6 +948,9 @@ class HyperplaneArrangement:
 
         This goes through :meth:`complex` and is independent of the poset; Zaslavsky's
         theorem says it equals ``(n_regions, n_bounded_regions(relative=False))``.
+
+        >>> HyperplaneArrangement([[1, 0], [0, 1], [1, 1]], [0, 0, -1]).enumerate_regions()
+        (7, 1)
         """
         if len(self) == 0 or self._dim == 0:
             return 1, int(self._dim == 0)

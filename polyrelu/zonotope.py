@@ -97,19 +97,38 @@ class Zonotope:
     # -- data ---------------------------------------------------------------------------
     @property
     def generators(self) -> tuple[Vector, ...]:
-        """The generators g_1..g_m (tuples of Fractions)."""
+        """The generators g_1..g_m (tuples of Fractions).
+
+        >>> Zonotope([[1, "1/2"]]).generators
+        ((Fraction(1, 1), Fraction(1, 2)),)
+        """
         return self._generators
 
     @property
     def center(self) -> Vector:
+        """The center c of ``Z = c + sum_i [-g_i, g_i]``.
+
+        >>> Zonotope([[1, 0]], center=[2, 3]).center
+        (Fraction(2, 1), Fraction(3, 1))
+        """
         return self._center
 
     @property
     def ambient_dim(self) -> int:
+        """Dimension n of the space R^n the zonotope lives in.
+
+        >>> Zonotope([[1, 0, 0]]).ambient_dim
+        3
+        """
         return len(self._center)
 
     @property
     def n_generators(self) -> int:
+        """Number m of generators.
+
+        >>> Zonotope([[1, 0], [0, 1], [1, 1]]).n_generators
+        3
+        """
         return len(self._generators)
 
     def __repr__(self) -> str:
@@ -267,30 +286,56 @@ class Zonotope:
     # -- derived geometry -------------------------------------------------------------------------
     @property
     def vertices(self) -> tuple[Vector, ...]:
-        """Vertices (canonical order of :attr:`Polytope.vertices`)."""
+        """Vertices (canonical order of :attr:`Polytope.vertices <polyrelu.polytope.Polytope.vertices>`).
+
+        >>> [tuple(map(int, v)) for v in Zonotope([[1, 0], [0, 1]]).vertices]
+        [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+        """
         return self.polytope.vertices
 
     @property
     def n_vertices(self) -> int:
+        """Number of vertices.
+
+        >>> Zonotope([[1, 0], [0, 1], [1, 1]]).n_vertices
+        6
+        """
         return len(self.vertices)
 
     @property
     def dim(self) -> int:
+        """Affine dimension of the zonotope (the rank of its generators), as :attr:`Polytope.dim <polyrelu.polytope.Polytope.dim>`.
+
+        >>> Zonotope([[1, 1], [2, 2]]).dim, Zonotope([[1, 1], [2, 2]]).ambient_dim
+        (1, 2)
+        """
         return self.polytope.dim
 
     @property
     def f_vector(self) -> tuple[int, ...]:
-        """``(f_0, ..., f_dim)``, faces of each dimension (``f_dim = 1``)."""
+        """``(f_0, ..., f_dim)``, faces of each dimension (``f_dim = 1``).
+
+        >>> Zonotope([[1, 0, 0], [0, 1, 0], [0, 0, 1]]).f_vector   # the cube
+        (8, 12, 6, 1)
+        """
         return self.polytope.f_vector
 
     def face_lattice(self):
-        """Hasse diagram of the face lattice (see :meth:`Polytope.face_lattice`)."""
+        """Hasse diagram of the face lattice (see :meth:`Polytope.face_lattice <polyrelu.polytope.Polytope.face_lattice>`).
+
+        >>> Zonotope([[1, 0], [0, 1]]).face_lattice().number_of_nodes()   # empty face, 4 + 4 + 1 faces
+        10
+        """
         return self.polytope.face_lattice()
 
     @property
     def volume(self) -> Fraction:
         """Volume: ``sum over n-subsets S of |det(2 g_S)|`` for a full-dimensional Z (via the
-        backend's polytope; the formula is a cross-check in the tests)."""
+        backend's polytope; the formula is a cross-check in the tests).
+
+        >>> Zonotope([[1, 0], [0, 1], [1, 1]]).volume     # 3 pairs, |det| = 1 each, times 2^2
+        Fraction(12, 1)
+        """
         return self.polytope.volume
 
     # -- support function ---------------------------------------------------------------------
