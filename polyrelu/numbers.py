@@ -66,6 +66,10 @@ class Algebraic:
     numbers with distinct irreducible polynomials are distinct, so refining their isolating
     intervals separates them; with the same polynomial they are equal iff the intervals share a
     root (one exact sign test).
+
+    >>> sqrt2 = Algebraic((Fraction(1), Fraction(0), Fraction(-2)), Fraction(1), Fraction(2))   # x^2 - 2 on [1, 2]
+    >>> sqrt2.compare(Algebraic.rational(Fraction(7, 5))), round(float(sqrt2), 9)
+    (1, 1.414213562)
     """
 
     __slots__ = ("coeffs", "lo", "hi")
@@ -77,10 +81,20 @@ class Algebraic:
 
     @classmethod
     def rational(cls, q: Fraction) -> "Algebraic":
+        """The rational number ``q`` as an algebraic number (polynomial ``x - q``).
+
+        >>> Algebraic.rational(Fraction(3, 2)).is_rational
+        True
+        """
         return cls((Fraction(1), -q), q, q)
 
     @property
     def is_rational(self) -> bool:
+        """Whether the number is rational (its interval is one point).
+
+        >>> largest_root([Fraction(-2), Fraction(0), Fraction(1)]).is_rational     # sqrt 2
+        False
+        """
         return self.lo == self.hi
 
     def _bisect(self) -> None:
@@ -96,12 +110,23 @@ class Algebraic:
             self.hi = m
 
     def refine(self, width: Fraction) -> "Algebraic":
+        """Bisect the isolating interval until it is at most ``width`` wide; returns ``self``.
+
+        >>> r = largest_root([Fraction(-2), Fraction(0), Fraction(1)]).refine(Fraction(1, 1000))
+        >>> r.hi - r.lo <= Fraction(1, 1000), r.lo ** 2 < 2 < r.hi ** 2
+        (True, True)
+        """
         while self.hi - self.lo > width:
             self._bisect()
         return self
 
     def compare(self, other: "Algebraic") -> int:
-        """-1, 0 or 1 as self <, ==, > other (exact)."""
+        """-1, 0 or 1 as self <, ==, > other (exact).
+
+        >>> two = largest_root([Fraction(-2), Fraction(0), Fraction(1)])
+        >>> two.compare(largest_root([Fraction(-2), Fraction(0), Fraction(1)])), two.compare(Algebraic.rational(Fraction(2)))
+        (0, -1)
+        """
         while True:
             if self.hi < other.lo:
                 return -1
@@ -127,7 +152,12 @@ class Algebraic:
 
 
 def largest_root(charpoly_coeffs_ascending: Sequence[Fraction]) -> Algebraic:
-    """The largest real root of a rational polynomial (given by ascending coefficients)."""
+    """The largest real root of a rational polynomial (given by ascending coefficients).
+
+    >>> r = largest_root([Fraction(-6), Fraction(1), Fraction(1)])     # x^2 + x - 6 = (x - 2)(x + 3)
+    >>> r.is_rational, r.lo
+    (True, Fraction(2, 1))
+    """
     import sympy  # imported on first use: it takes a while to load
 
     p = flint.fmpq_poly([flint.fmpq(c.numerator, c.denominator) for c in charpoly_coeffs_ascending])
@@ -182,11 +212,22 @@ class CertifiedReal:
 
     @classmethod
     def exactly(cls, q: Fraction) -> "CertifiedReal":
+        """The rational number ``q``, exactly (a one-point interval).
+
+        >>> CertifiedReal.exactly(Fraction(1, 3)).exact
+        Fraction(1, 3)
+        """
         q = Fraction(q)
         return cls(q, q, square=Algebraic.rational(q * q) if q >= 0 else None)
 
     @classmethod
     def sqrt_of(cls, lam: Algebraic, bits: int = 64) -> "CertifiedReal":
+        """The square root of a non-negative algebraic number, to ``bits`` bits.
+
+        >>> r = CertifiedReal.sqrt_of(largest_root([Fraction(-2), Fraction(0), Fraction(1)]))   # 2^(1/4)
+        >>> r.lo ** 4 <= 2 <= r.hi ** 4
+        True
+        """
         if lam.is_rational:
             r = _exact_sqrt(lam.lo)
             if r is not None:
@@ -207,10 +248,20 @@ class CertifiedReal:
 
     @property
     def exact(self) -> Fraction | None:
+        """The value as a Fraction when it is known to be rational, else ``None``.
+
+        >>> CertifiedReal.sqrt(Fraction(4)).exact, CertifiedReal.sqrt(Fraction(2)).exact
+        (Fraction(2, 1), None)
+        """
         return self.lo if self.lo == self.hi else None
 
     @property
     def square(self) -> Algebraic | None:
+        """The exact algebraic number whose square root this is (``None`` when not known).
+
+        >>> CertifiedReal.sqrt(Fraction(2)).square.lo
+        Fraction(2, 1)
+        """
         return self._square
 
     def __float__(self) -> float:
@@ -256,10 +307,29 @@ class CertifiedReal:
         raise InvalidInputError("cannot compare two interval-only certified reals whose intervals overlap")
 
     def contains(self, q: Fraction) -> bool:
+        """Whether the rational ``q`` lies in the certified interval.
+
+        >>> r = CertifiedReal.sqrt(Fraction(2))
+        >>> r.contains(r.lo), r.contains(Fraction(3, 2))
+        (True, False)
+        """
         return self.lo <= q <= self.hi
 
-    def to_json(self) -> dict:
+    def to_json_dict(self) -> dict:
+        """The value as JSON data: the float and the exact interval as ``"p/q"`` strings.
+
+        >>> CertifiedReal.exactly(Fraction(1, 2)).to_json_dict()
+        {'value': 0.5, 'interval': ['1/2', '1/2']}
+        """
         return {"value": self.value, "interval": [fraction_to_str(self.lo), fraction_to_str(self.hi)]}
+
+    def to_json(self) -> dict:
+        """Deprecated name of :meth:`to_json_dict` (``to_json`` writes a file elsewhere in polyrelu).
+
+        >>> CertifiedReal.exactly(Fraction(1, 2)).to_json() == CertifiedReal.exactly(Fraction(1, 2)).to_json_dict()
+        True
+        """
+        return self.to_json_dict()
 
     def __repr__(self) -> str:
         if self.exact is not None:
