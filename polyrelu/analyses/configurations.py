@@ -163,6 +163,12 @@ class Atom:
 
     ``unit`` is the first-layer unit ``i`` (0-based), ``w`` its weight row ``W^1_{i,:}`` and
     ``u = W^{L+1} D^L W^L ... D^2 W^2 e_i`` the output vector it is multiplied by.
+
+    >>> from polyrelu.network import ReLUNetwork
+    >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+    >>> a = atoms(net, [(1, 0, 1)])[1]
+    >>> a.unit, a.u, a.w
+    (2, (Fraction(-2, 1),), (Fraction(1, 1), Fraction(1, 1)))
     """
 
     unit: int
@@ -171,7 +177,13 @@ class Atom:
 
     @property
     def matrix(self) -> Matrix:
-        """The rank-one matrix ``u w^T`` (output_dim x input_dim)."""
+        """The rank-one matrix ``u w^T`` (output_dim x input_dim).
+
+        >>> from polyrelu.network import ReLUNetwork
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> atoms(net, [(1, 0, 1)])[1].matrix
+        ((Fraction(-2, 1), Fraction(-2, 1)),)
+        """
         return outer(self.u, self.w)
 
     def __str__(self) -> str:
@@ -187,6 +199,11 @@ class PathAtom:
     ``k``; ``coefficient`` is the sum over the active paths ``i -> ... -> k`` through the hidden
     layers 2..L of the products of the weights along them (1 if ``i == k`` for one hidden layer);
     ``paths`` is the number of those paths.
+
+    >>> from polyrelu.network import ReLUNetwork
+    >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+    >>> [(p.first, p.last, p.coefficient, p.paths) for p in path_atoms(net, [(1, 0, 1)])]
+    [(0, 0, Fraction(1, 1), 1), (2, 2, Fraction(1, 1), 1)]
     """
 
     first: int
@@ -198,6 +215,13 @@ class PathAtom:
 
     @property
     def matrix(self) -> Matrix:
+        """The matrix ``coefficient * column row^T`` of this term.
+
+        >>> from polyrelu.network import ReLUNetwork
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> path_atoms(net, [(1, 0, 1)])[0].matrix
+        ((Fraction(1, 1), Fraction(0, 1)),)
+        """
         return tuple(tuple(self.coefficient * a * b for b in self.row) for a in self.column)
 
     def __str__(self) -> str:
@@ -325,30 +349,78 @@ class Configuration:
 
     @cached_property
     def polytope(self):
+        """The closed region polyhedron of the configuration (inside the domain, if one was given).
+
+        >>> from polyrelu.network import ReLUNetwork
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> len(configuration(net, [(1, 1, 0)]).polytope.vertices)
+        3
+        """
         return configuration_polytope(self.network, self.pattern, self.domain)
 
     @property
     def is_empty(self) -> bool:
+        """True when no input has this configuration (also inside the domain).
+
+        >>> from polyrelu.network import ReLUNetwork
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> configuration(net, [(0, 0, 1)]).is_empty, configuration(net, [(1, 1, 1)]).is_empty
+        (True, False)
+        """
         return self.polytope.is_empty
 
     @property
     def is_realized(self) -> bool:
+        """True when the polyhedron is full-dimensional: the configuration is an activation region.
+
+        >>> from polyrelu.network import ReLUNetwork
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> configuration(net, [(1, 1, 1)]).is_realized
+        True
+        """
         return self.polytope.dim == self.network.input_dim
 
     @cached_property
     def affine_map(self) -> tuple[Matrix, Vector]:
+        """The exact affine map ``(A, c)`` of the network under the configuration: ``f(x) = A x + c``.
+
+        >>> from polyrelu.network import ReLUNetwork
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> configuration(net, [(1, 1, 1)]).affine_map
+        (((Fraction(-1, 1), Fraction(-1, 1)),), (Fraction(2, 1),))
+        """
         return self.network.affine_map(self.pattern)
 
     @cached_property
     def atoms(self) -> tuple[Atom, ...]:
+        """The rank-one atoms of the linear part (:func:`atoms`).
+
+        >>> from polyrelu.network import ReLUNetwork
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> len(configuration(net, [(1, 1, 1)]).atoms)
+        3
+        """
         return atoms(self.network, self.pattern)
 
     @cached_property
     def path_atoms(self) -> tuple[PathAtom, ...]:
+        """Heinecke--Hwang's path atoms of the linear part (:func:`path_atoms`).
+
+        >>> from polyrelu.network import ReLUNetwork
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> len(configuration(net, [(1, 0, 0)]).path_atoms)
+        1
+        """
         return path_atoms(self.network, self.pattern)
 
     def lipschitz(self, norm: str = "inf") -> "Fraction | CertifiedReal":
-        """Operator norm of the linear part (the Lipschitz constant on the region)."""
+        """Operator norm of the linear part (the Lipschitz constant on the region).
+
+        >>> from polyrelu.network import ReLUNetwork
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> configuration(net, [(1, 0, 1)]).lipschitz("inf")
+        Fraction(3, 1)
+        """
         return operator_norm(self.affine_map[0], norm)
 
     def __repr__(self) -> str:
@@ -413,5 +485,12 @@ def region_atoms(region, net=None) -> tuple[Atom, ...]:
 
 
 def region_path_atoms(region, net=None) -> tuple[PathAtom, ...]:
-    """:func:`path_atoms` for a complex's region."""
+    """:func:`path_atoms` for a complex's region.
+
+    >>> from polyrelu.network import ReLUNetwork
+    >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+    >>> cx = net.complex()
+    >>> all(atoms_sum(region_path_atoms(r), (1, 2)) == r.affine_map[0] for r in cx.regions)
+    True
+    """
     return path_atoms(_network_of(region, net), region.pattern)
