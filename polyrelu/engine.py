@@ -1167,7 +1167,8 @@ def _core_unit(dim, layers, cells, first_layer, reverse, max_regions):
 
 def _limit_error(res, max_regions, max_seconds, L):
     layer, done, total = res.stopped_at
-    where = f"in hidden layer {layer} of {L}, after {done} of its {total} cells, with {res.n_regions} regions so far"
+    where = (f"in hidden layer {layer} of {L}, within its first {done} of {total} cells, with {res.n_regions} "
+             "cells made so far")
     if res.status == "time_limit":
         return TimeLimitError(f"stopped at max_seconds={max_seconds} {where}; raise max_seconds or use "
                               "on_limit='partial' for the regions so far")

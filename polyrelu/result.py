@@ -78,7 +78,9 @@ class RefinementResult:
 
     ``complete`` is False for a run stopped by ``max_regions``/``max_seconds`` with
     ``on_limit="partial"``: the regions are then the refinement as far as it got (``stopped_at``:
-    hidden layer, cells of that layer done, cells of that layer).
+    hidden layer, cells of that layer reached, cells of that layer).  They tile the domain, but a
+    neuron may have split some of them and not yet their neighbours, so the tiling need not be
+    face to face: only the regions themselves are available, not the graph, faces or pieces.
     """
 
     def __init__(self, core: Any, dim: int, lift: dict | None, scales: list[Fraction], widths: list[int],

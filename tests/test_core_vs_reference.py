@@ -130,6 +130,8 @@ def test_max_regions_stops_inside_a_layer_and_partial_is_marked():
     with pytest.raises(RegionLimitError, match=r"more than max_regions=50 regions: stopped in hidden layer 1"):
         net.complex(domain=box, max_regions=50)
     part = net.complex(domain=box, max_regions=50, on_limit="partial")
-    assert not part.complete and len(part) == 1 and part.result.stopped_at == (1, 0, 1)
+    # the pieces made so far: exactly max_regions cells, which still tile the box
+    assert not part.complete and len(part) == 50 and part.result.stopped_at == (1, 1, 1)
+    assert sum(r.volume for r in part.regions) == box.volume
     with pytest.raises(Exception, match="incomplete"):
         part.f_vector

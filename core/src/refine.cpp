@@ -166,7 +166,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         GenStore next;
         next.D = D;
         next.nz = L.rows;
-        std::vector<int> from_cur(cur.size(), -1);
+        std::vector<int> from_cur(cur.size(), -1), no_local;
         std::vector<Cell> next_cells;
         // chunks: limits, progress and interrupts are looked at between them; each chunk's
         // cells are refined in parallel and merged in order, so threads change nothing
@@ -174,10 +174,14 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         for (std::size_t a = 0; a < cells.size(); a += chunk) {
             const std::size_t b = std::min(cells.size(), a + chunk);
             std::vector<CellOutput> outs(b - a);
-            std::vector<char> ok(b - a, 1);
+            enum : char { not_started, stopped, done };
+            std::vector<char> state(b - a, not_started);
             auto work = [&](std::size_t x, std::size_t y) {
-                for (std::size_t k = x; k < y; ++k)
-                    if (!refine_cell(cells[a + k], ctx, outs[k])) { ok[k] = 0; return; }
+                for (std::size_t k = x; k < y; ++k) {
+                    const bool ok = refine_cell(cells[a + k], ctx, outs[k]);
+                    state[k] = ok ? done : stopped;
+                    if (!ok) return;
+                }
             };
             if (nthreads == 1 || b - a < 2) {
                 work(0, b - a);
@@ -187,19 +191,26 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
                 for (int t = 0; t < nthreads; ++t) pool.emplace_back(work, m * t / nthreads, m * (t + 1) / nthreads);
                 for (auto& th : pool) th.join();
             }
-            bool all_ok = true;
-            for (char o : ok) all_ok = all_ok && o;
-            if (!all_ok || stop.load()) {
-                const Status why = timed && Clock::now() >= deadline ? Status::time_limit : Status::region_limit;
-                stop_at(why, l, a, cells, cur, next, from_cur, next_cells, out);
-                return;
-            }
-            for (CellOutput& o : outs) {
+            // merge in order: refined cells' children, a stopped cell's pieces so far, cells not
+            // started as they were (so a partial result still covers the domain)
+            const bool stopped_here = stop.load();
+            for (std::size_t k = 0; k < b - a; ++k) {
+                if (state[k] == not_started) {
+                    for (int& id : cells[a + k].gens) id = carry(id, cur, outs[k].local, next, from_cur, no_local);
+                    next_cells.push_back(std::move(cells[a + k]));
+                    continue;
+                }
+                CellOutput& o = outs[k];
                 std::vector<int> from_local(o.local.size(), -1);
                 for (Cell& child : o.children) {
                     for (int& id : child.gens) id = carry(id, cur, o.local, next, from_cur, from_local);
                     next_cells.push_back(std::move(child));
                 }
+            }
+            if (stopped_here) {
+                const Status why = timed && Clock::now() >= deadline ? Status::time_limit : Status::region_limit;
+                stop_at(why, l, b, cells, cur, next, from_cur, next_cells, out);
+                return;
             }
             for (std::size_t k = a; k < b; ++k) cells[k] = Cell();  // done: free as we go
             if (timed && Clock::now() >= deadline && b < cells.size()) {

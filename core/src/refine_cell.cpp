@@ -209,10 +209,13 @@ bool refine_cell(const Cell& cell, const LayerContext& ctx, CellOutput& out) {
     for (std::size_t i : to_split) {
         next.clear();
         next.reserve(pieces.size() * 2);
-        for (Cell& p : pieces) {
-            if (ctx.stop->load(std::memory_order_relaxed)) return false;
-            if (ctx.timed && std::chrono::steady_clock::now() >= ctx.deadline) {
-                ctx.stop->store(true);
+        for (std::size_t k = 0; k < pieces.size(); ++k) {
+            Cell& p = pieces[k];
+            bool stop = ctx.stop->load(std::memory_order_relaxed);
+            if (!stop && ctx.timed && std::chrono::steady_clock::now() >= ctx.deadline) ctx.stop->store(stop = true);
+            if (stop) {  // the pieces so far are cells too: they still cover the cell
+                for (std::size_t j = k; j < pieces.size(); ++j) next.push_back(std::move(pieces[j]));
+                out.children = std::move(next);
                 return false;
             }
             signs_of(p, acc, i, s);
@@ -220,6 +223,8 @@ bool refine_cell(const Cell& cell, const LayerContext& ctx, CellOutput& out) {
                 // one more region than before: charge it against max_regions as it is made
                 if (ctx.budget->fetch_sub(1, std::memory_order_relaxed) <= 0) {
                     ctx.stop->store(true);
+                    for (std::size_t j = k; j < pieces.size(); ++j) next.push_back(std::move(pieces[j]));
+                    out.children = std::move(next);
                     return false;
                 }
                 Cell plus, minus;
