@@ -13,13 +13,13 @@ import hashlib
 import json
 import os
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from . import engine as _engine
 from .exact import InvalidInputError, PolyreluError
 from .network import ReLUNetwork, domain_from_json
 from .result import RefinementResult
+from .validate import read_json
 
 __all__ = ["read_complex", "checksum", "COMPLEX_FORMAT", "VOLUME_CHECK_MAX_REGIONS"]
 
@@ -65,10 +65,7 @@ def read_complex(cls, path: str | os.PathLike):
     ...
     polyrelu.exact.InvalidInputError: ...: the checksum does not match the content (the file was edited or damaged)
     """
-    try:
-        d = json.loads(Path(path).read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as e:
-        raise _fail(path, f"cannot read a complex ({str(e)[:200]})") from None
+    d = read_json(path, "complex file")  # size limits, nesting, unreadable files: the package's errors
     if not isinstance(d, dict) or d.get("format") != COMPLEX_FORMAT:
         raise _fail(path, f"not a {COMPLEX_FORMAT} file")
     version = d.get("version")

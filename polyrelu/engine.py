@@ -41,6 +41,7 @@ from .linalg import express as _express
 from .linalg import nullspace as _nullspace
 from .linalg import rank as _rank
 from .result import RefinementResult, encode_label
+from .validate import memory_guard
 
 __all__ = ["EnumerationResult", "enumerate_regions", "refine", "LimitError", "RegionLimitError", "TimeLimitError",
            "scale_network", "prepare", "domain_inequalities"]
@@ -1214,16 +1215,17 @@ def refine(layers, domain_ineqs, *, max_regions: int | None = None, max_seconds:
     if not prep.widths:
         return RefinementResult(_core.assemble(prep.dim, core_layers, starts), prep.dim, prep.lift, prep.scales, [])
     bar = _CoreProgress(progress, L)
-    try:
-        if executor is not None and L >= 2:
-            res = _refine_distributed(prep, core_layers, starts, executor, workers, reverse, max_regions)
-        else:
-            res = _core.refine(prep.dim, core_layers, starts, threads=workers or 1, reverse=reverse,
-                               max_regions=-1 if max_regions is None else max_regions,
-                               max_seconds=-1.0 if max_seconds is None else float(max_seconds),
-                               progress=bar)
-    finally:
-        bar.close()
+    with memory_guard("the refinement"):  # exact values too large for the machine: the package's error
+        try:
+            if executor is not None and L >= 2:
+                res = _refine_distributed(prep, core_layers, starts, executor, workers, reverse, max_regions)
+            else:
+                res = _core.refine(prep.dim, core_layers, starts, threads=workers or 1, reverse=reverse,
+                                   max_regions=-1 if max_regions is None else max_regions,
+                                   max_seconds=-1.0 if max_seconds is None else float(max_seconds),
+                                   progress=bar)
+        finally:
+            bar.close()
     complete = res.status == "complete"
     if res.status == "interrupted":  # pragma: no cover - the callback raises KeyboardInterrupt itself
         raise KeyboardInterrupt
