@@ -462,22 +462,29 @@ def all_bounds(n0: int, widths: Sequence[int]) -> dict[str, int | None]:
     }
 
 
-def report(net: Any, complex: Any = None) -> dict:
+def report(net: Any, cx: Any = None, *, complex: Any = None) -> dict:
     """Compare a network's enumerated region counts with every bound for its shape.
 
-    ``complex`` is ``net.complex(...)`` (computed over all of R^n0 when omitted).  The result
-    holds ``n0``, ``widths``, ``activation_regions`` (``len(complex)``), ``linear_regions``
+    ``cx`` is ``net.complex(...)`` (computed over all of R^n0 when omitted; ``complex=``, its old
+    name, still works).  The result holds ``n0``, ``widths``, ``activation_regions`` (``len(cx)``), ``linear_regions``
     (pieces), ``domain`` (True if the count is restricted to a domain) and ``bounds``:
     name -> ``{"value", "kind", "ok"}``.  For an upper or exact-maximum bound ``ok`` says the
     count does not exceed it (False would be a bug); for a lower bound it says this network
     reaches the bound (lower bounds are about the best weights, so False is normal).
     ``violations`` lists the upper bounds exceeded (always empty for correct enumerations).
+
+    >>> from polyrelu import ReLUNetwork
+    >>> r = report(ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]))
+    >>> r["activation_regions"], r["bounds"]["serra_upper"], r["violations"]
+    (7, {'value': 7, 'kind': 'upper', 'ok': True}, [])
     """
-    if complex is None:
-        complex = net.complex()
+    if cx is None:
+        cx = complex
+    if cx is None:
+        cx = net.complex()
     n0, ws = _shape(net.input_dim, net.widths)
-    count = len(complex)
-    pieces = complex.n_linear_regions
+    count = len(cx)
+    pieces = cx.n_linear_regions
     bounds = {}
     violations = []
     for name, value in all_bounds(n0, ws).items():
@@ -498,14 +505,19 @@ def report(net: Any, complex: Any = None) -> dict:
         "widths": list(ws),
         "activation_regions": count,
         "linear_regions": pieces,
-        "domain": complex.domain is not None,
+        "domain": cx.domain is not None,
         "bounds": bounds,
         "violations": violations,
     }
 
 
 def format_report(r: dict) -> str:
-    """A readable table of :func:`report`'s result (or of ``{"n0", "widths", "bounds"}``)."""
+    """A readable table of :func:`report`'s result (or of ``{"n0", "widths", "bounds"}``).
+
+    >>> print(format_report({"n0": 2, "widths": [3], "bounds": {"one_layer_max": 7}}))   # doctest: +ELLIPSIS
+    shape: n0 = 2, widths = (3,), N = 3
+      one_layer_max             7
+    """
     lines = [f"shape: n0 = {r['n0']}, widths = {tuple(r['widths'])}, N = {sum(r['widths'])}"]
     if "activation_regions" in r:
         where = "in the domain" if r.get("domain") else "in R^%d" % r["n0"]

@@ -131,7 +131,12 @@ def det(M: Sequence[Sequence[Fraction]]) -> Fraction:
     return Fraction(sign * A[n - 1][n - 1], scale)
 
 def nullspace(rows: Sequence[Sequence[Fraction]], n: int) -> Matrix:
-    """A basis of ``{x in Q^n : rows x = 0}`` (one vector per free column)."""
+    """A basis of ``{x in Q^n : rows x = 0}`` (one vector per free column).
+
+    >>> from fractions import Fraction as F
+    >>> nullspace([[F(1), F(2)]], 2)
+    [[Fraction(-2, 1), Fraction(1, 1)]]
+    """
     R, pivots = rref(rows, n) if rows else ([], [])
     basis = []
     for fc in (c for c in range(n) if c not in pivots):
@@ -168,7 +173,12 @@ def _solve_square(A: Matrix, B: Matrix) -> Matrix:
 
 
 def right_inverse(M: Sequence[Sequence[Fraction]]) -> Matrix:
-    """``M^T (M M^T)^{-1}`` for a matrix of full row rank (n x m result), so ``M @ result = I``."""
+    """``M^T (M M^T)^{-1}`` for a matrix of full row rank (n x m result), so ``M @ result = I``.
+
+    >>> from fractions import Fraction as F
+    >>> right_inverse([[F(1), F(1)]])
+    [[Fraction(1, 2)], [Fraction(1, 2)]]
+    """
     m, n = len(M), len(M[0])
     MMt = [[sum((M[i][k] * M[j][k] for k in range(n)), Fraction(0)) for j in range(m)] for i in range(m)]
     inv = _solve_square(MMt, [[Fraction(int(i == j)) for j in range(m)] for i in range(m)])
