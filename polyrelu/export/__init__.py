@@ -86,7 +86,16 @@ __all__ = [
 
 def to_json(cx: Any, path: str | os.PathLike) -> Path:
     """Save the whole complex as one exact JSON document (``PolyhedralComplex.save``);
-    ``PolyhedralComplex.load(path)`` gives it back, so a long enumeration is never lost."""
+    ``PolyhedralComplex.load(path)`` gives it back, so a long enumeration is never lost.
+
+    >>> import tempfile, pathlib
+    >>> from polyrelu import ReLUNetwork, Polytope, PolyhedralComplex
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> cx = PolyhedralComplex.from_network(net, domain=Polytope.box([-1, -1], [1, 1]))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     len(PolyhedralComplex.load(to_json(cx, pathlib.Path(tmp) / "cx.json")))
+    4
+    """
     p = checked_path(path)
     cx.save(p)
     return p
@@ -165,6 +174,14 @@ def export_all(cx: Any, output_dir: str | os.PathLike, *, stem: str = "complex")
     Always: polymake (the complex, and region 0 as a ``Polytope``), a Sage script, cdd files of
     region 0, GraphML, node-link JSON and the complex's own JSON.  Bounded 2-D/3-D complexes add
     VTK, bounded 2-D ones GeoJSON, and bounded complexes a PNG.  Returns the paths written.
+
+    >>> import tempfile, pathlib
+    >>> from polyrelu import ReLUNetwork, Polytope, PolyhedralComplex
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> cx = PolyhedralComplex.from_network(net, domain=Polytope.box([-1, -1], [1, 1]))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sorted(p.suffix for p in export_all(cx, tmp))
+    ['.ext', '.geojson', '.graphml', '.ine', '.json', '.json', '.json', '.json', '.png', '.sage', '.vtu']
     """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)

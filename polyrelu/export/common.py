@@ -48,7 +48,12 @@ def write_json(data: Any, path: str | os.PathLike) -> Path:
 
 
 def generators(P: Any) -> tuple[tuple[Point, ...], tuple[Point, ...], tuple[Point, ...]]:
-    """``(vertices, rays, lines)`` of a polyhedron as tuples of exact points."""
+    """``(vertices, rays, lines)`` of a polyhedron as tuples of exact points.
+
+    >>> from polyrelu import Polytope
+    >>> generators(Polytope.from_inequalities([[-1, 0]], [0]))     # the half-plane x >= 0
+    (((Fraction(0, 1), Fraction(0, 1)),), ((Fraction(1, 1), Fraction(0, 1)),), ((Fraction(0, 1), Fraction(1, 1)),))
+    """
     return tuple(map(tuple, P.vertices)), tuple(map(tuple, P.rays)), tuple(map(tuple, P.lines))
 
 

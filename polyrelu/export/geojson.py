@@ -60,5 +60,15 @@ def geojson_data(cx: Any) -> dict:
 
 
 def to_geojson(cx: Any, path: str | os.PathLike) -> Path:
-    """Write :func:`geojson_data` to ``path`` (QGIS and any GIS tool open it)."""
+    """Write :func:`geojson_data` to ``path`` (QGIS and any GIS tool open it).
+
+    >>> import tempfile, pathlib
+    >>> from polyrelu import ReLUNetwork, Polytope, PolyhedralComplex
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> cx = PolyhedralComplex.from_network(net, domain=Polytope.box([-1, -1], [1, 1]))
+    >>> import json
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     json.loads(to_geojson(cx, pathlib.Path(tmp) / "cx.geojson").read_text())["type"]
+    'FeatureCollection'
+    """
     return write_json(geojson_data(cx), path)

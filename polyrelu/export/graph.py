@@ -89,10 +89,30 @@ def to_graphml(cx: Any, path: str | os.PathLike) -> Path:
 
 
 def to_node_link(cx: Any, path: str | os.PathLike) -> Path:
-    """Write :func:`adjacency_graph` as networkx node-link JSON (``"nodes"`` / ``"edges"`` lists)."""
+    """Write :func:`adjacency_graph` as networkx node-link JSON (``"nodes"`` / ``"edges"`` lists).
+
+    >>> import tempfile, pathlib
+    >>> from polyrelu import ReLUNetwork, Polytope, PolyhedralComplex
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> cx = PolyhedralComplex.from_network(net, domain=Polytope.box([-1, -1], [1, 1]))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     G = read_node_link(to_node_link(cx, pathlib.Path(tmp) / "g.json"))
+    >>> G.number_of_nodes(), G.number_of_edges()
+    (4, 4)
+    """
     return write_json(nx.node_link_data(adjacency_graph(cx), edges="edges"), path)
 
 
 def read_node_link(path: str | os.PathLike):
-    """Read a node-link JSON file written by :func:`to_node_link` back into a ``networkx.Graph``."""
+    """Read a node-link JSON file written by :func:`to_node_link` back into a ``networkx.Graph``.
+
+    >>> import tempfile, pathlib
+    >>> from polyrelu import ReLUNetwork, Polytope, PolyhedralComplex
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> cx = PolyhedralComplex.from_network(net, domain=Polytope.box([-1, -1], [1, 1]))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     G = read_node_link(to_node_link(cx, pathlib.Path(tmp) / "g.json"))
+    >>> sorted(G.nodes[0])[:3]
+    ['bounded', 'interior_point', 'linear_region']
+    """
     return nx.node_link_graph(json.loads(Path(path).read_text()), edges="edges")

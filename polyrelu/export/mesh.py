@@ -20,9 +20,15 @@ def to_meshio(cx: Any):
 
     2-D regions become ``polygon`` cells (counterclockwise), 3-D regions ``polyhedron<k>`` cells
     whose faces are listed counterclockwise seen from outside.  Cell data: ``region`` (index),
-    ``pattern_hash`` (:func:`pattern_hash`), ``linear_region`` and ``output`` (the first output
+    ``pattern_hash`` (:func:`~polyrelu.labels.pattern_hash`), ``linear_region`` and ``output`` (the first output
     coordinate at the region's interior point, as float64).  Points are float64 (the format has
     no rationals), padded with z = 0 in 2-D; equal exact vertices share one point.
+
+    >>> from polyrelu import ReLUNetwork, Polytope, PolyhedralComplex
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> m = to_meshio(PolyhedralComplex.from_network(net, domain=Polytope.box([-1, -1], [1, 1])))
+    >>> len(m.points), [b.type for b in m.cells]
+    (9, ['polygon'])
     """
     import meshio  # optional (the vtk extra)
 
