@@ -61,12 +61,21 @@ Rows = tuple[Row, ...]
 
 
 class BackendError(PolyreluError, RuntimeError):
-    """A backend library failed on input that polyrelu had already checked."""
+    """A backend library failed on input that polyrelu had already checked.
+
+    >>> issubclass(BackendError, PolyreluError)
+    True
+    """
 
 
 @dataclass(frozen=True)
 class HRep:
-    """``{x : A x <= b, E x = f}``.  An empty set is returned as the single row ``0 x <= -1``."""
+    """``{x : A x <= b, E x = f}``.  An empty set is returned as the single row ``0 x <= -1``.
+
+    >>> h = get_backend("cdd").v_to_h(1, [[0], [2]])
+    >>> sorted(zip(h.A, h.b))
+    [((Fraction(-1, 1),), Fraction(0, 1)), ((Fraction(1, 1),), Fraction(2, 1))]
+    """
 
     A: Rows
     b: Row
@@ -76,7 +85,12 @@ class HRep:
 
 @dataclass(frozen=True)
 class VRep:
-    """``conv(vertices) + cone(rays) + lin(lines)``; no vertices means the empty set."""
+    """``conv(vertices) + cone(rays) + lin(lines)``; no vertices means the empty set.
+
+    >>> v = get_backend("ppl").h_to_v(1, [[-1]], [0])      # x >= 0
+    >>> v.vertices, v.rays, v.lines
+    (((Fraction(0, 1),),), ((Fraction(1, 1),),), ())
+    """
 
     vertices: Rows
     rays: Rows
@@ -88,6 +102,9 @@ class LPResult:
     """Outcome of an exact LP: ``status`` is ``"optimal"``, ``"unbounded"`` or ``"infeasible"``.
 
     ``value`` and ``point`` (an optimal point) are set only when the status is ``"optimal"``.
+
+    >>> get_backend("ppl").lp(1, [1], [[1], [-1]], [2, 0])     # max x on 0 <= x <= 2
+    LPResult(status='optimal', value=Fraction(2, 1), point=(Fraction(2, 1),))
     """
 
     status: str
@@ -158,6 +175,9 @@ class Backend:
     """The interface every exact backend implements (see the module docstring).
 
     All methods take the ambient dimension first, because a representation may have no rows.
+
+    >>> all(isinstance(get_backend(name), Backend) for name in available_backends())
+    True
     """
 
     name: str = "?"
@@ -285,7 +305,11 @@ class Backend:
 
 
 class CddBackend(Backend):
-    """pycddlib 3, exact GMP arithmetic (``cdd.gmp``)."""
+    """pycddlib 3, exact GMP arithmetic (``cdd.gmp``).
+
+    >>> sorted(CddBackend().h_to_v(2, [[1, 0], [0, 1], [-1, -1]], [1, 1, 0]).vertices)   # a triangle
+    [(Fraction(-1, 1), Fraction(1, 1)), (Fraction(1, 1), Fraction(-1, 1)), (Fraction(1, 1), Fraction(1, 1))]
+    """
 
     name = "cdd"
 
@@ -397,7 +421,11 @@ class CddBackend(Backend):
 
 
 class PplBackend(Backend):
-    """pplpy (Parma Polyhedra Library), exact integer/GMP arithmetic."""
+    """pplpy (Parma Polyhedra Library), exact integer/GMP arithmetic.
+
+    >>> sorted(PplBackend().h_to_v(2, [[1, 0], [0, 1], [-1, -1]], [1, 1, 0]).vertices)   # a triangle
+    [(Fraction(-1, 1), Fraction(1, 1)), (Fraction(1, 1), Fraction(-1, 1)), (Fraction(1, 1), Fraction(1, 1))]
+    """
 
     name = "ppl"
 
