@@ -191,6 +191,11 @@ class LipschitzReport:
     :func:`path_atom_bound` (the Heinecke--Hwang-style bounds); ``hh_path_count_bound`` (max over
     regions) and ``max_layer_norm_bound`` are the reconstructed forms of their Theorem 6 (i), (ii).  ``per_region`` lists the
     operator norm of every region, in region order.
+
+    >>> from polyrelu.network import ReLUNetwork
+    >>> rep = lipschitz_constant(ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])]))   # |x|
+    >>> rep.value, rep.n_regions, rep.naive_bound
+    (Fraction(1, 1), 2, Fraction(2, 1))
     """
 
     norm: str
@@ -207,6 +212,12 @@ class LipschitzReport:
     per_region: tuple = field(repr=False, default=())
 
     def to_json_dict(self) -> dict:
+        """The report as JSON data (exact numbers as ``"p/q"`` strings, l2 values with their interval).
+
+        >>> from polyrelu.network import ReLUNetwork
+        >>> lipschitz_constant(ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])).to_json_dict()["lipschitz"]
+        '1'
+        """
         d: dict = {"norm": self.norm}
         if isinstance(self.value, CertifiedReal):
             d["lipschitz"] = self.value.value

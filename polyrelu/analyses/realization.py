@@ -177,6 +177,13 @@ class RealizationComparison:
     ``f - g`` over the regions (``gradient_norm``: ``'max'`` = largest absolute partial derivative,
     the W^{1,inf} seminorm; ``'inf'``/``'1'`` = operator norms), attained on the region containing
     ``gradient_argmax`` (an interior point).  ``bool(result)`` is ``same``.
+
+    >>> from polyrelu import ReLUNetwork, Polytope
+    >>> f = ReLUNetwork([([[1]], [0]), ([[1]], [0])])            # relu(x)
+    >>> g = ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 0]], [0])]) # relu(x), with a dead unit
+    >>> r = compare_realizations(f, g, Polytope.box([-1], [1]), distances=True)
+    >>> bool(r), r.sup_distance
+    (True, Fraction(0, 1))
     """
 
     same: bool
@@ -192,6 +199,12 @@ class RealizationComparison:
         return self.same
 
     def to_json_dict(self) -> dict:
+        """The comparison as JSON data (exact numbers as ``"p/q"`` strings).
+
+        >>> from polyrelu import ReLUNetwork
+        >>> compare_realizations(ReLUNetwork([([[1]], [0]), ([[1]], [0])]), ReLUNetwork([([[1]], [0]), ([[2]], [0])])).to_json_dict()["same_realization"]
+        False
+        """
         pt = lambda v: None if v is None else [fraction_to_str(x) for x in v]  # noqa: E731
         num = lambda q: None if q is None else fraction_to_str(q)  # noqa: E731
         return {

@@ -230,6 +230,10 @@ class FitResult:
     ``i``; ``n_dichotomies`` the number of separable dichotomies enumerated, ``n_programs``
     the number of convex programs in the enumeration and ``n_solved`` how many were solved
     (the search stops early at loss 0).
+
+    >>> fit = fit_global([[0], [1], [2]], [0, 1, 2], width=1, loss="squared")
+    >>> fit.loss, fit.signs, fit.network([3])
+    (Fraction(0, 1), (1,), (Fraction(3, 1),))
     """
 
     network: ReLUNetwork
