@@ -240,7 +240,11 @@ class CertifiedReal:
 
     @classmethod
     def sqrt(cls, q: Fraction, bits: int = 64) -> "CertifiedReal":
-        """The square root of a non-negative rational, exact when it is rational."""
+        """The square root of a non-negative rational, exact when it is rational.
+
+        >>> CertifiedReal.sqrt(Fraction(9, 4)).exact, CertifiedReal.sqrt(Fraction(3)).exact
+        (Fraction(3, 2), None)
+        """
         q = Fraction(q)
         if q < 0:
             raise InvalidInputError(f"square root of a negative number: {q}")
@@ -295,6 +299,9 @@ class CertifiedReal:
         """Exact comparison when both squares are known (non-negative numbers), else by intervals.
 
         Raises :class:`InvalidInputError` if neither the intervals nor exact squares decide.
+
+        >>> CertifiedReal.sqrt(Fraction(2)).compare(CertifiedReal.sqrt(Fraction(3))), CertifiedReal.sqrt(Fraction(4)).compare(CertifiedReal.exactly(Fraction(2)))
+        (-1, 0)
         """
         if self.hi < other.lo:
             return -1

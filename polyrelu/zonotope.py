@@ -159,7 +159,11 @@ class Zonotope:
     @property
     def polytope(self):
         """Z as a :class:`~polyrelu.polytope.Polytope`, by summing the segments ``[-g_i, g_i]`` one at a
-        time through the exact backend (the Minkowski route)."""
+        time through the exact backend (the Minkowski route).
+
+        >>> Zonotope([[1, 0], [0, 1], [1, 1]]).polytope == Zonotope([[1, 0], [0, 1], [1, 1]]).polytope_from_sign_vectors()
+        True
+        """
         if "polytope" not in self._cache:
             P = Polytope.from_vertices([self._center])
             for g in self._generators:
@@ -246,7 +250,11 @@ class Zonotope:
         return tuple(sorted(verts))
 
     def polytope_from_sign_vectors(self, method: str = "lp"):
-        """Z as ``conv`` of :meth:`vertices_from_sign_vectors` (the combinatorial route)."""
+        """Z as ``conv`` of :meth:`vertices_from_sign_vectors` (the combinatorial route).
+
+        >>> len(Zonotope([[1, 0], [0, 1], [1, 1]]).polytope_from_sign_vectors().vertices)
+        6
+        """
         return Polytope.from_vertices(self.vertices_from_sign_vectors(method))
 
     # -- facets from the generators -------------------------------------------------------------
