@@ -142,6 +142,12 @@ def plot_regions(
     interior point; ``graph`` draws the adjacency graph with nodes at interior points and each edge
     bent through the midpoint of the shared facet (so it stays inside the two regions).
     Returns the matplotlib ``Axes`` (a new Figure's if ``ax`` is None).
+
+    >>> from polyrelu import ReLUNetwork, Polytope, PolyhedralComplex
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> ax = plot_regions(PolyhedralComplex.from_network(net, domain=Polytope.box([-1, -1], [1, 1])), color_by="linear")
+    >>> len(ax.collections[0].get_paths())     # one filled polygon per region
+    4
     """
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.lines import Line2D
@@ -295,6 +301,11 @@ def plot_network(
     ``plane_box`` in ``(s, t)``, default the unit square); without it the slice is the plane
     ``x3 = ... = mid`` of the box, drawn in the coordinates ``x1, x2``.  Extra keyword arguments go
     to :func:`plot_regions` / :func:`plot_function_1d`.
+
+    >>> from polyrelu import ReLUNetwork
+    >>> net = ReLUNetwork([([[1, 0, 0], [0, 1, 1]], [0, 0]), ([[1, 1]], [0])])   # 3 inputs: a slice is drawn
+    >>> plot_network(net, box=(-1, 1)).get_xlabel()
+    'x1'
     """
     n = net.input_dim
     if n >= 3:
