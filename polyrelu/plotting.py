@@ -150,7 +150,6 @@ def plot_regions(
     4
     """
     from matplotlib.collections import LineCollection, PolyCollection
-    from matplotlib.lines import Line2D
 
     require_dim(cx, (2,), "plot_regions")
     require_bounded(cx, "plotting")
@@ -176,38 +175,9 @@ def plot_regions(
         ax.add_collection(LineCollection(segs, colors="#555555", linewidths=0.6 * linewidth))
 
     if hyperplanes:
-        n_layers = len(cx.network.widths) if getattr(cx, "network", None) is not None else 1
-        pal = layer_colors(max(n_layers, 1))
-        segs, cols, used = [], [], set()
-        for _, _, d in cx.graph.edges(data=True):
-            F = d.get("facet")
-            if F is None:
-                continue
-            neurons = d.get("neurons") or ((1, 0),)
-            layer = min(l for l, _ in neurons)
-            used.add(layer)
-            segs.append([tuple(float(x) for x in v) for v in F.vertices])
-            cols.append(pal[(layer - 1) % len(pal)])
-        if segs:
-            ax.add_collection(LineCollection(segs, colors=cols, linewidths=linewidth))
-        if len(used) > 1:
-            handles = [Line2D([], [], color=pal[l - 1], lw=linewidth, label=f"layer {l}") for l in sorted(used)]
-            ax.legend(handles=handles, loc="upper right", fontsize="small", framealpha=0.8)
-
+        _draw_bent_hyperplanes(cx, ax, linewidth)
     if graph:
-        pts = {r.index: tuple(float(x) for x in r.interior_point) for r in cx.regions}
-        edges = []
-        for u, v, d in cx.graph.edges(data=True):
-            F = d.get("facet")
-            if F is not None and F.vertices:
-                vs = F.vertices
-                m = tuple(float(sum(p[j] for p in vs) / len(vs)) for j in range(2))
-                edges.append([pts[u], m, pts[v]])
-            else:
-                edges.append([pts[u], pts[v]])
-        ax.add_collection(LineCollection(edges, colors="#333333", linewidths=0.8 * linewidth, linestyles="dotted"))
-        ax.scatter([p[0] for p in pts.values()], [p[1] for p in pts.values()], s=10, c="#111111", zorder=3)
-
+        _draw_adjacency_graph(cx, ax, linewidth)
     if labels:
         for r in cx.regions:
             x, y = (float(c) for c in r.interior_point)
@@ -217,6 +187,49 @@ def plot_regions(
     ax.set_ylim(min(ys), max(ys))
     ax.set_aspect(aspect)
     return ax
+
+
+def _draw_bent_hyperplanes(cx: Any, ax: Any, linewidth: float) -> None:
+    """The facets between regions, coloured by the first layer whose neuron bends there, with a
+    legend when more than one layer shows."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    n_layers = len(cx.network.widths) if getattr(cx, "network", None) is not None else 1
+    pal = layer_colors(max(n_layers, 1))
+    segs, cols, used = [], [], set()
+    for _, _, d in cx.graph.edges(data=True):
+        F = d.get("facet")
+        if F is None:
+            continue
+        neurons = d.get("neurons") or ((1, 0),)
+        layer = min(l for l, _ in neurons)
+        used.add(layer)
+        segs.append([tuple(float(x) for x in v) for v in F.vertices])
+        cols.append(pal[(layer - 1) % len(pal)])
+    if segs:
+        ax.add_collection(LineCollection(segs, colors=cols, linewidths=linewidth))
+    if len(used) > 1:
+        handles = [Line2D([], [], color=pal[l - 1], lw=linewidth, label=f"layer {l}") for l in sorted(used)]
+        ax.legend(handles=handles, loc="upper right", fontsize="small", framealpha=0.8)
+
+
+def _draw_adjacency_graph(cx: Any, ax: Any, linewidth: float) -> None:
+    """Nodes at the interior points, each edge bent through the middle of the shared facet."""
+    from matplotlib.collections import LineCollection
+
+    pts = {r.index: tuple(float(x) for x in r.interior_point) for r in cx.regions}
+    edges = []
+    for u, v, d in cx.graph.edges(data=True):
+        F = d.get("facet")
+        if F is not None and F.vertices:
+            vs = F.vertices
+            m = tuple(float(sum(p[j] for p in vs) / len(vs)) for j in range(2))
+            edges.append([pts[u], m, pts[v]])
+        else:
+            edges.append([pts[u], pts[v]])
+    ax.add_collection(LineCollection(edges, colors="#333333", linewidths=0.8 * linewidth, linestyles="dotted"))
+    ax.scatter([p[0] for p in pts.values()], [p[1] for p in pts.values()], s=10, c="#111111", zorder=3)
 
 
 def plot_function_1d(cx: Any, ax: Any = None, *, breakpoints: bool = True, linewidth: float = 1.5):
