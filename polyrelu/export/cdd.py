@@ -92,6 +92,42 @@ def to_cdd(cx: Any, directory: str | os.PathLike, *, regions: Iterable[int] | No
     return out
 
 
+def _linearity(p: Path, no: int, raw: str) -> list[int]:
+    """The 0-based rows of a ``linearity k i_1 ... i_k`` line."""
+    parts = raw.split()[1:]
+    try:
+        k, idx = int(parts[0]), [int(x) for x in parts[1:]]
+    except (ValueError, IndexError):
+        raise InvalidInputError(f"{p}:{no}: bad linearity line {raw!r}") from None
+    if k != len(idx):
+        raise InvalidInputError(f"{p}:{no}: linearity announces {k} rows but lists {len(idx)}")
+    return [i - 1 for i in idx]
+
+
+def _matrix_rows(p: Path, lines) -> list[list[Fraction]]:
+    """The ``m n rational`` header after ``begin`` and the m rows of n exact numbers after it."""
+    try:
+        no, head = next(lines)
+        m_s, n_s, kind = head.split()[:3]
+        m, n = int(m_s), int(n_s)
+    except (StopIteration, ValueError):
+        raise InvalidInputError(f"{p}: expected 'm n rational' after 'begin'") from None
+    rows = []
+    for _ in range(m):
+        try:
+            no, row = next(lines)
+        except StopIteration:
+            raise InvalidInputError(f"{p}: file ends before its {m} rows") from None
+        try:
+            vals = [Fraction(x) for x in row.split()]
+        except (ValueError, ZeroDivisionError):
+            raise InvalidInputError(f"{p}:{no}: not a row of numbers: {row!r}") from None
+        if len(vals) != n:
+            raise InvalidInputError(f"{p}:{no}: row has {len(vals)} entries, expected {n}")
+        rows.append(vals)
+    return rows
+
+
 def read_cdd(path: str | os.PathLike):
     """Read a cddlib ``.ine``/``.ext`` file (rational, integer or decimal) into a ``cdd.gmp.Matrix``.
 
@@ -122,33 +158,9 @@ def read_cdd(path: str | os.PathLike):
         elif low.startswith("v-representation"):
             rep = cg.RepType.GENERATOR
         elif low.startswith("linearity"):
-            parts = line.split()[1:]
-            try:
-                k, idx = int(parts[0]), [int(x) for x in parts[1:]]
-            except (ValueError, IndexError):
-                raise InvalidInputError(f"{p}:{no}: bad linearity line {raw!r}") from None
-            if k != len(idx):
-                raise InvalidInputError(f"{p}:{no}: linearity announces {k} rows but lists {len(idx)}")
-            lin = [i - 1 for i in idx]
+            lin = _linearity(p, no, raw)
         elif low == "begin":
-            try:
-                no, head = next(lines)
-                m_s, n_s, kind = head.split()[:3]
-                m, n = int(m_s), int(n_s)
-            except (StopIteration, ValueError):
-                raise InvalidInputError(f"{p}: expected 'm n rational' after 'begin'") from None
-            for _ in range(m):
-                try:
-                    no, row = next(lines)
-                except StopIteration:
-                    raise InvalidInputError(f"{p}: file ends before its {m} rows") from None
-                try:
-                    vals = [Fraction(x) for x in row.split()]
-                except (ValueError, ZeroDivisionError):
-                    raise InvalidInputError(f"{p}:{no}: not a row of numbers: {row!r}") from None
-                if len(vals) != n:
-                    raise InvalidInputError(f"{p}:{no}: row has {len(vals)} entries, expected {n}")
-                rows.append(vals)
+            rows = _matrix_rows(p, lines)
             break
     else:
         raise InvalidInputError(f"{p}: no 'begin' line: not a cdd file")
