@@ -370,6 +370,27 @@ def _solve_squared(Xh, y, combo, bias, lp, cache) -> tuple[Fraction, list[list[F
     return value, params, beta
 
 
+def _best_program(Xh, y, options, width: int, loss: str, bias: bool, lp) -> tuple[tuple, int]:
+    """Solve the convex program of every multiset of ``width`` (sign, dichotomy) options and keep
+    the smallest loss (the first on ties; the search stops at loss 0).  Returns
+    ``((loss, options chosen, first-layer rows, output bias), number of programs solved)``."""
+    best = None
+    cache: dict = {}
+    n_solved = 0
+    for idx in combinations_with_replacement(range(len(options)), width):
+        combo = [options[k] for k in idx]
+        if loss == "absolute":
+            value, params, beta = _solve_absolute(Xh, y, combo, bias, lp)
+        else:
+            value, params, beta = _solve_squared(Xh, y, combo, bias, lp, cache)
+        n_solved += 1
+        if best is None or value < best[0]:
+            best = (value, combo, params, beta)
+            if value == 0:
+                break
+    return best, n_solved
+
+
 def fit_global(
     X: Any,
     y: Any,
@@ -417,26 +438,10 @@ def fit_global(
             f"{n_programs} convex programs needed ({len(found)} dichotomies, width {width}); "
             f"raise max_programs (now {max_programs}) or use fewer points"
         )
-    best = None
-    cache: dict = {}
-    n_solved = 0
-    for idx in combinations_with_replacement(range(len(options)), width):
-        combo = [options[k] for k in idx]
-        if loss == "absolute":
-            value, params, beta = _solve_absolute(Xh, y, combo, bias, lp)
-        else:
-            value, params, beta = _solve_squared(Xh, y, combo, bias, lp, cache)
-        n_solved += 1
-        if best is None or value < best[0]:
-            best = (value, combo, params, beta)
-            if value == 0:
-                break
-    value, combo, params, beta = best
+    (value, combo, params, beta), n_solved = _best_program(Xh, y, options, width, loss, bias, lp)
     n = len(X[0])
-    W1 = [p[:n] for p in params]
-    b1 = [p[n] for p in params]
     signs = tuple(s for s, _ in combo)
-    net = ReLUNetwork([(W1, b1), ([list(signs)], [beta])])
+    net = ReLUNetwork([([p[:n] for p in params], [p[n] for p in params]), ([list(signs)], [beta])])
     exact = training_loss(net, X, y, loss)
     if exact != value:  # pragma: no cover - the constraints make net(x_j) equal the program's prediction
         raise PolyreluError(f"internal error: program value {value} but network loss {exact}")
