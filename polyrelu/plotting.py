@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .complex import PolyhedralComplex
-from .exact import InvalidInputError, to_vector
+from .exact import InvalidInputError
 from .labels import linear_region_ids, pattern_string, region_output
 from .network import default_plane, slice_network  # they live with the network now; kept importable from here
 from .polygons import polygon_ccw, require_bounded, require_dim
@@ -286,15 +286,10 @@ def _as_box(box: Any, dim: int):
         lo, hi = box
     except (TypeError, ValueError):
         raise InvalidInputError("box must be a pair (lo, hi) or a Polytope") from None
-    if isinstance(lo, (int, float, str, Fraction)):
-        lo = [lo] * dim
-    if isinstance(hi, (int, float, str, Fraction)):
-        hi = [hi] * dim
-    lo = to_vector(lo, dim, name="box lower corner")
-    hi = to_vector(hi, dim, name="box upper corner")
-    if any(a >= b for a, b in zip(lo, hi)):
+    B = Polytope.box(lo, hi, dim=dim)
+    if B.dim < dim:
         raise InvalidInputError("box needs lo < hi in every coordinate")
-    return Polytope.box(lo, hi)
+    return B
 
 
 def plot_network(

@@ -333,18 +333,24 @@ class Polytope:
         return cls._from_raw_v(n, bk, V, R, L)
 
     @classmethod
-    def box(cls, lo: Any, hi: Any, backend: str | None = None) -> "Polytope":
+    def box(cls, lo: Any, hi: Any, backend: str | None = None, *, dim: int | None = None) -> "Polytope":
         """The box ``{x : lo <= x <= hi}`` (``lo_i == hi_i`` is allowed: a flat box).
+
+        With ``dim``, a single number for a corner stands for that number in every coordinate.
 
         >>> Polytope.box([0, 0], [1, "1/2"]).vertices[-1]
         (Fraction(1, 1), Fraction(1, 2))
+        >>> Polytope.box(-1, "1/2", dim=3).as_box()[1]
+        (Fraction(1, 2), Fraction(1, 2), Fraction(1, 2))
         >>> Polytope.box([0, 3], [1, 2])
         Traceback (most recent call last):
         ...
         polyrelu.exact.InvalidInputError: box has lo[1] = 3 > hi[1] = 2
         """
         bk = _resolve_backend(backend)
-        lo = to_vector(lo, name="lo")
+        if dim is not None:
+            lo, hi = ([c] * dim if isinstance(c, (int, float, str, Fraction)) else c for c in (lo, hi))
+        lo = to_vector(lo, dim, name="lo")
         hi = to_vector(hi, len(lo), name="hi")
         n = _check_ambient(len(lo), "box dimension")
         for i, (l, h) in enumerate(zip(lo, hi)):
