@@ -37,6 +37,21 @@ struct GenStore {
         return id;
     }
 
+    // The id of the point with this key, or -1.
+    int find(const std::string& key) const {
+        auto it = index.find(key);
+        return it == index.end() ? -1 : it->second;
+    }
+    // Adds a new point (the caller has checked with find): coordinates and values are moved in.
+    int insert_new(std::string&& key, IntVec& c, IntVec& v) {
+        const int id = static_cast<int>(keys.size());
+        for (Int& x : c) coords.push_back(std::move(x));
+        for (std::size_t k = 0; k < nz; ++k) vals.push_back(std::move(v[k]));
+        index.emplace(key, id);
+        keys.push_back(std::move(key));
+        return id;
+    }
+
     // Takes generator k of `src` unless an equal point is here already.  With `now` the
     // coordinates and values are moved out at once (src is done with them); otherwise the entry
     // is reserved and filled by fill_from() when src is no longer read.

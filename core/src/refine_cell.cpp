@@ -94,13 +94,11 @@ void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx,
     std::vector<Word>& new_inc = sc.new_inc;
     std::vector<Word>& common = sc.common;
     IntVec& pt = sc.pt;
-    IntVec& vals = sc.vals;
     Int& g = sc.g;
     new_gens.clear();
     new_inc.clear();
     common.assign(nw, 0);
     pt.resize(D);
-    vals.resize(nz);
     // the transpose of the incidences: the generators on each slot
     const std::size_t ng = p.gens.size(), gw = (ng + 63) / 64, ns = p.nslots();
     sc.on_slot.assign(ns * gw, 0);
@@ -131,16 +129,25 @@ void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx,
             for (std::size_t k = 0; k < D; ++k) mpz_gcd(g.get_mpz_t(), g.get_mpz_t(), pt[k].get_mpz_t());
             if (g != 1)
                 for (std::size_t k = 0; k < D; ++k) mpz_divexact(pt[k].get_mpz_t(), pt[k].get_mpz_t(), g.get_mpz_t());
-            // the layer's values at the new point follow by linearity (the rows are affine on the cell)
-            const Int* vu = acc.val(gu);
-            const Int* vv = acc.val(gv);
-            for (std::size_t k = 0; k < nz; ++k) {
-                mpz_mul(vals[k].get_mpz_t(), zu, vv[k].get_mpz_t());
-                mpz_addmul(vals[k].get_mpz_t(), zv, vu[k].get_mpz_t());
-                if (g != 1) mpz_divexact(vals[k].get_mpz_t(), vals[k].get_mpz_t(), g.get_mpz_t());
+            // the layer's values at a new point follow by linearity (the rows are affine on the
+            // cell); a point met before (the other piece along a shared edge) has them already.
+            // They are computed before the point is added: zu, vu, vv may live in the local table.
+            std::string key = exact_key(pt);
+            int id = local.find(key);
+            if (id < 0) {
+                const Int* vu = acc.val(gu);
+                const Int* vv = acc.val(gv);
+                IntVec& vals = sc.vals;
+                vals.resize(nz);
+                for (std::size_t k = 0; k < nz; ++k) {
+                    mpz_mul(vals[k].get_mpz_t(), zu, vv[k].get_mpz_t());
+                    mpz_addmul(vals[k].get_mpz_t(), zv, vu[k].get_mpz_t());
+                    if (g != 1) mpz_divexact(vals[k].get_mpz_t(), vals[k].get_mpz_t(), g.get_mpz_t());
+                }
+                id = local.insert_new(std::move(key), pt, vals);
+                pt.assign(D, Int());
             }
-            IntVec coords(pt);
-            new_gens.push_back(local_id(local.add(std::move(coords), vals.data())));
+            new_gens.push_back(local_id(id));
             common[nb >> 6] |= Word(1) << (nb & 63);
             new_inc.insert(new_inc.end(), common.begin(), common.end());
         }
