@@ -216,3 +216,29 @@ def test_no_output_constraint_means_every_input_is_unsafe_and_false_means_none()
     r = verify(net, _prop(["0", "0"], ["1", "1"], 1, ""))
     _check_counterexample(net, _prop(["0", "0"], ["1", "1"], 1, ""), r)
     assert verify(net, _prop(["0", "0"], ["1", "1"], 1, "(assert (<= 1 0))")).status == "holds"
+
+
+def test_the_exact_lp_decides_when_no_vertex_does():
+    # f(x) = x on the square [-1, 1]^2 (one region, four vertices); the unsafe sets below contain
+    # no vertex although each of their rows holds at some vertex, so only the exact LP can decide
+    net = ReLUNetwork([([[1, 0], [0, 1]], [10, 10]), ([[1, 0], [0, 1]], [-10, -10])])
+    box = (["-1", "-1"], ["1", "1"])
+    band = "(assert (<= (+ Y_0 Y_1) 0.2))(assert (>= (+ Y_0 Y_1) -0.2))"
+    p = _prop(*box, 2, band + "(assert (<= (- Y_0 Y_1) 0.1))(assert (>= (- Y_0 Y_1) -0.1))")
+    r = verify(net, p)
+    _check_counterexample(net, p, r)
+    assert r.n_lps == 1 and r.n_regions == 1
+    p = _prop(*box, 2, "(assert (>= (+ Y_0 Y_1) 1.9))(assert (>= (- Y_0 Y_1) 0.5))")
+    r = verify(net, p)
+    assert r.status == "holds" and r.n_lps == 1
+    assert not _independent_region_check(net, p)
+    # strict rows: the closure meets the line Y_0 - Y_1 = 1/10 only, so < and > cannot both hold
+    p = _prop(*box, 2, band + "(assert (< (- Y_0 Y_1) 0.1))(assert (> (- Y_0 Y_1) 0.1))")
+    assert verify(net, p).status == "holds"
+    p = _prop(*box, 2, band + "(assert (<= (- Y_0 Y_1) 0.1))(assert (> (- Y_0 Y_1) 0.1))")
+    assert verify(net, p).status == "holds"
+    p = _prop(*box, 2, band + "(assert (< (- Y_0 Y_1) 0.1))(assert (> (- Y_0 Y_1) 0.0999))")
+    r = verify(net, p)
+    _check_counterexample(net, p, r)
+    y = r.output
+    assert Fraction("0.0999") < y[0] - y[1] < Fraction("0.1")
