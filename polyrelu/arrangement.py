@@ -295,7 +295,7 @@ class CharacteristicPolynomial(tuple):
             v = v * t + c
         return v
 
-    def as_sympy(self, symbol: str = "t"):
+    def as_sympy(self, symbol: str = "t") -> Any:
         """A ``sympy.Poly`` with integer coefficients in ``symbol``.
 
         >>> HyperplaneArrangement([[1, 0], [0, 1]]).characteristic_polynomial().as_sympy().as_expr()
@@ -935,7 +935,7 @@ class HyperplaneArrangement:
         return GeneralPositionResult(True, None, "in general position")  # pragma: no cover
 
     # -- enumeration through the complex machinery ------------------------------------------------------------
-    def complex(self, domain: Any = None):
+    def complex(self, domain: Any = None) -> PolyhedralComplex:
         """The regions as a :class:`~polyrelu.complex.PolyhedralComplex` (exact enumeration).
 
         >>> len(HyperplaneArrangement([[1, 0], [0, 1]]).complex())

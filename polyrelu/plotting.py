@@ -133,7 +133,7 @@ def plot_regions(
     cmap: str = "viridis",
     aspect: str = "equal",
     linewidth: float = 1.0,
-):
+) -> Any:
     """Draw a bounded 2-D complex: regions filled, bent hyperplanes, optional labels and graph.
 
     ``colors`` overrides :func:`region_colors` (region index -> any matplotlib colour).  The bent
@@ -232,7 +232,7 @@ def _draw_adjacency_graph(cx: Any, ax: Any, linewidth: float) -> None:
     ax.scatter([p[0] for p in pts.values()], [p[1] for p in pts.values()], s=10, c="#111111", zorder=3)
 
 
-def plot_function_1d(cx: Any, ax: Any = None, *, breakpoints: bool = True, linewidth: float = 1.5):
+def plot_function_1d(cx: Any, ax: Any = None, *, breakpoints: bool = True, linewidth: float = 1.5) -> Any:
     """Draw the piecewise-linear function of a 1-D complex, one line per output coordinate.
 
     Region boundaries inside the domain are marked: filled dots where the slope really changes
@@ -301,7 +301,7 @@ def plot_network(
     plane_box: Any = None,
     backend: str | None = None,
     **kwargs: Any,
-):
+) -> Any:
     """Plot a network on a box: 1-D function graph, 2-D regions, or a 2-D slice of a 3-D+ input.
 
     ``box`` is ``(lo, hi)`` (scalars or vectors) or a Polytope; the network's own domain is used when

@@ -157,7 +157,7 @@ class Zonotope:
 
     # -- Minkowski route ----------------------------------------------------------------------
     @property
-    def polytope(self):
+    def polytope(self) -> Polytope:
         """Z as a :class:`~polyrelu.polytope.Polytope`, by summing the segments ``[-g_i, g_i]`` one at a
         time through the exact backend (the Minkowski route).
 
@@ -249,7 +249,7 @@ class Zonotope:
             verts.add(tuple(v))
         return tuple(sorted(verts))
 
-    def polytope_from_sign_vectors(self, method: str = "lp"):
+    def polytope_from_sign_vectors(self, method: str = "lp") -> Polytope:
         """Z as ``conv`` of :meth:`vertices_from_sign_vectors` (the combinatorial route).
 
         >>> len(Zonotope([[1, 0], [0, 1], [1, 1]]).polytope_from_sign_vectors().vertices)
@@ -328,7 +328,7 @@ class Zonotope:
         """
         return self.polytope.f_vector
 
-    def face_lattice(self):
+    def face_lattice(self) -> Any:
         """Hasse diagram of the face lattice (see :meth:`Polytope.face_lattice <polyrelu.polytope.Polytope.face_lattice>`).
 
         >>> Zonotope([[1, 0], [0, 1]]).face_lattice().number_of_nodes()   # empty face, 4 + 4 + 1 faces

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from ..exact import InvalidInputError, fraction_to_str
 from ..linalg import mat_add, matmul, matvec, outer, zeros
+from ..network import ReLUNetwork
 from ..numbers import CertifiedReal
 from ..polytope import Polytope
 from .norms import operator_norm
@@ -44,7 +45,7 @@ Pattern = tuple[tuple[int, ...], ...]
 _ZERO = Fraction(0)
 
 
-def normalize_pattern(net, pattern: Any) -> Pattern:
+def normalize_pattern(net: ReLUNetwork, pattern: Any) -> Pattern:
     """Check a configuration against the network's widths and return it as 0/1 tuples.
 
     Entries ``> 0`` count as active (so sign patterns ``+1/0/-1`` are accepted too).
@@ -80,7 +81,7 @@ def normalize_pattern(net, pattern: Any) -> Pattern:
     return tuple(out)
 
 
-def preactivation_maps(net, pattern: Any) -> tuple[tuple[Matrix, Vector], ...]:
+def preactivation_maps(net: ReLUNetwork, pattern: Any) -> tuple[tuple[Matrix, Vector], ...]:
     """The pre-activations ``z^l = G^l x + h^l`` of every hidden layer under a configuration.
 
     Spec section 1.1: ``A^0 = I``, ``G^l = W^l A^{l-1}``, ``h^l = W^l c^{l-1} + b^l``,
@@ -105,7 +106,7 @@ def preactivation_maps(net, pattern: Any) -> tuple[tuple[Matrix, Vector], ...]:
     return tuple(out)
 
 
-def configuration_polytope(net, pattern: Any, domain=None):
+def configuration_polytope(net: ReLUNetwork, pattern: Any, domain: Polytope | None = None) -> Polytope:
     """The closed region polyhedron ``P_sigma`` of a configuration, intersected with ``domain``.
 
     One inequality ``(2 s_i - 1)(G_i x + h_i) >= 0`` per hidden unit (spec section 1.1); a unit
@@ -228,7 +229,7 @@ class PathAtom:
         return f"({self.last} <- {self.first}): {fraction_to_str(self.coefficient)} * col x row"
 
 
-def atoms(net, pattern: Any) -> tuple[Atom, ...]:
+def atoms(net: ReLUNetwork, pattern: Any) -> tuple[Atom, ...]:
     """The rank-one atoms of the configuration's linear part, one per active first-layer unit.
 
     ``A_sigma = sum_{i : s^1_i = 1} u_i w_i^T`` with ``w_i = W^1_{i,:}`` and
@@ -259,7 +260,7 @@ def atoms(net, pattern: Any) -> tuple[Atom, ...]:
     return tuple(out)
 
 
-def path_atoms(net, pattern: Any) -> tuple[PathAtom, ...]:
+def path_atoms(net: ReLUNetwork, pattern: Any) -> tuple[PathAtom, ...]:
     """Heinecke--Hwang's atomic decomposition (their Theorem 5), computed exactly.
 
     ``A_sigma = sum_{k, i} c_{k i} W^{L+1}_{:,k} (W^1_{i,:})^T`` over active first-layer units
@@ -342,13 +343,13 @@ class Configuration:
     (True, (((Fraction(-1, 1), Fraction(-2, 1)),), (Fraction(2, 1),)))
     """
 
-    def __init__(self, net, pattern: Any, domain=None):
+    def __init__(self, net: ReLUNetwork, pattern: Any, domain: Polytope | None = None):
         self.network = net
         self.pattern: Pattern = normalize_pattern(net, pattern)
         self.domain = domain
 
     @cached_property
-    def polytope(self):
+    def polytope(self) -> Polytope:
         """The closed region polyhedron of the configuration (inside the domain, if one was given).
 
         >>> from polyrelu.network import ReLUNetwork
@@ -433,7 +434,7 @@ class Configuration:
         return f"Configuration({self.pattern!r}, {state})"
 
 
-def configuration(net, pattern: Any, domain=None) -> Configuration:
+def configuration(net: ReLUNetwork, pattern: Any, domain: Polytope | None = None) -> Configuration:
     """The :class:`Configuration` of ``net`` with this 0/1 pattern (optionally inside ``domain``).
 
     >>> from polyrelu.network import ReLUNetwork
@@ -457,7 +458,7 @@ def _network_of(region, net):
     raise InvalidInputError("this region does not know its network; pass net=")
 
 
-def region_configuration(region, net=None) -> Configuration:
+def region_configuration(region: Any, net: ReLUNetwork | None = None) -> Configuration:
     """The :class:`Configuration` of a complex's region (uses ``region.pattern``).
 
     >>> from polyrelu.network import ReLUNetwork
@@ -471,7 +472,7 @@ def region_configuration(region, net=None) -> Configuration:
     return Configuration(net, region.pattern)
 
 
-def region_atoms(region, net=None) -> tuple[Atom, ...]:
+def region_atoms(region: Any, net: ReLUNetwork | None = None) -> tuple[Atom, ...]:
     """:func:`atoms` for a complex's region.
 
     >>> from polyrelu.network import ReLUNetwork
@@ -484,7 +485,7 @@ def region_atoms(region, net=None) -> tuple[Atom, ...]:
     return atoms(_network_of(region, net), region.pattern)
 
 
-def region_path_atoms(region, net=None) -> tuple[PathAtom, ...]:
+def region_path_atoms(region: Any, net: ReLUNetwork | None = None) -> tuple[PathAtom, ...]:
     """:func:`path_atoms` for a complex's region.
 
     >>> from polyrelu.network import ReLUNetwork

@@ -13,6 +13,7 @@ from typing import Any, Sequence, Union
 
 from ..complex import PolyhedralComplex
 from ..exact import InvalidInputError, fraction_to_str
+from ..network import ReLUNetwork
 from ..numbers import CertifiedReal
 from .configurations import Pattern, Vector, atoms, normalize_pattern, path_atoms
 from .norms import check_norm, operator_norm, rank_one_norm, norm_sum
@@ -31,7 +32,7 @@ __all__ = [
 _ZERO = Fraction(0)
 
 
-def layer_product_bound(net, norm: str = "inf") -> "Fraction | CertifiedReal":
+def layer_product_bound(net: ReLUNetwork, norm: str = "inf") -> "Fraction | CertifiedReal":
     """The naive bound: the product of the operator norms of all weight matrices.
 
     Valid for every configuration, because ``||D^l|| <= 1`` (spec section 1.3 (i)).
@@ -52,7 +53,7 @@ def layer_product_bound(net, norm: str = "inf") -> "Fraction | CertifiedReal":
     return result
 
 
-def atom_bound(net, pattern: Any, norm: str = "inf") -> "Fraction | CertifiedReal":
+def atom_bound(net: ReLUNetwork, pattern: Any, norm: str = "inf") -> "Fraction | CertifiedReal":
     """Triangle inequality on :func:`atoms`: ``sum_i ||u_i||_p ||w_i||_{p*}`` (spec section 1.3 (ii)).
 
     An upper bound of the configuration's operator norm.
@@ -66,7 +67,7 @@ def atom_bound(net, pattern: Any, norm: str = "inf") -> "Fraction | CertifiedRea
     return norm_sum([rank_one_norm(a.u, a.w, norm) for a in atoms(net, pattern)], norm)
 
 
-def path_atom_bound(net, pattern: Any, norm: str = "inf") -> "Fraction | CertifiedReal":
+def path_atom_bound(net: ReLUNetwork, pattern: Any, norm: str = "inf") -> "Fraction | CertifiedReal":
     """Triangle inequality on Heinecke--Hwang's atoms: ``sum |c_ki| ||W^{L+1}_{:,k}||_p ||W^1_{i,:}||_{p*}``.
 
     This is the form of their Theorem 6 without the normalisation assumption (reconstructed, see
@@ -86,7 +87,7 @@ def path_atom_bound(net, pattern: Any, norm: str = "inf") -> "Fraction | Certifi
     return norm_sum(terms, norm)
 
 
-def hh_path_count_bound(net, pattern: Any, norm: str = "inf") -> "Fraction | CertifiedReal":
+def hh_path_count_bound(net: ReLUNetwork, pattern: Any, norm: str = "inf") -> "Fraction | CertifiedReal":
     """Heinecke--Hwang Theorem 6 (i), reconstructed: ``mu^(L-1) sum_{k,i} N_ki ||W^{L+1}_{:,k}|| ||W^1_{i,:}||_*``.
 
     ``mu`` is the largest absolute hidden-to-hidden weight (layers 2..L) and ``N_ki`` the number of
@@ -111,7 +112,7 @@ def hh_path_count_bound(net, pattern: Any, norm: str = "inf") -> "Fraction | Cer
     return norm_sum(terms, norm)
 
 
-def max_layer_norm_bound(net, norm: str = "inf") -> "Fraction | CertifiedReal":
+def max_layer_norm_bound(net: ReLUNetwork, norm: str = "inf") -> "Fraction | CertifiedReal":
     """Heinecke--Hwang Theorem 6 (ii), reconstructed: ``(max_l ||W^l||)^(L+1)``, a global bound.
 
     Never below :func:`layer_product_bound`; at most 1 whenever every layer norm is at most 1
@@ -130,7 +131,7 @@ def max_layer_norm_bound(net, norm: str = "inf") -> "Fraction | CertifiedReal":
     return result
 
 
-def region_lipschitz(region_or_net, pattern: Any = None, norm: str = "inf") -> "Fraction | CertifiedReal":
+def region_lipschitz(region_or_net: Any, pattern: Any = None, norm: str = "inf") -> "Fraction | CertifiedReal":
     """Operator norm of the affine map of a region (``region_lipschitz(region, norm=...)``) or of a
     configuration (``region_lipschitz(net, pattern, norm)``).
 
@@ -268,7 +269,7 @@ class LipschitzReport:
         )
 
 
-def lipschitz_constant(net, domain: Any = "network", norm: str = "inf", *, cx: PolyhedralComplex | None = None,
+def lipschitz_constant(net: ReLUNetwork, domain: Any = "network", norm: str = "inf", *, cx: PolyhedralComplex | None = None,
                        backend: str | None = None, complex: PolyhedralComplex | None = None) -> LipschitzReport:
     """The exact Lipschitz constant of ``net`` on ``domain`` for the ``norm`` on inputs and outputs.
 

@@ -49,6 +49,7 @@ from ..complex import PolyhedralComplex
 from ..exact import InvalidInputError, PolyreluError, fraction_to_str
 from ..linalg import rref as _rref
 from ..network import ReLUNetwork
+from ..polytope import Polytope
 
 __all__ = [
     "RealizationComparison",
@@ -222,7 +223,7 @@ class RealizationComparison:
 def compare_realizations(
     net1: ReLUNetwork,
     net2: ReLUNetwork,
-    domain=None,
+    domain: Polytope | None = None,
     *,
     distances: bool = True,
     gradient_norm: str = "max",
@@ -281,7 +282,7 @@ def compare_realizations(
     )
 
 
-def same_realization(net1: ReLUNetwork, net2: ReLUNetwork, domain=None, *, backend: str | None = None) -> RealizationComparison:
+def same_realization(net1: ReLUNetwork, net2: ReLUNetwork, domain: Polytope | None = None, *, backend: str | None = None) -> RealizationComparison:
     """Exactly decide whether two networks compute the same function on ``domain``.
 
     ``domain`` is a Polytope (full-dimensional) or ``None`` for all of R^n.  The result is truthy
@@ -297,7 +298,7 @@ def same_realization(net1: ReLUNetwork, net2: ReLUNetwork, domain=None, *, backe
 
 
 def realization_distance(
-    net1: ReLUNetwork, net2: ReLUNetwork, domain, *, gradient_norm: str = "max", backend: str | None = None
+    net1: ReLUNetwork, net2: ReLUNetwork, domain: Polytope, *, gradient_norm: str = "max", backend: str | None = None
 ) -> RealizationComparison:
     """Exact sup-distance of ``f - g`` and of its gradient over a bounded ``domain``.
 
@@ -395,7 +396,7 @@ def _canonical_pass(net: ReLUNetwork, domain, backend) -> ReLUNetwork:
     return ReLUNetwork([(W, b) for W, b in layers])
 
 
-def canonical_form(net: ReLUNetwork, domain="network", *, check: bool = True, backend: str | None = None) -> ReLUNetwork:
+def canonical_form(net: ReLUNetwork, domain: Polytope | str | None = "network", *, check: bool = True, backend: str | None = None) -> ReLUNetwork:
     """A canonical representative of the networks realizing the same function on ``domain``.
 
     ``domain`` is a bounded, full-dimensional Polytope (default: the network's own domain).

@@ -128,7 +128,7 @@ def _matrix_rows(p: Path, lines) -> list[list[Fraction]]:
     return rows
 
 
-def read_cdd(path: str | os.PathLike):
+def read_cdd(path: str | os.PathLike) -> cg.Matrix:
     """Read a cddlib ``.ine``/``.ext`` file (rational, integer or decimal) into a ``cdd.gmp.Matrix``.
 
     pycddlib 3 has no file reader, so this parses cddlib's documented text format; the numbers
@@ -173,7 +173,7 @@ def read_cdd(path: str | os.PathLike):
     return cg.matrix_from_array(rows, lin_set=lin, rep_type=rep)
 
 
-def polytope_from_cdd(source: Any):
+def polytope_from_cdd(source: Any) -> Polytope:
     """A cddlib file (path) or a ``cdd.gmp.Matrix`` as a :class:`~polyrelu.polytope.Polytope` (exact).
 
     A V-representation without any point is a cone with apex at the origin (cddlib leaves the

@@ -14,7 +14,7 @@ from .common import checked_path, write_json
 
 __all__ = ["adjacency_graph", "to_graphml", "to_node_link", "read_node_link"]
 
-def adjacency_graph(cx: Any):
+def adjacency_graph(cx: Any) -> nx.Graph:
     """The adjacency graph with plain attributes only (str, int, float, bool), ready for
     GraphML, Gephi and JSON.
 
@@ -103,7 +103,7 @@ def to_node_link(cx: Any, path: str | os.PathLike) -> Path:
     return write_json(nx.node_link_data(adjacency_graph(cx), edges="edges"), path)
 
 
-def read_node_link(path: str | os.PathLike):
+def read_node_link(path: str | os.PathLike) -> nx.Graph:
     """Read a node-link JSON file written by :func:`to_node_link` back into a ``networkx.Graph``.
 
     >>> import tempfile, pathlib

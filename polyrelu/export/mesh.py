@@ -15,7 +15,7 @@ from .common import checked_path
 
 __all__ = ["to_meshio", "to_vtk"]
 
-def to_meshio(cx: Any):
+def to_meshio(cx: Any) -> Any:
     """The regions of a bounded 2-D or 3-D complex as a ``meshio.Mesh``.
 
     2-D regions become ``polygon`` cells (counterclockwise), 3-D regions ``polyhedron<k>`` cells

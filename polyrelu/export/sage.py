@@ -41,7 +41,7 @@ def sage_available() -> bool:
     return True
 
 
-def polytope_to_sage(P: Any):
+def polytope_to_sage(P: Any) -> Any:
     """One polyhedron as a Sage ``Polyhedron`` over ``QQ`` (needs Sage / passagemath).
 
     >>> from polyrelu import Polytope
@@ -57,7 +57,7 @@ def polytope_to_sage(P: Any):
     return Polyhedron(vertices=conv(V), rays=conv(R), lines=conv(L), base_ring=QQ, ambient_dim=P.ambient_dim)
 
 
-def to_sage(cx: Any, *, face_to_face_check: bool = False):
+def to_sage(cx: Any, *, face_to_face_check: bool = False) -> Any:
     """The complex as a Sage ``PolyhedralComplex`` of ``Polyhedron(base_ring=QQ)`` cells.
 
     Needs Sage or passagemath (``pip install passagemath-polyhedra passagemath-graphs``); without
