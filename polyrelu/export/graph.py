@@ -107,12 +107,11 @@ def read_node_link(path: str | os.PathLike) -> nx.Graph:
     """Read a node-link JSON file written by :func:`to_node_link` back into a ``networkx.Graph``.
 
     >>> import tempfile, pathlib
-    >>> from polyrelu import ReLUNetwork, Polytope, PolyhedralComplex
-    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
-    >>> cx = PolyhedralComplex.from_network(net, domain=Polytope.box([-1, -1], [1, 1]))
+    >>> from polyrelu import ReLUNetwork, PolyhedralComplex
+    >>> relu = PolyhedralComplex.from_network(ReLUNetwork([([[1]], [0]), ([[1]], [0])]))
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     G = read_node_link(to_node_link(cx, pathlib.Path(tmp) / "g.json"))
-    >>> sorted(G.nodes[0])[:3]
-    ['bounded', 'interior_point', 'linear_region']
+    ...     H = read_node_link(to_node_link(relu, pathlib.Path(tmp) / "relu.json"))
+    >>> sorted(H.edges(data="neurons")), sorted(H.nodes[0])[:2]
+    ([(0, 1, '1:0')], ['bounded', 'interior_point'])
     """
     return nx.node_link_graph(json.loads(Path(path).read_text()), edges="edges")
