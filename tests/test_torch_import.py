@@ -74,3 +74,33 @@ def test_errors_name_the_module():
         ReLUNetwork.from_torch(nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1)))
     with pytest.raises(InvalidInputError, match="last module must be Linear"):
         ReLUNetwork.from_torch(nn.Sequential(nn.Linear(2, 2), nn.ReLU()))
+
+
+def test_torch_exported_to_onnx_imports_like_from_torch(tmp_path):
+    """The same model through torch's ONNX exporter and through from_torch: the same exact network
+    up to the batch-norm factor's rounding, and both equal to torch and onnxruntime."""
+    import io
+    import warnings
+
+    pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    torch.manual_seed(3)
+    bn = nn.BatchNorm1d(5)
+    _randomise_bn(bn, torch.Generator().manual_seed(3))
+    model = nn.Sequential(nn.Flatten(), nn.Linear(6, 5), bn, nn.ReLU(), nn.Dropout(0.1), nn.Linear(5, 3)).eval()
+    f = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, torch.randn(1, 2, 3), f, dynamo=False)
+    path = tmp_path / "m.onnx"
+    path.write_bytes(f.getvalue())
+    a = ReLUNetwork.from_onnx(path)
+    b = _compare(model, (2, 3))
+    assert a.widths == b.widths == (5,)
+    # the Linear weights of the output layer are the same float32 numbers, exactly
+    assert a.layers[1] == b.layers[1]
+    s = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    x = np.random.default_rng(0).standard_normal((1, 2, 3)).astype(np.float32)
+    want = s.run(None, {s.get_inputs()[0].name: x})[0].ravel()
+    got = [float(v) for v in a([Fraction(float(t)) for t in x.ravel()])]
+    assert np.allclose(got, want, rtol=1e-5, atol=1e-5)
