@@ -176,13 +176,17 @@ def unsafe_point_in_region(region: Any, conj: Sequence[Any], counter: list | Non
     >>> unsafe_point_in_region(r, [C((Fraction(-1),), Fraction(-2))]) is None
     True
     """
-    from .polytope import Polytope
-
-    net = region.complex.network
     if region.rays or region.lines:
         raise InvalidInputError("verify needs bounded regions (a bounded input box)")
+    return _point(region.complex.network, region.pattern, region.vertices, conj, counter)
+
+
+def _point(net: Any, pattern: Any, V: Sequence[Sequence[Fraction]], conj: Sequence[Any],
+           counter: list | None = None) -> tuple[Fraction, ...] | None:
+    """:func:`unsafe_point_in_region` on a region given by its pattern and vertices (picklable data)."""
+    from .polytope import Polytope
+
     strict = [con.strict for con in conj]
-    V = region.vertices
     if not conj:  # an empty conjunction: every output is unsafe
         return tuple(V[0])
     Vs = []  # each vertex as integers over its own denominator: v = nums / d
@@ -200,7 +204,7 @@ def unsafe_point_in_region(region: Any, conj: Sequence[Any], counter: list | Non
             return _scaled_rows([G[k]])
     else:
         il = _int_layers(net)
-        act = il.active(region.pattern)
+        act = il.active(pattern)
         vn, d0 = il.offset(act)
         h = [con.rhs - sum((a * Fraction(int(v), d0) for a, v in zip(con.coeffs, vn) if a), Fraction(0)) for con in conj]
 
@@ -255,12 +259,24 @@ def unsafe_point_in_region(region: Any, conj: Sequence[Any], counter: list | Non
     return x
 
 
+def _check_chunk(net: Any, unsafe: Any, items: list) -> tuple[int, int, Any]:
+    """Check regions ``(index, pattern, vertices)`` in order; stop at the first unsafe point."""
+    counter = [0]
+    for k, (idx, pattern, V) in enumerate(items):
+        for ci, conj in enumerate(unsafe):
+            y = _point(net, pattern, V, conj, counter)
+            if y is not None:
+                return k + 1, counter[0], (idx, ci, y)
+    return len(items), counter[0], None
+
+
 def verify(net: Any, prop: Any, *, backend: str | None = None, max_regions: int | None = None,
            workers: int | None = None, executor: Any = None, progress: bool = False) -> VerifyResult:
     """Decide exactly whether some input in the property's box reaches its unsafe output set.
 
     ``prop`` is a :class:`~polyrelu.vnnlib.VnnlibProperty` or a path to a ``.vnnlib`` file.
-    Inputs fixed by the property are substituted first (the complex is computed on the box of
+    ``workers``/``executor`` run the complex and the region checks in parallel (the answer and
+    the counterexample are those of the serial run).  Inputs fixed by the property are substituted first (the complex is computed on the box of
     the free inputs).  Returns a :class:`VerifyResult`; a counterexample is an exact input of
     the box whose exact output satisfies an unsafe conjunction (checked before returning).
 
@@ -281,22 +297,57 @@ def verify(net: Any, prop: Any, *, backend: str | None = None, max_regions: int 
                        executor=executor, progress=progress)
     counter = [0]
     examined = 0
-    regions = cx.regions
-    if progress:
-        from tqdm import tqdm
+    found = None
+    own = None
+    if executor is None and workers and workers > 1 and len(cx) > 1:
+        from concurrent.futures import ProcessPoolExecutor
 
-        regions = tqdm(regions, desc="exact checks", unit="region")
-    for region in regions:
-        examined += 1
-        for conj in prop.unsafe:
-            y = unsafe_point_in_region(region, conj, counter)
-            if y is None:
-                continue
-            x = prop.lift(y)
-            out = net(x)
-            if not (prop.in_box(x) and all(c.holds(out) for c in conj)):  # pragma: no cover - a bug
-                raise AssertionError(f"internal error: counterexample {x} does not satisfy the property")
-            return VerifyResult("violated", x, out, len(cx), examined, counter[0],
-                                time.perf_counter() - t0, prop.fixed, prop.source)
+        executor = own = ProcessPoolExecutor(max_workers=workers)
+    try:
+        if executor is not None:
+            # chunks of (index, pattern, vertices) checked in parallel; the witness of the first
+            # region (in the complex's order) is reported, as the serial loop would
+            size = max(1, -(-len(cx) // (8 * (workers or 2))))
+            regions = cx.regions
+            chunks = [[(r.index, r.pattern, r.vertices) for r in regions[i:i + size]] for i in range(0, len(cx), size)]
+            futures = [executor.submit(_check_chunk, small, prop.unsafe, ch) for ch in chunks]
+            it = futures
+            if progress:
+                from tqdm import tqdm
+
+                it = tqdm(futures, desc="exact checks", unit="chunk")
+            results = [f.result() for f in it]
+            for n_checked, n_lp, hit in results:
+                examined += n_checked
+                counter[0] += n_lp
+                if hit is not None and (found is None or hit[0] < found[0]):
+                    found = hit
+        else:
+            regions = cx.regions
+            if progress:
+                from tqdm import tqdm
+
+                regions = tqdm(regions, desc="exact checks", unit="region")
+            for region in regions:
+                examined += 1
+                for ci, conj in enumerate(prop.unsafe):
+                    y = unsafe_point_in_region(region, conj, counter)
+                    if y is not None:
+                        found = (region.index, ci, y)
+                        break
+                if found is not None:
+                    break
+    finally:
+        if own is not None:
+            own.shutdown()
+    if found is not None:
+        _, ci, y = found
+        conj = prop.unsafe[ci]
+        x = prop.lift(y)
+        out = net(x)
+        if not (prop.in_box(x) and all(c.holds(out) for c in conj)):  # pragma: no cover - a bug
+            raise AssertionError(f"internal error: counterexample {x} does not satisfy the property")
+        return VerifyResult("violated", x, out, len(cx), examined, counter[0],
+                            time.perf_counter() - t0, prop.fixed, prop.source)
     return VerifyResult("holds", None, None, len(cx), examined, counter[0], time.perf_counter() - t0,
                         prop.fixed, prop.source)

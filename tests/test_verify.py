@@ -242,3 +242,21 @@ def test_the_exact_lp_decides_when_no_vertex_does():
     _check_counterexample(net, p, r)
     y = r.output
     assert Fraction("0.0999") < y[0] - y[1] < Fraction("0.1")
+
+
+def test_parallel_checks_give_the_serial_answer():
+    from concurrent.futures import ThreadPoolExecutor
+
+    for seed in (10, 11, 12):
+        net = _random_net(seed, widths=(4, 3), m=2)
+        mins, maxs = _brute_force_extremes(net, [-1, -1], [1, 1])
+        t = (maxs[0] + mins[0]) / 2
+        p = _prop(["-1", "-1"], ["1", "1"], 2, f"(assert (>= Y_0 Y_1))(assert (>= Y_0 (/ {t.numerator} {t.denominator})))")
+        a = verify(net, p)
+        with ThreadPoolExecutor(2) as ex:
+            b = verify(net, p, executor=ex)
+        c = verify(net, p, workers=2)
+        assert a.status == b.status == c.status
+        assert a.counterexample == b.counterexample == c.counterexample
+        if a.status == "holds":
+            assert a.n_regions_examined == b.n_regions_examined == c.n_regions_examined == a.n_regions
