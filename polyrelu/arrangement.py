@@ -24,13 +24,14 @@ import os
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import networkx as nx
 
 from . import validate
 from .complex import PolyhedralComplex
 from .exact import InvalidInputError, check_format, fraction_to_str, primitive_ints, to_matrix, to_vector
+from .linalg import rank as matrix_rank
 from .linalg import rref as _rref
 from .validate import read_json
 
@@ -99,18 +100,6 @@ def _insert(basis: Sequence[tuple[int, IntRow]], row: IntRow, pivot: int) -> tup
     out.append((pivot, row))
     out.sort()
     return tuple(out)
-
-
-def _rank_int(rows: Iterable[IntRow]) -> int:
-    basis: tuple[tuple[int, IntRow], ...] = ()
-    for r in rows:
-        r = _reduce(r, basis)
-        piv = next((i for i, x in enumerate(r) if x), None)
-        if piv is not None:
-            basis = _insert(basis, r, piv)
-    return len(basis)
-
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -646,7 +635,7 @@ class HyperplaneArrangement:
         >>> HyperplaneArrangement([[1, 0], [2, 0]], [0, 1]).rank
         1
         """
-        return _rank_int(_integer_row(a + (Fraction(0),)) for a in self._normals)
+        return matrix_rank(self._normals, self._dim)
 
     @cached_property
     def is_central(self) -> bool:
@@ -658,7 +647,7 @@ class HyperplaneArrangement:
         >>> HyperplaneArrangement([[1, 0], [0, 1]], [1, 1]).is_central, HyperplaneArrangement([[1, 0], [1, 0]], [0, 1]).is_central
         (True, False)
         """
-        return _rank_int(self._rows) == self.rank
+        return matrix_rank(self._rows) == self.rank
 
     @property
     def is_essential(self) -> bool:
@@ -917,7 +906,7 @@ class HyperplaneArrangement:
         w = _circuit_witness(lin_flats, lin_rows)
         if w is not None and len(w) <= n:
             p = len(w)
-            if _rank_int(self._rows[j] for j in w) == p:
+            if matrix_rank([self._rows[j] for j in w]) == p:
                 why = (
                     f"{p} hyperplanes with linearly dependent normals and no common point "
                     f"({'parallel' if p == 2 else 'their intersection is empty'}, expected dimension {n - p})"
