@@ -88,6 +88,13 @@ class Zonotope:
         object.__setattr__(self, "_center", c)
         object.__setattr__(self, "_cache", {})
 
+    def _cached(self, key: Any, fn: Any) -> Any:
+        # the caching idiom of Polytope: immutable object, values computed once on first use
+        c = self._cache
+        if key not in c:
+            c[key] = fn()
+        return c[key]
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Zonotope is immutable")
 
@@ -149,11 +156,8 @@ class Zonotope:
         >>> Zonotope([[1, 0], [2, 0], [0, 1]]).is_general_position
         False
         """
-        if "gp" not in self._cache:
-            n, m = self.ambient_dim, self.n_generators
-            r = min(n, m)
-            self._cache["gp"] = all(_rank(S) == r for S in combinations(self._generators, r))
-        return self._cache["gp"]
+        r = min(self.ambient_dim, self.n_generators)
+        return self._cached("gp", lambda: all(_rank(S) == r for S in combinations(self._generators, r)))
 
     # -- Minkowski route ----------------------------------------------------------------------
     @property
@@ -164,13 +168,13 @@ class Zonotope:
         >>> Zonotope([[1, 0], [0, 1], [1, 1]]).polytope == Zonotope([[1, 0], [0, 1], [1, 1]]).polytope_from_sign_vectors()
         True
         """
-        if "polytope" not in self._cache:
+        def minkowski() -> Polytope:
             P = Polytope.from_vertices([self._center])
             for g in self._generators:
-                seg = Polytope.from_vertices([tuple(-x for x in g), g])
-                P = P.minkowski_sum(seg)
-            self._cache["polytope"] = P
-        return self._cache["polytope"]
+                P = P.minkowski_sum(Polytope.from_vertices([tuple(-x for x in g), g]))
+            return P
+
+        return self._cached("polytope", minkowski)
 
     # -- combinatorial route --------------------------------------------------------------------
     def sign_vectors(self, method: str = "lp") -> tuple[tuple[int, ...], ...]:
@@ -187,17 +191,10 @@ class Zonotope:
         >>> Zonotope([[1, 0], [0, 1], [1, 1]]).sign_vectors()
         ((-1, -1, -1), (-1, 1, -1), (-1, 1, 1), (1, -1, -1), (1, -1, 1), (1, 1, 1))
         """
-        key = ("signs", method)
-        if key in self._cache:
-            return self._cache[key]
-        if method == "lp":
-            out = self._sign_vectors_lp()
-        elif method == "arrangement":
-            out = self._sign_vectors_arrangement()
-        else:
+        if method not in ("lp", "arrangement"):
             raise InvalidInputError(f"method must be 'lp' or 'arrangement', got {method!r}")
-        self._cache[key] = out
-        return out
+        compute = self._sign_vectors_lp if method == "lp" else self._sign_vectors_arrangement
+        return self._cached(("signs", method), compute)
 
     def _sign_vectors_lp(self) -> tuple[tuple[int, ...], ...]:
         gens = self._generators
