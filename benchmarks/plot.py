@@ -1,4 +1,6 @@
-"""Log-log plot of engine seconds against regions from a benchmark JSON file.
+"""Log-log plots from a benchmark JSON file: seconds against regions (every tool; polyrelu's whole
+`regions` job as well as its enumeration), and polyrelu's regions per second against the input
+dimension.
 
     python -m benchmarks.plot benchmarks/results-DATE.json docs/performance-scaling.png
 """
@@ -20,22 +22,36 @@ def main(argv=None) -> int:
     from matplotlib.figure import Figure
 
     rows = json.loads(Path(argv[0]).read_text())["rows"]
-    fig = Figure(figsize=(6, 4.2))
-    ax = fig.add_subplot()
-    for tool, marker in [("polyrelu", "o"), ("polyrelu-2w", "s"), ("exact-only", "^"), ("fractions", "v"), ("regioncam", "x"), ("relucent", "D")]:
-        pts = sorted((r["regions"], r["seconds"], r["workload"]) for r in rows
-                     if r["tool"] == tool and "seconds" in r)
+    fig = Figure(figsize=(11, 4.2))
+    ax, bx = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
+    series = [("polyrelu", "seconds", "o", "polyrelu enumeration"), ("polyrelu", "total", "P", "polyrelu whole job"),
+              ("polyrelu-2t", "total", "s", "polyrelu whole job, 2 threads"), ("reference", "seconds", "^", "reference engine"),
+              ("fractions", "seconds", "v", "Fractions"), ("regioncam", "seconds", "x", "regioncam (float)"),
+              ("relucent", "seconds", "D", "relucent (float)")]
+    for tool, key, marker, label in series:
+        pts = sorted((r["regions"], r[key], r["workload"]) for r in rows
+                     if r["tool"] == tool and r.get(key))
         if not pts:
             continue
-        ax.loglog([p[0] for p in pts], [p[1] for p in pts], marker=marker, label=tool)
-        if tool == "polyrelu":
+        ax.loglog([p[0] for p in pts], [p[1] for p in pts], marker=marker, label=label)
+        if tool == "polyrelu" and key == "total":
             for x, y, w in pts:
                 ax.annotate(w, (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
     ax.set_xlabel("regions")
-    ax.set_ylabel("engine seconds")
-    ax.set_title("Exact enumeration cost against the number of regions")
+    ax.set_ylabel("seconds")
+    ax.set_title("Cost against the number of regions")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize=7)
+    dims = {"d2": 2, "d3": 3, "d4": 4, "d8": 8, "acasxu": 5}
+    pts = sorted((dims.get(r["workload"].split("_")[0], 0), r["regions"] / r["total"], r["workload"])
+                 for r in rows if r["tool"] == "polyrelu" and r.get("total"))
+    bx.semilogy([p[0] for p in pts], [p[1] for p in pts], "o")
+    for x, y, w in pts:
+        bx.annotate(w, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    bx.set_xlabel("input dimension")
+    bx.set_ylabel("regions per second (whole job)")
+    bx.set_title("Throughput against the input dimension")
+    bx.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(argv[1], dpi=110)
     print(f"wrote {argv[1]}")

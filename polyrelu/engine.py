@@ -1,27 +1,16 @@
-"""The exact enumeration engine: layer-by-layer refinement of pointed polyhedral cones.
+"""The enumeration engine: the integer network and start cells, the compiled core, the reference.
 
-Algorithm (documented in docs/performance.md):
-
-* The network is rescaled to integers.  Scaling layer l by a positive constant changes no sign
-  (ReLU is positively homogeneous), so every pre-activation becomes an integer affine form and no
-  fraction is ever reduced in the hot loop.  Float32 weights are dyadic, so the scales are powers of 2.
-* A region is kept as the homogenisation of a pointed polyhedron: generators ``(X, T)`` in integer
-  homogeneous coordinates (vertices have T > 0, rays T = 0), each reduced by its gcd, so equal points
-  have equal tuples across regions; plus the vertex/facet incidences as bitmasks.  Regions with
-  lines are avoided by quotienting out the lineality that the first layer cannot see and by starting
-  from the orthants of a few first-layer neurons.
-* Processing layer l on a region: the pre-activation of each neuron of layer l is one exact integer
-  affine form on the region (the rows ``G``).  Its sign at every generator is decided by a float
-  evaluation with a rigorous forward error bound; only an entry the bound cannot certify is
-  evaluated in integers.  Neurons with generators strictly on both sides split the region, one after
-  the other, by a double-description step: the new generators are the exact intersections of the
-  hyperplane with the edges that cross it (edges found by the combinatorial adjacency test), and the
-  values of the remaining splitting neurons at a new generator follow by linearity, exactly.
-* The affine forms of layer l+1 on the children are ``W_{l+1} diag(active) G + b``, kept as
-  int64 limbs (limbs.py): for a chunk of cells, all children's products are one float64 matrix
-  product of limb matrices, exact because every partial sum is an integer below 2^53.  The float
-  filter reads the same limbs; Python integers are made only for the rows that split a cell or
-  that the filter cannot certify, and for the output maps.
+* :func:`prepare` rescales the network to integers (scaling layer l by a positive constant changes
+  no sign: ReLU is positively homogeneous; float32 weights are dyadic, so the scales are powers of
+  2), quotients out the lineality the first layer cannot see, and builds the pointed start cells
+  (the domain, or the orthants of a few first-layer neurons on all of R^n) from an exact backend.
+* :func:`refine` hands them to the compiled core (``polyrelu._core``, core/src, docs/core.md), which
+  does the refinement, and wraps its arrays in the result contract (:mod:`polyrelu.result`).
+* :func:`enumerate_regions` is the pure-Python reference engine the tests compare the core
+  against (:func:`reference_result` puts its cells in the same contract).  Its cells are
+  homogenised pointed cones with exact integer rows kept as int64 limbs (limbs.py), so that one
+  float64 matrix product of a chunk of cells is exact, and a rigorous float filter that only
+  chooses which exact computation runs.
 
 Everything this module reports is exact; floats only choose which exact computation is needed.
 """

@@ -135,3 +135,28 @@ def test_max_regions_stops_inside_a_layer_and_partial_is_marked():
     assert sum(r.volume for r in part.regions) == box.volume
     with pytest.raises(Exception, match="incomplete"):
         part.f_vector
+
+
+def test_ctrl_c_reaches_a_long_refinement():
+    """SIGINT while the core refines one large cell (no chunk boundary for a long time) raises
+    KeyboardInterrupt; if it did not get through, the run would end by its time limit instead."""
+    import os
+    import signal
+    import threading
+    from pathlib import Path
+
+    from polyrelu.engine import TimeLimitError
+
+    net = ReLUNetwork.load(Path(__file__).resolve().parents[2] / "shared" / "bench" / "d8_16x2.json")
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            try:
+                net.complex(workers=2, max_seconds=60)
+            except TimeLimitError:
+                pytest.fail("the interrupt did not reach the core")
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, old)

@@ -135,22 +135,32 @@ std::unique_ptr<Result> run(std::size_t dim, py::list layers, py::list starts, s
     auto res = std::make_unique<Result>();
     ProgressFn fn;
     if (!progress.is_none()) {
+        // an exception in the user's callback stops the run and is raised when the core returns
         fn = [&progress](int layer, std::size_t done, std::size_t total, std::size_t regions) {
             py::gil_scoped_acquire gil;
-            if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-            return progress(layer, done, total, regions).cast<bool>();
-        };
-    } else {
-        fn = [](int, std::size_t, std::size_t, std::size_t) {
-            py::gil_scoped_acquire gil;
-            if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // Ctrl-C stops a long run
-            return true;
+            if (PyErr_CheckSignals() != 0) return false;
+            try {
+                return progress(layer, done, total, regions).cast<bool>();
+            } catch (py::error_already_set& e) {
+                e.restore();
+                return false;
+            }
         };
     }
+    // Ctrl-C: Python's handler only sets a flag; the core's calling thread looks at it while the
+    // workers run, and the KeyboardInterrupt it left pending is raised here
+    const InterruptFn interrupted = [] {
+        py::gil_scoped_acquire gil;
+        return PyErr_CheckSignals() != 0;
+    };
+    if (first_layer > net.hidden()) throw std::invalid_argument("first_layer is past the last hidden layer");
     {
         py::gil_scoped_release nogil;
-        if (first_layer > net.hidden()) throw std::invalid_argument("first_layer is past the last hidden layer");
-        refine(net, cells, first_layer, threads, reverse, Limits{max_regions, max_seconds}, fn, res->r);
+        refine(net, cells, first_layer, threads, reverse, Limits{max_regions, max_seconds}, fn, res->r, interrupted);
+    }
+    if (res->r.status == Status::interrupted) {
+        if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
+        throw py::error_already_set();
     }
     return res;
 }

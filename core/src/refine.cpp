@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <limits>
 #include <thread>
 
@@ -113,7 +115,8 @@ void assemble(const Network& net, const std::vector<StartCell>& cells, Refinemen
 }
 
 void refine(const Network& net, const std::vector<StartCell>& starts, std::size_t first_layer, int threads,
-            bool reverse, const Limits& limits, const ProgressFn& progress, Refinement& out) {
+            bool reverse, const Limits& limits, const ProgressFn& progress, Refinement& out,
+            const InterruptFn& interrupted) {
     const std::size_t D = net.dim + 1, hidden = net.hidden();
     out.net = net;
     out.pattern_words = pattern_words_of(net);
@@ -178,18 +181,47 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             std::vector<char> state(b - a, not_started);
             auto work = [&](std::size_t x, std::size_t y) {
                 for (std::size_t k = x; k < y; ++k) {
-                    const bool ok = refine_cell(cells[a + k], ctx, outs[k]);
+                    const bool ok = refine_cell(std::move(cells[a + k]), ctx, outs[k]);
                     state[k] = ok ? done : stopped;
                     if (!ok) return;
                 }
             };
-            if (nthreads == 1 || b - a < 2) {
-                work(0, b - a);
-            } else {
-                std::vector<std::thread> pool;
-                const std::size_t m = b - a;
-                for (int t = 0; t < nthreads; ++t) pool.emplace_back(work, m * t / nthreads, m * (t + 1) / nthreads);
-                for (auto& th : pool) th.join();
+            // the work runs on worker threads (one at least), so that this thread can poll for an
+            // interrupt while a long chunk is refined
+            const std::size_t m = b - a;
+            const int used = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(nthreads), m));
+            int running = used;
+            std::mutex mu;
+            std::condition_variable cv;
+            std::vector<std::thread> pool;
+            for (int t = 0; t < used; ++t)
+                pool.emplace_back([&, t] {
+                    work(m * t / used, m * (t + 1) / used);
+                    std::lock_guard<std::mutex> lock(mu);
+                    --running;
+                    cv.notify_all();
+                });
+            bool interrupt = false;
+            {
+                std::unique_lock<std::mutex> lock(mu);
+                while (running > 0) {
+                    cv.wait_for(lock, std::chrono::milliseconds(40));
+                    if (running == 0 || !interrupted || interrupt) continue;
+                    lock.unlock();
+                    if (interrupted()) {
+                        interrupt = true;
+                        stop.store(true);
+                    }
+                    lock.lock();
+                }
+            }
+            for (auto& th : pool) th.join();
+            if (interrupt) {
+                out.status = Status::interrupted;
+                out.stopped_layer = static_cast<int>(l + 1);
+                out.stopped_cell = a;
+                out.stopped_of = cells.size();
+                return;
             }
             // merge in order: refined cells' children, a stopped cell's pieces so far, cells not
             // started as they were (so a partial result still covers the domain)

@@ -32,6 +32,10 @@ enum class Status { complete, region_limit, time_limit, interrupted };
 // done, cells of the layer, regions so far).  Returning false stops the run (an interrupt).
 using ProgressFn = std::function<bool(int, std::size_t, std::size_t, std::size_t)>;
 
+// Polled by the calling thread every few hundredths of a second while the worker threads
+// refine a chunk: true stops the run at once (Ctrl-C reaching a long chunk).
+using InterruptFn = std::function<bool()>;
+
 struct Refinement {
     Network net;
     GenStore gens;                 // final generators; vals = the output layer's values
@@ -55,6 +59,7 @@ void assemble(const Network& net, const std::vector<StartCell>& cells, Refinemen
 // start cells are already refined by the layers before, with those layers' pattern bits): a
 // group of cells of one layer can be finished anywhere (another process, another machine).
 void refine(const Network& net, const std::vector<StartCell>& starts, std::size_t first_layer, int threads,
-            bool reverse, const Limits& limits, const ProgressFn& progress, Refinement& out);
+            bool reverse, const Limits& limits, const ProgressFn& progress, Refinement& out,
+            const InterruptFn& interrupted = {});
 
 }  // namespace polyrelu

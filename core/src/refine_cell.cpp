@@ -102,13 +102,13 @@ void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx,
     // the transpose of the incidences: the generators on each slot
     const std::size_t ng = p.gens.size(), gw = (ng + 63) / 64, ns = p.nslots();
     sc.on_slot.assign(ns * gw, 0);
-    for (std::size_t g = 0; g < ng; ++g)
+    for (std::size_t gi = 0; gi < ng; ++gi)
         for (int w = 0; w < nw; ++w) {
-            Word m = p.inc_of(g)[w];
+            Word m = p.inc_of(gi)[w];
             while (m) {
                 const std::size_t k = static_cast<std::size_t>(w) * 64 + std::countr_zero(m);
                 m &= m - 1;
-                sc.on_slot[k * gw + (g >> 6)] |= Word(1) << (g & 63);
+                sc.on_slot[k * gw + (gi >> 6)] |= Word(1) << (gi & 63);
             }
         }
     for (std::size_t u : s.pos) {
@@ -186,12 +186,12 @@ void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx,
 
 }  // namespace
 
-bool refine_cell(const Cell& cell, const LayerContext& ctx, CellOutput& out) {
+bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
     out.local.D = ctx.D;
     out.local.nz = ctx.width;
     out.children.clear();
     const Access acc{*ctx.global, out.local};
-    Cell c = cell;
+    Cell c = std::move(cell);
     compact_slots(c);
     Scratch sc;
     Signs& s = sc.signs;

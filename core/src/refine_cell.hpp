@@ -40,7 +40,7 @@ struct CellOutput {
 
 // Refines `cell` by every neuron of the layer: children in the order of the split tree (the (+)
 // side before the (-) side).  Returns false if a limit stopped the work; the children are then
-// the pieces made so far, which still cover the cell.
-bool refine_cell(const Cell& cell, const LayerContext& ctx, CellOutput& out);
+// the pieces made so far, which still cover the cell.  The cell is consumed.
+bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out);
 
 }  // namespace polyrelu
