@@ -6,7 +6,23 @@
 >>> len(cx), cx.f_vector
 (7, (3, 9, 7))
 """
+import os as _os
+import signal as _signal
+import sys as _sys
 from fractions import Fraction
+
+
+def _interrupted_while_starting(signum, frame):  # pragma: no cover - exercised in a subprocess
+    # Ctrl-C while the command line is still importing: the message and exit code the command line
+    # gives for an interrupt, not a traceback from deep inside an import
+    _sys.stderr.write("polyrelu: interrupted\n")
+    _os._exit(130)
+
+
+# the `polyrelu` console script, or `python -m polyrelu` (argv[0] is "-m" while its package loads)
+_STARTING_CLI = _os.path.basename(_sys.argv[0] if _sys.argv else "") == "polyrelu" or _sys.argv[:1] == ["-m"]
+if _STARTING_CLI and _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+    _signal.signal(_signal.SIGINT, _interrupted_while_starting)
 
 from .exact import EmptyDomainError, InvalidInputError, PolyreluError, to_rational
 from .network import ReLUNetwork, load_network
@@ -20,6 +36,9 @@ from .lipschitz import lipschitz_constant
 from .realization import canonical_form, same_realization
 
 __version__ = "0.1.0"
+
+if _STARTING_CLI and _signal.getsignal(_signal.SIGINT) is _interrupted_while_starting:
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)  # the command line takes it from here
 
 
 def _complex(self, domain="network", **kw):

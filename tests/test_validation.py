@@ -446,3 +446,28 @@ def test_vnnlib_numbers_are_bounded_too(tmp_path):
     ok = write(tmp_path / "ok.vnnlib", "(declare-const X_0 Real)\n(declare-const Y_0 Real)\n"
                                        "(assert (>= X_0 -0.1))\n(assert (<= X_0 1e-1))\n(assert (<= Y_0 0))\n")
     assert parse_vnnlib(ok).box.as_box() == ((Fraction(-1, 10),), (Fraction(1, 10),))
+
+
+def test_ctrl_c_while_the_command_line_starts_is_a_clean_interrupt():
+    """Issue 14, item 5: Ctrl-C during the imports printed a traceback from inside an import."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    exe = Path(sys.executable).with_name("polyrelu")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "polyrelu"]
+    seen = 0
+    for delay in (0.15, 0.3, 0.5, 0.8):
+        p = subprocess.Popen(cmd + ["bounds", "--n0", "2", "--widths", "4", "4"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL) and None)
+        time.sleep(delay)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        if p.returncode == 0:
+            continue  # it had finished before the signal came
+        seen += 1
+        assert p.returncode == 130, err
+        assert "Traceback" not in err and err.strip().endswith("interrupted"), err
+    assert seen, "every run finished before the signal: nothing was tested"
