@@ -133,7 +133,7 @@ class Region:
                 "equalities": ((), ()),  # regions are full-dimensional
             }
 
-        return self._get("polytope", lambda: Polytope._from_trusted(self._cx.network.input_dim, load))
+        return self._get("polytope", lambda: Polytope.from_certified(self._cx.network.input_dim, load, self._cx.backend))
 
     @property
     def interior_point(self) -> tuple[Fraction, ...]:
@@ -493,7 +493,7 @@ class PolyhedralComplex:
         return [(int(cells[fid, 0]), self._facet_polytope(int(fid))) for fid in np.flatnonzero(cells[:, 1] < 0)]
 
     def _facet_polytope(self, fid):
-        return Polytope._from_trusted(self.dim, functools.partial(self._facet_data, fid))
+        return Polytope.from_certified(self.dim, functools.partial(self._facet_data, fid), self.backend)
 
     def _facet_data(self, fid):
         f = self.result.facets()

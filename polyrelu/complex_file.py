@@ -41,17 +41,6 @@ def _fail(path, what: str) -> InvalidInputError:
     return InvalidInputError(f"{path}: {what}")
 
 
-def _v1_cells(e: dict, widths: list[int]) -> list[dict]:
-    """Cells of a version 1 file (bitmask incidences, per-layer pattern masks) as core data."""
-    cells = []
-    for c in e["cells"]:
-        slots = tuple((tuple(nv), frozenset(tuple(x) for x in labs)) for nv, labs in c["slots"])
-        cell = _engine._Cell([tuple(g) for g in c["gens"]], [int(m) for m in c["inc"]], slots, int(c["alive"]),
-                             tuple(int(x) for x in c["pattern"]), tuple(int(x) for x in c["zero"]))
-        cells.append(_engine.cell_data(cell, widths))
-    return cells
-
-
 def read_complex(cls, path: str | os.PathLike):
     """Read and verify a saved complex; ``cls`` is :class:`~polyrelu.complex.PolyhedralComplex`.
 
@@ -89,7 +78,7 @@ def read_complex(cls, path: str | os.PathLike):
         if e.get("dim") != prep.dim:
             raise _fail(path, f"engine.dim is {str(e.get('dim'))[:20]}, the network and domain give {prep.dim}")
         widths = list(net.widths)
-        cells = e["cells"] if version == 2 else _v1_cells(e, widths)
+        cells = e["cells"] if version == 2 else [_engine.cell_data_from_v1(c, widths) for c in e["cells"]]
         from . import _core
 
         core = _core.assemble(prep.dim, prep.core_layers(), cells)

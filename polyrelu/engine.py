@@ -1304,6 +1304,14 @@ def cell_data(cell: _Cell, widths: Sequence[int]) -> dict:
     return d
 
 
+def cell_data_from_v1(c: dict, widths: Sequence[int]) -> dict:
+    """A cell of a version 1 complex file (bitmask incidences, per-layer pattern masks) as core data."""
+    slots = tuple((tuple(nv), frozenset(tuple(x) for x in labs)) for nv, labs in c["slots"])
+    cell = _Cell([tuple(g) for g in c["gens"]], [int(m) for m in c["inc"]], slots, int(c["alive"]),
+                 tuple(int(x) for x in c["pattern"]), tuple(int(x) for x in c["zero"]))
+    return cell_data(cell, widths)
+
+
 def reference_result(layers, domain_ineqs, **kw) -> RefinementResult:
     """The pure-Python reference engine's regions (:func:`enumerate_regions`), in the result contract.
 

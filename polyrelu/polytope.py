@@ -216,10 +216,11 @@ class Polytope:
         raise AttributeError("Polytope objects are immutable")
 
     @classmethod
-    def _from_trusted(
+    def from_certified(
         cls, ambient_dim: int, loader: Callable[[], Mapping[str, Any]], backend: str | None = None
     ) -> "Polytope":
-        """A polytope from data already exact and irredundant (for the engine; no checks, no work).
+        """A polytope from data already exact and irredundant (the complex's regions and facets,
+        whose representations the core has certified; no checks, no work until first use).
 
         ``loader()`` is called at the first access and returns a dict with any of the keys
         ``'vertices'``, ``'rays'``, ``'lines'`` (a minimal V-representation; ``'vertices'`` must be
@@ -228,12 +229,14 @@ class Polytope:
         Entries are ints or Fractions.  Fields the loader does not give are computed from those it
         does, through the backend, when first needed.
 
-        >>> P = Polytope._from_trusted(1, lambda: {"vertices": [[0], [3]]})
+        >>> P = Polytope.from_certified(1, lambda: {"vertices": [[0], [3]]})
         >>> P.inequalities
         (((Fraction(-1, 1),), (Fraction(1, 1),)), (Fraction(0, 1), Fraction(3, 1)))
         """
         bk = default_backend() if backend is None else backend
         return cls._new(ambient_dim, bk, {"loader": loader})
+
+    _from_trusted = from_certified  # the old private name
 
     @classmethod
     def _from_raw_h(cls, n: int, bk: str, A, b, E=(), f=()) -> "Polytope":
@@ -836,7 +839,7 @@ class Polytope:
                     "equalities": (list(H.E) + [H.A[row]], list(H.f) + [H.b[row]]),
                 }
 
-        return Polytope._from_trusted(self._n, loader, self._bk)
+        return Polytope.from_certified(self._n, loader, self._bk)
 
     @property
     def facets(self) -> tuple["Polytope", ...]:

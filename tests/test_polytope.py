@@ -465,8 +465,8 @@ def test_equality_and_hash():
     assert P != Polytope.box([0, 0, 0], [1, 1, 1])
     assert P != "a square"
     # two V-only polytopes compare by V without needing H
-    A = Polytope._from_trusted(1, lambda: {"vertices": [[0], [1]]})
-    B = Polytope._from_trusted(1, lambda: {"vertices": [[1], [0]]})
+    A = Polytope.from_certified(1, lambda: {"vertices": [[0], [1]]})
+    B = Polytope.from_certified(1, lambda: {"vertices": [[1], [0]]})
     assert A == B and hash(A) == hash(B)
 
 
@@ -480,7 +480,7 @@ def test_from_trusted_is_lazy_and_avoids_backend(monkeypatch):
             "inequalities": ([[-1, 0], [0, -1], [1, 1]], [0, 0, 2]),
         }
 
-    P = Polytope._from_trusted(2, loader)
+    P = Polytope.from_certified(2, loader)
     assert calls == []
     monkeypatch.setattr(polytope_module, "get_backend", lambda *a: pytest.fail("backend was called"))
     assert P.f_vector == (3, 3, 1) and P.volume == 2 and P.dim == 2
@@ -492,10 +492,10 @@ def test_from_trusted_is_lazy_and_avoids_backend(monkeypatch):
     monkeypatch.undo()
     assert facet_h == [(G.inequalities, G.equalities) for G in (Polytope.from_vertices(Fc.vertices) for Fc in facets)]
     # a field the loader did not give comes from the backend
-    T = Polytope._from_trusted(2, lambda: {"inequalities": ([[-1, 0], [0, -1], [1, 1]], [0, 0, 2])})
+    T = Polytope.from_certified(2, lambda: {"inequalities": ([[-1, 0], [0, -1], [1, 1]], [0, 0, 2])})
     assert T.vertices == ((0, 0), (0, 2), (2, 0))
     with pytest.raises(InvalidInputError, match="neither"):
-        Polytope._from_trusted(2, lambda: {"rays": [[1, 0]]}).dim
+        Polytope.from_certified(2, lambda: {"rays": [[1, 0]]}).dim
 
 
 def test_facets_faces_and_incidence():
