@@ -36,3 +36,18 @@ def random_net(rng, n0, widths, m=1, lo=-3, hi=3, weight_dens=(1, 1, 2), bias_de
         layers.append((W, b))
         prev = w
     return ReLUNetwork(layers)
+
+
+def seeded_net(seed, n=2, widths=(4, 3), m=1, w=9, w_den=4, b=5, b_den=3):
+    """A reproducible random network: weights in [-w, w] / [1, w_den], biases in [-b, b] / [1, b_den]."""
+    import random
+
+    from polyrelu import ReLUNetwork
+
+    rng = random.Random(seed)
+    dims = [n, *widths, m]
+    return ReLUNetwork([
+        ([[F(rng.randint(-w, w), rng.randint(1, w_den)) for _ in range(dims[k])] for _ in range(dims[k + 1])],
+         [F(rng.randint(-b, b), rng.randint(1, b_den)) for _ in range(dims[k + 1])])
+        for k in range(len(dims) - 1)
+    ])

@@ -9,19 +9,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from oracles import seeded_net
 from polyrelu import InvalidInputError, Polytope, ReLUNetwork
 from polyrelu.cli import main
 from polyrelu.local import ball, local_complexity
 
 
 def _net(seed, n=2, widths=(4, 3), m=1):
-    rng = random.Random(seed)
-    dims = [n, *widths, m]
-    return ReLUNetwork([
-        ([[Fraction(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(dims[k])] for _ in range(dims[k + 1])],
-         [Fraction(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(dims[k + 1])])
-        for k in range(len(dims) - 1)
-    ])
+    return seeded_net(seed, n, widths, m)
 
 
 def _pattern_pieces(net, B):

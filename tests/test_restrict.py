@@ -8,19 +8,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from oracles import seeded_net
 from polyrelu import InvalidInputError, Polytope, ReLUNetwork
 from polyrelu.cli import main
 from polyrelu.network import slice_network
 
 
 def _net(seed, n=3, widths=(4, 3), m=1):
-    rng = random.Random(seed)
-    dims = [n, *widths, m]
-    return ReLUNetwork([
-        ([[Fraction(rng.randint(-7, 7), rng.randint(1, 3)) for _ in range(dims[k])] for _ in range(dims[k + 1])],
-         [Fraction(rng.randint(-4, 4), rng.randint(1, 2)) for _ in range(dims[k + 1])])
-        for k in range(len(dims) - 1)
-    ])
+    return seeded_net(seed, n, widths, m, w=7, w_den=3, b=4, b_den=2)
 
 
 def _by_hand(net, p0, p1, p2):

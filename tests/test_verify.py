@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from oracles import seeded_net
 from polyrelu import InvalidInputError, Polytope, ReLUNetwork
 from polyrelu.cli import main
 from polyrelu.verify import verify
@@ -18,13 +19,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "acasxu"
 
 
 def _random_net(seed, widths=(3, 3), n=2, m=1):
-    rng = random.Random(seed)
-    dims = [n, *widths, m]
-    return ReLUNetwork([
-        ([[Fraction(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(dims[k])] for _ in range(dims[k + 1])],
-         [Fraction(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(dims[k + 1])])
-        for k in range(len(dims) - 1)
-    ])
+    return seeded_net(seed, n, widths, m)
 
 
 def _brute_force_extremes(net, lo, hi):
