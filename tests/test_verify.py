@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import random
 from fractions import Fraction
 from pathlib import Path
 
