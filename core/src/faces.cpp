@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -33,6 +32,70 @@ struct Bits {
     }
     bool test(std::size_t i) const { return (w[i >> 6] >> (i & 63)) & 1; }
     void set(std::size_t i) { w[i >> 6] |= Word(1) << (i & 63); }
+};
+
+// The faces of one region met so far, by generator bitset: open addressing, cleared per region
+// by a generation stamp (a region has a few hundred faces; a tree map allocated a node each).
+template <int NW>
+class FaceTable {
+public:
+    void start(std::size_t expected) {
+        std::size_t want = 64;
+        while (want < 4 * expected) want <<= 1;
+        if (want > keys_.size()) {
+            keys_.assign(want, Bits<NW>{});
+            ids_.assign(want, 0);
+            stamp_.assign(want, 0);
+        }
+        if (++gen_ == 0) {  // the stamp wrapped: forget everything once
+            std::fill(stamp_.begin(), stamp_.end(), 0);
+            gen_ = 1;
+        }
+        used_ = 0;
+    }
+    // The slot of z: found (true) with its id, or free (false) for insert().
+    std::int64_t* find(const Bits<NW>& z, bool& found) {
+        if (4 * (used_ + 1) > 3 * keys_.size()) grow();
+        const std::size_t mask = keys_.size() - 1;
+        std::size_t h = 0;
+        for (Word w : z.w) h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        for (std::size_t i = (h ^ (h >> 29)) & mask;; i = (i + 1) & mask) {
+            if (stamp_[i] != gen_) {
+                found = false;
+                stamp_[i] = gen_;
+                keys_[i] = z;
+                ++used_;
+                return &ids_[i];
+            }
+            if (keys_[i] == z) {
+                found = true;
+                return &ids_[i];
+            }
+        }
+    }
+
+private:
+    std::vector<Bits<NW>> keys_;
+    std::vector<std::int64_t> ids_;
+    std::vector<std::uint32_t> stamp_;
+    std::uint32_t gen_ = 0;
+    std::size_t used_ = 0;
+
+    void grow() {
+        std::vector<Bits<NW>> keys;
+        std::vector<std::int64_t> ids;
+        for (std::size_t i = 0; i < keys_.size(); ++i)
+            if (stamp_[i] == gen_) keys.push_back(keys_[i]), ids.push_back(ids_[i]);
+        keys_.assign(keys_.size() * 2, Bits<NW>{});
+        ids_.assign(keys_.size(), 0);
+        stamp_.assign(keys_.size(), 0);
+        gen_ = 1;
+        used_ = 0;
+        for (std::size_t k = 0; k < keys.size(); ++k) {
+            bool found;
+            *find(keys[k], found) = ids[k];
+        }
+    }
 };
 
 struct Builder {
@@ -76,7 +139,7 @@ struct Builder {
 // of it with the region's facets.  A face whose generators are all rays lies at infinity and is
 // no cell of the complex.
 template <int NW>
-void cell_faces(const Refinement& r, std::size_t ci, Builder& b) {
+void cell_faces(const Refinement& r, std::size_t ci, Builder& b, FaceTable<NW>& seen) {
     using B = Bits<NW>;
     const Cell& c = r.cells[ci];
     const std::size_t n = c.gens.size();
@@ -93,17 +156,18 @@ void cell_faces(const Refinement& r, std::size_t ci, Builder& b) {
             if (test_bit(c.inc_of(g), k)) z.set(g);
         facets.push_back(z);
     }
-    std::map<B, std::int64_t> seen;  // faces of this region met so far: each global key is made once
+    seen.start(4 * n + 4 * facets.size());  // faces of this region met so far: each global key is made once
     auto node_of = [&](const B& z, std::int64_t dim) -> std::int64_t {
         if (z.within(rays)) return -1;
-        auto it = seen.find(z);
-        if (it != seen.end()) return it->second;
+        bool found;
+        std::int64_t* slot = seen.find(z, found);
+        if (found) return *slot;
         b.ids.clear();
         for (std::size_t g = 0; g < n; ++g)
             if (z.test(g)) b.ids.push_back(c.gens[g]);
         std::sort(b.ids.begin(), b.ids.end());
         const std::int64_t id = b.node(b.ids, dim);
-        seen.emplace(z, id);
+        *slot = id;  // b.node does not touch the table, so the slot is still valid
         return id;
     };
     std::int64_t dim = static_cast<std::int64_t>(r.net.dim);
@@ -145,14 +209,20 @@ void cell_faces(const Refinement& r, std::size_t ci, Builder& b) {
 Faces face_poset(const Refinement& r) {
     Builder b;
     b.out.gen_ptr.push_back(0);
+    FaceTable<1> t1;
+    FaceTable<2> t2;
+    FaceTable<4> t4;
+    FaceTable<8> t8;
+    FaceTable<16> t16;
+    FaceTable<64> t64;
     for (std::size_t ci = 0; ci < r.cells.size(); ++ci) {
         const std::size_t n = r.cells[ci].gens.size();
-        if (n <= 64) cell_faces<1>(r, ci, b);
-        else if (n <= 128) cell_faces<2>(r, ci, b);
-        else if (n <= 256) cell_faces<4>(r, ci, b);
-        else if (n <= 512) cell_faces<8>(r, ci, b);
-        else if (n <= 1024) cell_faces<16>(r, ci, b);
-        else if (n <= 4096) cell_faces<64>(r, ci, b);
+        if (n <= 64) cell_faces<1>(r, ci, b, t1);
+        else if (n <= 128) cell_faces<2>(r, ci, b, t2);
+        else if (n <= 256) cell_faces<4>(r, ci, b, t4);
+        else if (n <= 512) cell_faces<8>(r, ci, b, t8);
+        else if (n <= 1024) cell_faces<16>(r, ci, b, t16);
+        else if (n <= 4096) cell_faces<64>(r, ci, b, t64);
         else throw std::length_error("a region with more than 4096 generators: the face poset is not supported");
     }
     b.finish_edges();
