@@ -102,10 +102,12 @@ struct Builder {
     Faces out;
     // faces by a hash of their sorted generator ids; equal hashes compare the ids themselves
     std::unordered_multimap<std::uint64_t, std::int64_t> index;
-    std::vector<std::uint64_t> edge_keys;  // (child << 32) | parent, made unique at the end
     std::vector<int> ids;
 
+    bool fresh = false;  // whether the last node() made a new face
+
     std::int64_t node(const std::vector<int>& sorted_ids, std::int64_t dim) {
+        fresh = false;
         std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the ids
         for (int x : sorted_ids) h = (h ^ static_cast<std::uint32_t>(x)) * 1099511628211ull;
         auto range = index.equal_range(h);
@@ -115,6 +117,7 @@ struct Builder {
             if (static_cast<std::size_t>(b - a) == sorted_ids.size() && std::equal(a, b, sorted_ids.begin())) return id;
         }
         const std::int64_t id = static_cast<std::int64_t>(out.dim.size());
+        fresh = true;
         index.emplace(h, id);
         out.dim.push_back(dim);
         out.gen_ids.insert(out.gen_ids.end(), sorted_ids.begin(), sorted_ids.end());
@@ -123,15 +126,8 @@ struct Builder {
         return id;
     }
     void edge(std::int64_t child, std::int64_t parent) {
-        edge_keys.push_back((static_cast<std::uint64_t>(child) << 32) | static_cast<std::uint64_t>(parent));
-    }
-    void finish_edges() {
-        std::sort(edge_keys.begin(), edge_keys.end());
-        edge_keys.erase(std::unique(edge_keys.begin(), edge_keys.end()), edge_keys.end());
-        for (std::uint64_t e : edge_keys) {
-            out.edges.push_back(static_cast<std::int64_t>(e >> 32));
-            out.edges.push_back(static_cast<std::int64_t>(e & 0xffffffffu));
-        }
+        out.edges.push_back(child);
+        out.edges.push_back(parent);
     }
 };
 
@@ -157,7 +153,10 @@ void cell_faces(const Refinement& r, std::size_t ci, Builder& b, FaceTable<NW>& 
         facets.push_back(z);
     }
     seen.start(4 * n + 4 * facets.size());  // faces of this region met so far: each global key is made once
-    auto node_of = [&](const B& z, std::int64_t dim) -> std::int64_t {
+    // the node of face z, and whether this call made it (a face another region made has had its
+    // facets found already: they are the face's own, whichever region looks at it)
+    auto node_of = [&](const B& z, std::int64_t dim, bool& made) -> std::int64_t {
+        made = false;
         if (z.within(rays)) return -1;
         bool found;
         std::int64_t* slot = seen.find(z, found);
@@ -167,18 +166,22 @@ void cell_faces(const Refinement& r, std::size_t ci, Builder& b, FaceTable<NW>& 
             if (z.test(g)) b.ids.push_back(c.gens[g]);
         std::sort(b.ids.begin(), b.ids.end());
         const std::int64_t id = b.node(b.ids, dim);
+        made = b.fresh;
         *slot = id;  // b.node does not touch the table, so the slot is still valid
         return id;
     };
     std::int64_t dim = static_cast<std::int64_t>(r.net.dim);
-    const std::int64_t region = node_of(top, dim);
+    bool made;
+    const std::int64_t region = node_of(top, dim, made);
     if (region >= 0) b.out.region[region] = static_cast<std::int64_t>(ci);
-    std::vector<B> level{top}, next, cands;
+    // level: faces this region made, whose facets (and their edges) are found here, once for the
+    // whole complex; each edge is therefore made exactly once
+    std::vector<B> level, next, cands;
+    if (region >= 0) level.push_back(top);
     while (!level.empty() && dim > 0) {
         next.clear();
         for (const B& z : level) {
-            const std::int64_t parent = node_of(z, dim);
-            if (parent < 0) continue;
+            const std::int64_t parent = node_of(z, dim, made);
             cands.clear();
             for (const B& f : facets) {
                 const B x = z & f;
@@ -191,10 +194,10 @@ void cell_faces(const Refinement& r, std::size_t ci, Builder& b, FaceTable<NW>& 
                 for (std::size_t j = 0; j < cands.size() && maximal; ++j)
                     maximal = i == j || !cands[i].within(cands[j]);
                 if (!maximal) continue;
-                const std::int64_t child = node_of(cands[i], dim - 1);
+                const std::int64_t child = node_of(cands[i], dim - 1, made);
                 if (child < 0) continue;
                 b.edge(child, parent);
-                next.push_back(cands[i]);
+                if (made) next.push_back(cands[i]);
             }
         }
         std::sort(next.begin(), next.end());
@@ -225,7 +228,6 @@ Faces face_poset(const Refinement& r) {
         else if (n <= 4096) cell_faces<64>(r, ci, b, t64);
         else throw std::length_error("a region with more than 4096 generators: the face poset is not supported");
     }
-    b.finish_edges();
     return b.out;
 }
 
