@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from oracles import seeded_net
+from oracles import require_module, seeded_net
 from polyrelu import InvalidInputError, Polytope, ReLUNetwork
 from polyrelu.cli import main
 from polyrelu.network import slice_network
@@ -140,7 +140,7 @@ def test_cli_plane_errors(tmp_path, capsys):
 
 
 def test_cli_plot_plane(tmp_path, capsys):
-    pytest.importorskip("matplotlib")
+    require_module("matplotlib")
     path = tmp_path / "n.json"
     _net(3).save(path)
     out = tmp_path / "s.png"

@@ -6,7 +6,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+from oracles import require_module  # noqa: E402
+
+torch = require_module("torch")
 nn = torch.nn
 
 from polyrelu import InvalidInputError, ReLUNetwork  # noqa: E402
@@ -82,8 +84,8 @@ def test_torch_exported_to_onnx_imports_like_from_torch(tmp_path):
     import io
     import warnings
 
-    pytest.importorskip("onnx")
-    ort = pytest.importorskip("onnxruntime")
+    require_module("onnx")
+    ort = require_module("onnxruntime")
     torch.manual_seed(3)
     bn = nn.BatchNorm1d(5)
     _randomise_bn(bn, torch.Generator().manual_seed(3))

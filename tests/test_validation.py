@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from oracles import require_module  # noqa: E402
 from polyrelu import InvalidInputError, ReLUNetwork
 from polyrelu.cli import main
 from polyrelu.network import domain_from_json, load_network
@@ -266,7 +267,7 @@ def test_item5_long_json_integer_and_deep_nesting(tmp_path):
 
 
 def test_item5_xdmf_without_h5py(capsys, tmp_path, small):
-    pytest.importorskip("meshio")
+    require_module("meshio")
     if __import__("importlib").util.find_spec("h5py") is not None:
         pytest.skip("h5py is installed")
     out = tmp_path / "x.xdmf"
