@@ -52,6 +52,13 @@ py::tuple encode(const Int* x, std::size_t n) {
                           py::bytes(reinterpret_cast<const char*>(data.data()), data.size()));
 }
 
+// Named int64 arrays as a dict: how facets() and faces() hand their columns over.
+py::dict columns(std::initializer_list<std::pair<const char*, const std::vector<std::int64_t>*>> cols) {
+    py::dict d;
+    for (const auto& [name, v] : cols) d[name] = as_array(*v);
+    return d;
+}
+
 struct Result {
     Refinement r;
     std::unique_ptr<Facets> facets;  // computed on first use
@@ -234,14 +241,8 @@ PYBIND11_MODULE(_core, m) {
         })
         .def("facets", [](Result& r) {
             const Facets& f = r.get_facets();
-            py::dict d;
-            d["gen_ptr"] = as_array(f.gen_ptr);
-            d["gen_ids"] = as_array(f.gen_ids);
-            d["cells"] = as_array(f.cells);
-            d["label_sets"] = as_array(f.label_sets);
-            d["cell_ptr"] = as_array(f.cell_ptr);
-            d["cell_facets"] = as_array(f.cell_facets);
-            return d;
+            return columns({{"gen_ptr", &f.gen_ptr}, {"gen_ids", &f.gen_ids}, {"cells", &f.cells},
+                            {"label_sets", &f.label_sets}, {"cell_ptr", &f.cell_ptr}, {"cell_facets", &f.cell_facets}});
         })
         .def("faces", [](Result& r) {
             Faces f;
@@ -249,13 +250,8 @@ PYBIND11_MODULE(_core, m) {
                 py::gil_scoped_release nogil;
                 f = face_poset(r.r);
             }
-            py::dict d;
-            d["dim"] = as_array(f.dim);
-            d["gen_ptr"] = as_array(f.gen_ptr);
-            d["gen_ids"] = as_array(f.gen_ids);
-            d["region"] = as_array(f.region);
-            d["edges"] = as_array(f.edges);
-            return d;
+            return columns({{"dim", &f.dim}, {"gen_ptr", &f.gen_ptr}, {"gen_ids", &f.gen_ids},
+                            {"region", &f.region}, {"edges", &f.edges}});
         })
         .def("diameter", [](Result& r) {
             const Facets& f = r.get_facets();

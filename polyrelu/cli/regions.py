@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from ._common import add_domain_arguments, dumps, load_net, positive_float, positive_int, resolve_domain
+from ._common import add_domain_arguments, dumps, load_net, positive_float, positive_int
 
 
 def register(sub) -> None:
