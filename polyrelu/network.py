@@ -226,14 +226,15 @@ class ReLUNetwork:
 
     @classmethod
     def from_onnx(cls, model: Any) -> "ReLUNetwork":
-        """The exact network of an ONNX file or ``ModelProto`` (see :mod:`polyrelu.onnx_import`).
+        """The exact network of an ONNX file or ``ModelProto`` (its layers are read by
+        :func:`polyrelu.onnx_import.onnx_layers`; see that module for the operators).
 
         >>> ReLUNetwork.from_onnx("data/acasxu/ACASXU_run2a_3_3_batch_2000.onnx")
         ReLUNetwork(5 -> [50, 50, 50, 50, 50, 50] -> 5)
         """
-        from .onnx_import import from_onnx
+        from .onnx_import import onnx_layers
 
-        return from_onnx(model)
+        return cls(onnx_layers(model))
 
     @classmethod
     def from_sklearn(cls, model: Any) -> "ReLUNetwork":

@@ -1,6 +1,6 @@
 """Exact import of fully connected ReLU networks from ONNX files.
 
-:func:`from_onnx` reads the graph node by node and keeps every computed tensor as an exact affine
+:func:`onnx_layers` reads the graph node by node and keeps every computed tensor as an exact affine
 function ``c + M y`` of the current variables ``y`` (the network input, or the outputs of the last
 ``Relu``).  Affine operators compose into it exactly; each ``Relu`` closes one hidden layer.
 Weights are read as the numbers they are: a float32 (or float64, float16) is a dyadic rational
@@ -21,14 +21,18 @@ One operator is not rational: ``BatchNormalization`` divides by ``sqrt(var + eps
 2^-63, far below the float32 rounding of the original model), and the imported network is then
 the exact network with that factor.
 
+:meth:`ReLUNetwork.from_onnx <polyrelu.network.ReLUNetwork.from_onnx>` (and ``load_network`` of
+an ``.onnx`` file) builds the network from these layers; this module only reads ONNX, so it
+imports nothing from :mod:`polyrelu.network`.
+
 >>> import onnx, onnx.helper as h, numpy as np
 >>> W = h.make_tensor("W", onnx.TensorProto.FLOAT, [2, 3], [1, -1, 0.5, 0, 2, -3])
 >>> g = h.make_graph([h.make_node("MatMul", ["x", "W"], ["z"]), h.make_node("Relu", ["z"], ["y"])],
 ...     "g", [h.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 2])],
 ...     [h.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 3])], [W])
->>> net = from_onnx(h.make_model(g))
->>> net, net.layers[0][0]
-(ReLUNetwork(2 -> [3] -> 3), ((Fraction(1, 1), Fraction(0, 1)), (Fraction(-1, 1), Fraction(2, 1)), (Fraction(1, 2), Fraction(-3, 1))))
+>>> layers = onnx_layers(h.make_model(g))
+>>> [len(W) for W, b in layers], layers[0][0]
+([3, 3], [[Fraction(1, 1), Fraction(0, 1)], [Fraction(-1, 1), Fraction(2, 1)], [Fraction(1, 2), Fraction(-3, 1)]])
 """
 from __future__ import annotations
 
@@ -44,7 +48,7 @@ import numpy as np
 from .exact import InvalidInputError
 from .importers import rsqrt as _rsqrt
 
-__all__ = ["from_onnx", "MAX_DENSE_PRODUCTS", "SUPPORTED_OPERATORS"]
+__all__ = ["onnx_layers", "MAX_DENSE_PRODUCTS", "SUPPORTED_OPERATORS"]
 
 #: The largest number of scalar products a Conv/AveragePool may cost when made a dense affine map.
 MAX_DENSE_PRODUCTS = 20_000_000
@@ -258,9 +262,7 @@ class _Importer:
         self.node_desc = f"graph output {g.output[0].name!r}: "
         self.check_epoch(out)
         self.emit(out)
-        from .network import ReLUNetwork
-
-        return ReLUNetwork([(W.tolist(), b.tolist()) for W, b in self.layers])
+        return [(W.tolist(), b.tolist()) for W, b in self.layers]
 
     def emit(self, a: _Aff) -> None:
         n = a.M.shape[0]
@@ -606,16 +608,21 @@ def _div(a: np.ndarray, b: np.ndarray, imp: _Importer) -> np.ndarray:
     return a / b
 
 
-def from_onnx(model: Any) -> "ReLUNetwork":  # noqa: F821
-    """The exact :class:`~polyrelu.network.ReLUNetwork` of an ONNX model (a path or a ``ModelProto``).
+def onnx_layers(model: Any) -> list[tuple[list[list[Fraction]], list[Fraction]]]:
+    """The exact affine layers ``(W, b)`` of an ONNX model (a path or a ``ModelProto``), the
+    hidden ones first: what :meth:`ReLUNetwork.from_onnx <polyrelu.network.ReLUNetwork.from_onnx>`
+    builds its network from.
 
     The model must be a chain of affine operators and ``Relu`` with one input and one output (see
     the module docstring for the operators); the output layer is the affine map after the last
     ``Relu``.  The input tensor is flattened in C order (a batch axis of size 1 is dropped), so
     ``net(x)`` equals the model on ``x.reshape(input shape)``.
 
+    >>> layers = onnx_layers("data/acasxu/ACASXU_run2a_1_1_batch_2000.onnx")
+    >>> [len(W) for W, b in layers], type(layers[0][0][0][0]).__name__
+    ([50, 50, 50, 50, 50, 50, 5], 'Fraction')
     >>> from polyrelu import ReLUNetwork
-    >>> net = ReLUNetwork.from_onnx("data/acasxu/ACASXU_run2a_1_1_batch_2000.onnx")
+    >>> net = ReLUNetwork(layers)
     >>> net, float(net([0, 0, 0, 0, 0])[0])
     (ReLUNetwork(5 -> [50, 50, 50, 50, 50, 50] -> 5), -0.0211...)
     """
