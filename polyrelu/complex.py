@@ -252,9 +252,10 @@ class PolyhedralComplex:
         or, with ``on_limit="partial"``, return the refinement so far (``cx.complete`` is False).
         ``progress`` shows a bar; ``workers`` threads run inside the core, an ``executor`` (any
         ``concurrent.futures.Executor``: processes, a Dask cluster) takes groups of cells; the
-        result is the same.  ``engine="reference"`` runs the pure-Python reference engine (for
-        tests; ``exact_only`` switches its float filter off); ``order="reversed"`` splits by the
-        neurons of each layer in reverse order.  Every choice gives the identical complex.
+        result is the same.  ``engine="reference"`` runs the pure-Python reference engine
+        (:mod:`polyrelu.reference`, for tests; ``exact_only`` is accepted and ignored: every engine
+        is exact); ``order="reversed"`` splits by the neurons of each layer in reverse order.
+        Every choice gives the identical complex.
 
         >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
         >>> len(PolyhedralComplex.from_network(net)), len(net.complex(domain=Polytope.box([1, 1], [2, 2])))
@@ -272,10 +273,10 @@ class PolyhedralComplex:
             res = _engine.refine(net.layers, ineqs, max_regions=max_regions, max_seconds=max_seconds,
                                  on_limit=on_limit, progress=progress, executor=executor, workers=workers,
                                  order=order, backend=bname)
-        elif engine == "reference":
-            res = _engine.reference_result(net.layers, ineqs, max_regions=max_regions, progress=progress,
-                                           exact_only=exact_only, executor=executor, workers=workers,
-                                           order=order, backend=bname)
+        elif engine == "reference":  # enumeration only: no limits but max_regions, no threads
+            from .reference import reference_result
+
+            res = reference_result(net.layers, ineqs, max_regions=max_regions, order=order, backend=bname)
         else:
             raise InvalidInputError(f"unknown engine {engine!r}: use 'core' or 'reference'")
         return cls(net, domain, res, bname, time.perf_counter() - t0)

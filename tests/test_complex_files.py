@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from polyrelu import InvalidInputError, PolyhedralComplex, Polytope, ReLUNetwork
 from polyrelu.complex_file import checksum
-from polyrelu.engine import enumerate_regions, domain_inequalities
+from polyrelu.engine import domain_inequalities
+from polyrelu.reference import reference_regions
 
 from test_core_vs_reference import domains, fingerprint, networks
 
@@ -124,15 +125,21 @@ def test_version_1_files_still_load(tmp_path):
     net = ReLUNetwork([([[F(rng.randint(-3, 3)) for _ in range(2)] for _ in range(5)], [F(rng.randint(-2, 2)) for _ in range(5)]),
                        ([[1, -1, 1, 2, -1]], [0])])
     box = Polytope.box([-2, -2], [2, 2])
-    res = enumerate_regions(net.layers, domain_inequalities(box, 2))
+    prep, regions = reference_regions(net.layers, domain_inequalities(box, 2))
+
+    def v1_cell(r):  # the reference's facets as the slots, every one alive
+        facets = r.facets()
+        return {"gens": [list(g) for g in r.gens],
+                "inc": [sum(1 << k for k, f in enumerate(facets) if g in f.gens) for g in range(len(r.gens))],
+                "slots": [[list(f.normal), sorted([list(l) for l in f.labels], key=str)] for f in facets],
+                "alive": (1 << len(facets)) - 1, "pattern": list(r.active), "zero": list(r.zero),
+                "out": [list(row) for row in r.rows[-1]]}
+
     v1 = {"format": "polyrelu-complex", "version": 1, "network": net.to_json_dict(),
           "domain": {"box": [["-2", "-2"], ["2", "2"]]}, "backend": "cdd",
-          "engine": {"dim": res.dim, "lift": None, "scales": [str(s) for s in res.scales],
-                     "cells": [{"gens": [list(g) for g in c.gens], "inc": c.inc,
-                                "slots": [[list(nv), sorted([list(l) for l in labs], key=str)] for nv, labs in c.slots],
-                                "alive": c.alive, "pattern": list(c.pat), "zero": list(c.zero),
-                                "out": [list(r) for r in c.out.tolist()]} for c in res.cells]},
-          "summary": {"n_regions": len(res.cells), "dim": 2}}
+          "engine": {"dim": prep.dim, "lift": None, "scales": [str(s) for s in prep.scales],
+                     "cells": [v1_cell(r) for r in regions]},
+          "summary": {"n_regions": len(regions), "dim": 2}}
     path = tmp_path / "old.json"
     path.write_text(json.dumps(v1))
     back = PolyhedralComplex.load(path)

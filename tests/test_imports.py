@@ -23,16 +23,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "polyrelu"
 NUMBERS, LINALG, BACKENDS, POLYTOPE, NETWORK, ENGINE, COMPLEX, ALGORITHMS, OUTPUT, CLI, TOP = range(11)
 
 LAYERS = {
-    # numbers: exact conversion, errors, input checks, certified reals, limb arithmetic
-    "exact": NUMBERS, "validate": NUMBERS, "numbers": NUMBERS, "limbs": NUMBERS,
+    # numbers: exact conversion, errors, input checks, certified reals
+    "exact": NUMBERS, "validate": NUMBERS, "numbers": NUMBERS,
     "linalg": LINALG,
     "backends": BACKENDS,
     # polyhedra, and exact polygons (cyclic order of vertices, drawability checks)
     "polytope": POLYTOPE, "polygons": POLYTOPE,
     # networks and the files they come from
     "network": NETWORK, "onnx_import": NETWORK, "vnnlib": NETWORK, "importers": NETWORK,
-    # the enumeration engine and its result contract
-    "engine": ENGINE, "result": ENGINE, "_core": ENGINE,
+    # the enumeration engine, the pure-Python reference engine and their result contract
+    "engine": ENGINE, "reference": ENGINE, "result": ENGINE, "_core": ENGINE,
     "complex": COMPLEX, "complex_file": COMPLEX,
     # algorithms and analyses on networks and complexes
     "arrangement": ALGORITHMS, "bounds": ALGORITHMS, "zonotope": ALGORITHMS, "constructions": ALGORITHMS,
