@@ -86,7 +86,7 @@ class Region:
     def vertices(self) -> list[tuple[Fraction, ...]]:
         """The vertices ``X / T``, sorted.
 
-        >>> Region(((2, 4), (1, 0)), (frozenset(), frozenset()), ()).vertices()
+        >>> Region(((1, 2), (1, 0)), (frozenset(), frozenset()), ()).vertices()  # x >= 1/2
         [(Fraction(1, 2),)]
         """
         return sorted(tuple(Fraction(x, g[-1]) for x in g[:-1]) for g in self.gens if g[-1])
@@ -108,7 +108,7 @@ class Region:
             if any(on < other for other in zero_sets):
                 continue  # a lower-dimensional face: the slot is redundant here
             labels = frozenset().union(*(s.labels for s in slots))
-            for l, rows in enumerate(self.rows[:len(self.active)], start=1):
+            for l, rows in enumerate(self.rows[:len(self.active)], start=1):  # hidden layers only
                 labels |= {(l, i) for i, r in enumerate(rows)
                            if any(r) and all(_dot(r, self.gens[g]) == 0 for g in on)}
             out.append(Facet(on, slots[0].normal, labels))
@@ -124,10 +124,10 @@ def _primitive(v: Sequence[int]) -> Vector:
     return tuple(x // g for x in v) if g > 1 else tuple(v)
 
 
-def _layer_rows(W: Sequence[Sequence[int]], b: Sequence[int], inputs: Sequence[Vector], on: int) -> tuple[Vector, ...]:
+def _layer_rows(W: Sequence[Sequence[int]], b: Sequence[int], inputs: Sequence[Vector], on: int,
+                D: int) -> tuple[Vector, ...]:
     """The rows of ``W relu(x) + b`` on a region where the inputs in the bitmask ``on`` are active
     (the others are zero there): ``sum_j W[i][j] inputs[j] + b_i T``."""
-    D = len(inputs[0]) if inputs else 1
     live = [(j, x) for j, x in enumerate(inputs) if on >> j & 1]
     out = []
     for w, c in zip(W, b):
@@ -173,6 +173,17 @@ def _split(region: Region, row: Vector, label: tuple) -> list[Region]:
     return sides
 
 
+def _finish_layer(region: Region, rows: tuple[Vector, ...]) -> Region:
+    """A region cut by all the neurons of a layer (each row keeps one sign on it now), with the
+    layer's rows and its active / identically zero bits added."""
+    active = zero = 0
+    for i, r in enumerate(rows):
+        vals = [_dot(r, g) for g in region.gens]
+        active |= (max(vals) > 0) << i
+        zero |= (not any(vals)) << i
+    return replace(region, rows=region.rows + (rows,), active=region.active + (active,), zero=region.zero + (zero,))
+
+
 def _start_region(cell) -> Region:
     """A start cell of :func:`~polyrelu.engine.prepare` (bitmask incidences) as a Region."""
     slots = tuple(Slot(tuple(nv), frozenset(labels)) for nv, labels in cell.slots)
@@ -187,7 +198,7 @@ def reference_regions(layers, domain_ineqs, *, max_regions: int | None = None, o
     ``domain_ineqs``: the irredundant facets ``a.x <= c`` of a full-dimensional domain
     (:func:`~polyrelu.engine.domain_inequalities`), or ``None`` for all of R^n.  ``order="reversed"``
     cuts by the neurons of each layer in reverse order (the same regions).  Raises
-    :class:`~polyrelu.engine.RegionLimitError` past ``max_regions``.
+    :class:`~polyrelu.engine.RegionLimitError` when a layer ends with more than ``max_regions``.
 
     >>> prep, regions = reference_regions([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])], None)
     >>> prep.dim, len(regions), sorted((r.active, len(r.facets())) for r in regions)
@@ -201,24 +212,19 @@ def reference_regions(layers, domain_ineqs, *, max_regions: int | None = None, o
     coords = tuple(tuple(int(k == j) for k in range(D)) for j in range(prep.dim))  # x_j as a row
     regions = [_start_region(c) for c in prep.start_cells]
     for l, (W, b) in enumerate(net, start=1):
-        hidden = l <= len(prep.widths)
         done = []
         for region in regions:
+            # the layer's inputs: the coordinates (layer 1), or the previous layer's rows with the
+            # neurons inactive on the region zeroed
             inputs, on = (coords, (1 << prep.dim) - 1) if l == 1 else (region.rows[-1], region.active[-1])
-            rows = _layer_rows(W, b, inputs, on)
+            rows = _layer_rows(W, b, inputs, on, D)
+            if l > len(prep.widths):  # the output layer: no ReLU, nothing to cut
+                done.append(replace(region, rows=region.rows + (rows,)))
+                continue
             pieces = [region]
-            if hidden:
-                for i in (reversed(range(len(rows))) if order == "reversed" else range(len(rows))):
-                    pieces = [side for p in pieces for side in _split(p, rows[i], (l, i))]
-            for p in pieces:
-                active = zero = 0
-                if hidden:  # after the cuts every row keeps one sign on the piece
-                    for i, r in enumerate(rows):
-                        vals = [_dot(r, g) for g in p.gens]
-                        active |= (max(vals) > 0) << i
-                        zero |= (not any(vals)) << i
-                done.append(replace(p, rows=p.rows + (rows,), active=p.active + (active,) if hidden else p.active,
-                                    zero=p.zero + (zero,) if hidden else p.zero))
+            for i in (reversed(range(len(rows))) if order == "reversed" else range(len(rows))):
+                pieces = [side for p in pieces for side in _split(p, rows[i], (l, i))]
+            done.extend(_finish_layer(p, rows) for p in pieces)
         regions = done
         if max_regions is not None and len(regions) > max_regions:
             raise RegionLimitError(f"more than max_regions={max_regions} regions after layer {l} "
