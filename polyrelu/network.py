@@ -403,7 +403,7 @@ class ReLUNetwork:
 
 def _json_num(x: Any, where: str, rationalize: bool | int) -> Fraction:
     """One number of a network file (see :func:`polyrelu.validate.number`)."""
-    from .validate import number
+    from .exact import number
 
     return number(x, where, rationalize=rationalize)
 
@@ -414,7 +414,8 @@ def _load_npz(path: Path, rationalize: bool | int) -> ReLUNetwork:
 
     import numpy as np
 
-    from .validate import numeric_array, read_bytes, shorten
+    from .exact import shorten
+    from .validate import numeric_array, read_bytes
 
     read_bytes(path, "network file")  # the same refusals as every loader: missing, directory, unreadable
     # allow_pickle=False: an .npz from a stranger must never run code (object arrays are refused).

@@ -57,8 +57,6 @@ ALLOWED = {
     # is deprecated in favour of polyrelu.analyses.configurations.region_atoms(region), which
     # computes the same atoms from region.pattern and region.complex.network
     ("complex", "lipschitz", "upward"): "Region.atoms (complex is being rewritten)",
-    # exact's file-header check borrows validate's describe(); validate builds on exact
-    ("exact", "validate", "cycle"): "check_format's messages (validate owner)",
 }
 
 

@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fail(prefix: str, message: str, code: int) -> int:
-    from ..validate import shorten
+    from ..exact import shorten
 
     # one line: newlines folded, every long word (a huge number, a long path) shortened
     words = " ".join(str(message).split()).split(" ")

@@ -63,7 +63,7 @@ def positive_int(text: str) -> int:
     ...
     argparse.ArgumentTypeError: expected a whole number >= 1, got '-3'
     """
-    from ..validate import shorten
+    from ..exact import shorten
 
     t = text.strip()
     if not t.isdigit() or len(t) > 18 or int(t) < 1:
@@ -81,7 +81,7 @@ def positive_float(text: str) -> float:
     ...
     argparse.ArgumentTypeError: expected a number > 0, got '0'
     """
-    from ..validate import shorten
+    from ..exact import shorten
 
     try:
         x = float(text) if len(text) < 40 else float("nan")
@@ -102,7 +102,7 @@ def bounded_float(lo: float, hi: float):
     ...
     argparse.ArgumentTypeError: expected a number from 1 to 2000, got '0'
     """
-    from ..validate import shorten
+    from ..exact import shorten
 
     def parse(text: str) -> float:
         try:

@@ -49,7 +49,8 @@ def load_arrangement(path: str | Path, layer: int | None = None):
     from ..arrangement import FORMAT, HyperplaneArrangement
     from ..network import load_network
 
-    from ..validate import describe, read_json, shorten
+    from ..exact import describe, shorten
+    from ..validate import read_json
 
     path = Path(path)
     if path.suffix == ".npz":
