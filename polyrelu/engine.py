@@ -41,6 +41,18 @@ class TimeLimitError(LimitError):
     """Raised when an enumeration runs past ``max_seconds``."""
 
 
+@contextlib.contextmanager
+def paused_gc():
+    """Switch the cyclic garbage collector off for a block (restored as it was afterwards)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 # ---------------------------------------------------------------------------------------------
 # integer arithmetic helpers
 # ---------------------------------------------------------------------------------------------
@@ -82,22 +94,69 @@ def scale_network(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[
 # ---------------------------------------------------------------------------------------------
 
 class _Cell:
-    """A start cell of :func:`prepare` (a homogenised pointed cone), or a cell of a version 1 file."""
+    """A start cell of :func:`prepare` (a homogenised pointed cone), or a cell of a version 1 file
+    (whose patterns :func:`cell_data_from_v1` reads separately)."""
 
-    __slots__ = ("gens", "inc", "slots", "alive", "pat", "zero")
+    __slots__ = ("gens", "inc", "slots", "alive")
 
-    def __init__(self, gens, inc, slots, alive, pat, zero):
+    def __init__(self, gens, inc, slots, alive):
         self.gens = gens      # list of int tuples (X..., T)
         self.inc = inc        # list of int bitmasks over slot indices
         self.slots = slots    # tuple of (normal int tuple, frozenset labels); normal.(X,T) >= 0
         self.alive = alive    # bitmask of slots that are facets
-        self.pat = pat        # tuple of per-layer active bitmasks
-        self.zero = zero      # tuple of per-layer bitmasks of neurons identically zero on the cell
 
 
 def _dot(a: Sequence[int], g: Sequence[int]) -> int:
     return sum(map(int.__mul__, a, g))
 
+
+def _facet_mask(inc: list[int], nslots: int, D: int) -> int:
+    """Slots whose zero set is maximal among slots and has at least D-1 generators."""
+    zs = []
+    for k in range(nslots):
+        bit = 1 << k
+        z = 0
+        for gi, m in enumerate(inc):
+            if m & bit:
+                z |= 1 << gi
+        zs.append(z)
+    alive = 0
+    for k, z in enumerate(zs):
+        if z.bit_count() < D - 1:
+            continue
+        if any((z & o) == z and o != z for o in zs):
+            continue
+        alive |= 1 << k
+    return alive
+
+
+def _merge_equal_slots(slots, inc, alive):
+    """Alive slots with equal zero sets are one facet: merge their labels into the first."""
+    zs = {}
+    slots = list(slots)
+    for k in range(len(slots)):
+        if not (alive >> k) & 1:
+            continue
+        bit = 1 << k
+        z = 0
+        for gi, m in enumerate(inc):
+            if m & bit:
+                z |= 1 << gi
+        if z in zs:
+            j = zs[z]
+            slots[j] = (slots[j][0], slots[j][1] | slots[k][1])
+        else:
+            zs[z] = k
+    return slots
+
+
+def _zero_set(inc, k):
+    bit = 1 << k
+    z = 0
+    for gi, m in enumerate(inc):
+        if m & bit:
+            z |= 1 << gi
+    return z
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,7 +230,7 @@ def _domain_only(dim, ineqs_q, backend) -> _Cell:
         inc = [sum(1 << k for k, (nv, _) in enumerate(slots) if _dot(nv, g) == 0) for g in gens]
         alive = _facet_mask(inc, len(slots), D)
         slots = tuple(_merge_equal_slots(slots, inc, alive))
-    return _Cell(gens, inc, slots, alive, (), ())
+    return _Cell(gens, inc, slots, alive)
 
 
 def _sign_combinations(k: int):
@@ -250,7 +309,7 @@ def prepare(layers, domain_ineqs, backend: str = "cdd") -> "Prepared":
         slots0.append((primitive_ints([-x for x in a] + [c]), frozenset({("domain", j)})))
     start_cells = []
     if dim == 0:
-        start_cells.append(_Cell([(1,)], [0], (), 0, (), ()))
+        start_cells.append(_Cell([(1,)], [0], (), 0))
     for signs in (_sign_combinations(len(chosen)) if dim > 0 else ()):
         slots = list(slots0)
         cur_ineqs = [(list(a), c) for a, c in ineqs_q]
@@ -284,9 +343,7 @@ def prepare(layers, domain_ineqs, backend: str = "cdd") -> "Prepared":
         # irredundant slots: maximal zero sets with at least D-1 generators
         alive = _facet_mask(inc, len(slot_list), D)
         slot_list = _merge_equal_slots(slot_list, inc, alive)
-        start_cells.append(
-            _Cell(gens, inc, tuple(slot_list), alive, (), ())
-        )
+        start_cells.append(_Cell(gens, inc, tuple(slot_list), alive))
     if not start_cells:
         raise EmptyDomainError("the domain has no full-dimensional part")
 
@@ -310,74 +367,6 @@ class Prepared:
             return [([[0] * self.dim for _ in self.Ws[0]], [0] * len(self.Ws[0]))]
         first = ([list(r[:-1]) for r in self.G1], [r[-1] for r in self.G1])
         return [first] + [(self.Ws[l], self.bs[l]) for l in range(1, len(self.Ws))]
-
-
-
-# executor work units per worker: subtrees differ a lot in size, so more units than workers
-# balance the load; each unit costs pickled cells and a result list
-_UNITS_PER_WORKER = 8
-
-
-@contextlib.contextmanager
-def paused_gc():
-    """Switch the cyclic garbage collector off for a block (restored as it was afterwards)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def _facet_mask(inc: list[int], nslots: int, D: int) -> int:
-    """Slots whose zero set is maximal among slots and has at least D-1 generators."""
-    zs = []
-    for k in range(nslots):
-        bit = 1 << k
-        z = 0
-        for gi, m in enumerate(inc):
-            if m & bit:
-                z |= 1 << gi
-        zs.append(z)
-    alive = 0
-    for k, z in enumerate(zs):
-        if z.bit_count() < D - 1:
-            continue
-        if any((z & o) == z and o != z for o in zs):
-            continue
-        alive |= 1 << k
-    return alive
-
-
-def _merge_equal_slots(slots, inc, alive):
-    """Alive slots with equal zero sets are one facet: merge their labels into the first."""
-    zs = {}
-    slots = list(slots)
-    for k in range(len(slots)):
-        if not (alive >> k) & 1:
-            continue
-        bit = 1 << k
-        z = 0
-        for gi, m in enumerate(inc):
-            if m & bit:
-                z |= 1 << gi
-        if z in zs:
-            j = zs[z]
-            slots[j] = (slots[j][0], slots[j][1] | slots[k][1])
-        else:
-            zs[z] = k
-    return slots
-
-
-def _zero_set(inc, k):
-    bit = 1 << k
-    z = 0
-    for gi, m in enumerate(inc):
-        if m & bit:
-            z |= 1 << gi
-    return z
-
 
 
 def domain_inequalities(domain: Any, n: int) -> list[tuple[list[Fraction], Fraction]] | None:
@@ -409,6 +398,11 @@ def domain_inequalities(domain: Any, n: int) -> list[tuple[list[Fraction], Fract
 # ---------------------------------------------------------------------------------------------
 # the compiled core
 # ---------------------------------------------------------------------------------------------
+
+# executor work units per worker: subtrees differ a lot in size, so more units than workers
+# balance the load; each unit costs pickled cells and a result list
+_UNITS_PER_WORKER = 8
+
 
 def _start_cell_data(cell: _Cell) -> dict:
     """A start cell as the core takes it: generators, per generator its slots, slot labels, and the
@@ -592,7 +586,7 @@ def pattern_words(masks: Sequence[int], widths: Sequence[int]) -> list[int]:
 def cell_data_from_v1(c: dict, widths: Sequence[int]) -> dict:
     """A cell of a version 1 complex file (bitmask incidences, per-layer pattern masks) as core data."""
     slots = tuple((tuple(nv), frozenset(tuple(x) for x in labs)) for nv, labs in c["slots"])
-    cell = _Cell([tuple(g) for g in c["gens"]], [int(m) for m in c["inc"]], slots, int(c["alive"]), (), ())
+    cell = _Cell([tuple(g) for g in c["gens"]], [int(m) for m in c["inc"]], slots, int(c["alive"]))
     d = _start_cell_data(cell)
     d["active"] = pattern_words([int(x) for x in c["pattern"]], widths)
     d["zero"] = pattern_words([int(x) for x in c["zero"]], widths)
