@@ -95,6 +95,7 @@ class RefinementResult:
         self.n_regions = core.n_regions
         self.n_generators = core.n_generators
         self._gens = None
+        self._rays = None
         self._gen_cache: dict[int, tuple[int, ...]] = {}
         self._cells = None
         self._patterns = None
@@ -124,8 +125,10 @@ class RefinementResult:
 
     @property
     def is_ray(self) -> np.ndarray:
-        sign = self._gen_arrays()[0]
-        return sign.reshape(-1, self.dim + 1)[:, -1] == 0
+        """Per generator: is it a ray (T = 0)?  Known without making the generators exact."""
+        if self._rays is None:
+            self._rays = np.asarray(self.core.rays(), dtype=bool)
+        return self._rays
 
     # -- regions ---------------------------------------------------------------------------------
     @property

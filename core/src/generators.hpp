@@ -1,93 +1,72 @@
-// Tables of exact generators: homogeneous coordinates (X, T), primitive, plus the generator's
-// pre-activations in the layer being refined (see network.hpp: they are the same in every cell).
+// Tables of generators.  During the refinement a generator is its float approximation (see
+// approx.hpp for the invariant) plus its record in the History (history.hpp), which makes it exact
+// on demand; GenStore is the exact table a user reads at the end.
 #pragma once
 
 #include "bigint.hpp"
+#include "history.hpp"
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 namespace polyrelu {
 
-struct GenStore {
+struct ApproxTable {
     std::size_t D = 0;   // homogeneous coordinates per generator
     std::size_t nz = 0;  // values per generator (width of the current layer)
-    std::vector<Int> coords;          // size() * D
-    std::vector<Int> vals;            // size() * nz
-    std::vector<std::string> keys;    // exact_key of the coordinates
-    std::unordered_map<std::string, int> index;
+    std::vector<double> x, z;        // size() * D, size() * nz
+    std::vector<double> ex;          // per generator: the error bound of its coordinates
+    std::vector<double> ez;          // size() * nz: the error bound of each value
+    std::vector<char> ray;           // T = 0 exactly: known combinatorially, never from a double
+    std::vector<std::int64_t> hid;   // record in the History (-1 in a cell's local table)
+    std::vector<Origin> origin;      // a cell's local table: the edge and neuron that made it
+
+    std::size_t size() const { return ray.size(); }
+    const double* xs(int g) const { return &x[static_cast<std::size_t>(g) * D]; }
+    const double* zs(int g) const { return &z[static_cast<std::size_t>(g) * nz]; }
+    double* xs(int g) { return &x[static_cast<std::size_t>(g) * D]; }
+    double* zs(int g) { return &z[static_cast<std::size_t>(g) * nz]; }
+    const double* ezs(int g) const { return &ez[static_cast<std::size_t>(g) * nz]; }
+    double* ezs(int g) { return &ez[static_cast<std::size_t>(g) * nz]; }
+    bool is_ray(int g) const { return ray[g] != 0; }
+
+    // A new entry, zero-filled; its id.
+    int append() {
+        const int id = static_cast<int>(size());
+        x.resize(x.size() + D, 0.0);
+        z.resize(z.size() + nz, 0.0);
+        ex.push_back(0);
+        ez.resize(ez.size() + nz, 0.0);
+        ray.push_back(0);
+        hid.push_back(-1);
+        origin.emplace_back();
+        return id;
+    }
+    // A copy of entry k of src (same D and nz), with its history record; its id.
+    int copy_from(const ApproxTable& src, int k, std::int64_t record) {
+        const int id = append();
+        std::copy(src.xs(k), src.xs(k) + D, xs(id));
+        std::copy(src.zs(k), src.zs(k) + nz, zs(id));
+        std::copy(src.ezs(k), src.ezs(k) + nz, ezs(id));
+        ex[id] = src.ex[k];
+        ray[id] = src.ray[k];
+        hid[id] = record;
+        return id;
+    }
+};
+
+// Exact generators: homogeneous coordinates (X, T), primitive, and the output layer's values.
+struct GenStore {
+    std::size_t D = 0;
+    std::size_t nz = 0;
+    std::vector<Int> coords;  // size() * D
+    std::vector<Int> vals;    // size() * nz
 
     std::size_t size() const { return D ? coords.size() / D : 0; }
     const Int* coord(int g) const { return &coords[static_cast<std::size_t>(g) * D]; }
     const Int* val(int g) const { return &vals[static_cast<std::size_t>(g) * nz]; }
-    bool is_ray(int g) const { return sgn(coords[static_cast<std::size_t>(g) * D + D - 1]) == 0; }
-
-    // The id of the generator with these coordinates, adding it (with its values) if new.
-    int add(IntVec&& c, const Int* v) {
-        std::string key = exact_key(c);
-        auto it = index.find(key);
-        if (it != index.end()) return it->second;
-        const int id = static_cast<int>(keys.size());
-        for (Int& x : c) coords.push_back(std::move(x));
-        for (std::size_t k = 0; k < nz; ++k) vals.push_back(v ? v[k] : Int(0));
-        index.emplace(key, id);
-        keys.push_back(std::move(key));
-        return id;
-    }
-
-    // The id of the point with this key, or -1.
-    int find(const std::string& key) const {
-        auto it = index.find(key);
-        return it == index.end() ? -1 : it->second;
-    }
-    // Adds a new point (the caller has checked with find): coordinates and values are moved in.
-    int insert_new(std::string&& key, IntVec& c, IntVec& v) {
-        const int id = static_cast<int>(keys.size());
-        for (Int& x : c) coords.push_back(std::move(x));
-        for (std::size_t k = 0; k < nz; ++k) vals.push_back(std::move(v[k]));
-        index.emplace(key, id);
-        keys.push_back(std::move(key));
-        return id;
-    }
-
-    // Takes generator k of `src` unless an equal point is here already.  With `now` the
-    // coordinates and values are moved out at once (src is done with them); otherwise the entry
-    // is reserved and filled by fill_from() when src is no longer read.
-    int take(GenStore& src, int k, bool now) {
-        auto it = index.find(src.keys[k]);
-        if (it != index.end()) return it->second;
-        const int id = static_cast<int>(keys.size());
-        coords.resize(coords.size() + D);
-        vals.resize(vals.size() + nz);
-        if (now) move_in(src, k, id);
-        else pending.emplace_back(id, k);
-        index.emplace(src.keys[k], id);
-        keys.push_back(src.keys[k]);
-        return id;
-    }
-
-    // After the refinement nothing is looked up by coordinates any more: the keys go.
-    void drop_index() {
-        std::unordered_map<std::string, int>().swap(index);
-        std::vector<std::string>().swap(keys);
-    }
-
-    void fill_from(GenStore& src) {
-        for (auto [id, k] : pending) move_in(src, k, id);
-        pending.clear();
-    }
-
-private:
-    std::vector<std::pair<int, int>> pending;
-
-    void move_in(GenStore& src, int k, int id) {
-        for (std::size_t j = 0; j < D; ++j) coords[id * D + j] = std::move(src.coords[k * D + j]);
-        for (std::size_t j = 0; j < nz; ++j) vals[id * nz + j] = std::move(src.vals[k * src.nz + j]);
-    }
-
-public:
 };
 
 }  // namespace polyrelu

@@ -191,8 +191,18 @@ PYBIND11_MODULE(_core, m) {
         .def_property_readonly("n_generators", [](const Result& r) { return r.r.gens.size(); })
         .def_property_readonly("homogeneous_dim", [](const Result& r) { return r.r.gens.D; })
         .def_property_readonly("n_outputs", [](const Result& r) { return r.r.gens.nz; })
-        .def("generators", [](const Result& r) { return encode(r.r.gens.coords.data(), r.r.gens.coords.size()); })
-        .def("output_values", [](const Result& r) { return encode(r.r.gens.vals.data(), r.r.gens.vals.size()); })
+        .def("generators", [](const Result& r) {
+            const GenStore& e = r.r.exact();
+            return encode(e.coords.data(), e.coords.size());
+        })
+        .def("output_values", [](const Result& r) {
+            const GenStore& e = r.r.exact();
+            return encode(e.vals.data(), e.vals.size());
+        })
+        .def("rays", [](const Result& r) {
+            std::vector<std::uint8_t> ray(r.r.gens.ray.begin(), r.r.gens.ray.end());
+            return as_array(ray);
+        })
         .def("cell_generators", [](const Result& r) {
             std::vector<std::int64_t> ptr{0}, ids;
             for (const Cell& c : r.r.cells) {

@@ -1,5 +1,7 @@
 #include "structure.hpp"
 
+#include "approx.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -10,14 +12,9 @@ namespace {
 // Regions A and B sharing a facet F have the same affine map iff A's map, continued past F,
 // gives the network's value at one generator b of B off F (the maps agree on F's span, and b is
 // outside it).  A's map at b is the forward pass with A's activation pattern imposed.  A float
-// pass with a rigorous error bound settles almost every pair (maps differ by far more than the
-// bound); the exact pass in integers decides the rest.
-
-constexpr double kU = 0x1p-53;  // unit roundoff
-
-struct FloatLayer {
-    std::vector<double> W, absW, b, absb;
-};
+// pass with a rigorous error bound (approx.hpp), against b's float output values and their
+// bound, settles almost every pair (maps differ by far more than the bounds); the exact pass in
+// integers, from b's exact point, decides the rest.
 
 std::size_t find(std::vector<std::size_t>& parent, std::size_t x) {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
@@ -28,75 +25,48 @@ bool bit(const Cell& c, std::size_t k) { return test_bit(c.active.data(), k); }
 
 class Continuation {
 public:
-    explicit Continuation(const Refinement& r) : r_(r) {
-        for (const Layer& L : r.net.layers) {
-            FloatLayer f;
-            for (const Int& w : L.W) f.W.push_back(w.get_d()), f.absW.push_back(std::fabs(w.get_d()));
-            for (const Int& x : L.b) f.b.push_back(x.get_d()), f.absb.push_back(std::fabs(x.get_d()));
-            fl_.push_back(std::move(f));
-        }
-    }
+    explicit Continuation(const Refinement& r) : r_(r), fnet_(r.net) {}
 
-    // False when a float pass proves that A's continued map and the network differ at g.
+    // False when a float pass proves that A's continued map and the network differ at g.  Both
+    // are at the same scale (the invariant of approx.hpp), so their difference is compared with
+    // the sum of the two bounds.
     bool may_agree(const Cell& A, int g) {
-        const std::size_t D = r_.gens.D;
-        const Int* c = r_.gens.coord(g);
-        // scale the homogeneous point to (x, t), t = 1 for a vertex and 0 for a ray
-        double s = 0;
-        if (sgn(c[D - 1]) > 0) s = c[D - 1].get_d();
-        else
-            for (std::size_t k = 0; k + 1 < D; ++k) s = std::max(s, std::fabs(c[k].get_d()));
-        if (!(s > 0) || !std::isfinite(s)) return true;
-        const double t = sgn(c[D - 1]) > 0 ? 1.0 : 0.0;
-        h_.assign(D - 1, 0);
-        e_.assign(D - 1, 0);
-        for (std::size_t k = 0; k + 1 < D; ++k) {
-            h_[k] = c[k].get_d() / s;
-            e_[k] = 4 * kU * std::fabs(h_[k]);  // two conversions and a division
-        }
+        const ApproxTable& t = r_.gens;
+        const std::size_t D = t.D;
+        const double* x = t.xs(g);
+        h_.assign(x, x + D - 1);
+        eh_.assign(D - 1, t.ex[g]);
         std::size_t offset = 0;
-        for (std::size_t l = 0; l < r_.net.layers.size(); ++l) {
-            const Layer& L = r_.net.layers[l];
-            const FloatLayer& F = fl_[l];
-            z_.assign(L.rows, 0);
-            ez_.assign(L.rows, 0);
-            const double gamma = (L.cols + 6) * kU;
-            for (std::size_t i = 0; i < L.rows; ++i) {
-                double acc = F.b[i] * t, mag = F.absb[i] * t, prop = 0;
-                for (std::size_t j = 0; j < L.cols; ++j) {
-                    acc += F.W[i * L.cols + j] * h_[j];
-                    mag += F.absW[i * L.cols + j] * std::fabs(h_[j]);
-                    prop += F.absW[i * L.cols + j] * e_[j];
-                }
-                z_[i] = acc;
-                // inherited error, plus rounding of the sums and of the weights to double,
-                // inflated for the rounding of this bound itself
-                ez_[i] = (prop + gamma * mag) * (1 + 1e-10) + 1e-300;
-            }
-            if (L.unit == Unit::relu) {
-                for (std::size_t i = 0; i < L.rows; ++i)
+        for (std::size_t l = 0; l < fnet_.layers.size(); ++l) {
+            const FloatLayer& F = fnet_.layers[l];
+            z_.assign(F.rows, 0);
+            ez_.assign(F.rows, 0);
+            float_layer(F, h_.data(), eh_.data(), x[D - 1], t.ex[g], z_.data(), ez_.data());
+            if (F.unit == Unit::relu) {
+                for (std::size_t i = 0; i < F.rows; ++i)
                     if (!bit(A, offset + i)) z_[i] = 0, ez_[i] = 0;  // A's pattern, imposed
-                offset += L.rows;
+                offset += F.rows;
             }
             h_.swap(z_);
-            e_.swap(ez_);
+            eh_.swap(ez_);
         }
-        const Int* out = r_.gens.val(g);
-        for (std::size_t k = 0; k < r_.gens.nz; ++k) {
-            const double truth = out[k].get_d() / s;
-            const double slack = e_[k] + 4 * kU * std::fabs(truth) + 1e-300;
-            if (!std::isfinite(truth) || !std::isfinite(h_[k])) return true;
-            if (std::fabs(h_[k] - truth) > slack * (1 + 1e-10)) return false;
+        const double* out = t.zs(g);
+        const double* eout = t.ezs(g);
+        for (std::size_t k = 0; k < t.nz; ++k) {
+            const double slack = (eh_[k] + eout[k]) * (1 + 4 * kU);
+            if (!std::isfinite(out[k]) || !std::isfinite(h_[k]) || !std::isfinite(slack)) return true;
+            if (std::fabs(h_[k] - out[k]) > slack) return false;
         }
         return true;
     }
 
     // A's continued map at g, exactly, against the network's exact value there.
     bool agrees(const Cell& A, int g) {
-        const std::size_t D = r_.gens.D;
-        const Int* c = r_.gens.coord(g);
-        std::vector<Int> h(c, c + D - 1), z;
-        const Int& T = c[D - 1];
+        const IntVec& X = r_.history.coords(r_.net, r_.gens.hid[g]);
+        const std::size_t D = X.size();
+        std::vector<Int> h(X.begin(), X.end() - 1), z, out;
+        exact_values(r_.net, X, r_.net.layers.size() - 1, out, dot_);
+        const Int& T = X[D - 1];
         std::size_t offset = 0;
         for (std::size_t l = 0; l < r_.net.layers.size(); ++l) {
             const Layer& L = r_.net.layers[l];
@@ -113,16 +83,16 @@ public:
             }
             h.swap(z);
         }
-        const Int* out = r_.gens.val(g);
-        for (std::size_t k = 0; k < r_.gens.nz; ++k)
+        for (std::size_t k = 0; k < out.size(); ++k)
             if (h[k] != out[k]) return false;
         return true;
     }
 
 private:
     const Refinement& r_;
-    std::vector<FloatLayer> fl_;
-    std::vector<double> h_, e_, z_, ez_;
+    FloatNet fnet_;
+    LimbDot dot_;
+    std::vector<double> h_, z_, eh_, ez_;
 };
 
 }  // namespace

@@ -2,12 +2,16 @@
 
 #include "refine_cell.hpp"
 
+#include "approx.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <limits>
+#include <string>
 #include <thread>
+#include <unordered_map>
 
 namespace polyrelu {
 namespace {
@@ -16,54 +20,151 @@ using Clock = std::chrono::steady_clock;
 
 }  // namespace
 
-void advance_values(GenStore& store, const Network& net, std::size_t layer, int threads) {
-    const Layer& L = net.layers[layer];
-    const std::size_t n = store.size(), D = store.D;
-    std::vector<Int> vals(n * L.rows);  // fresh: the previous layer's values are read meanwhile
-    const Unit prev_unit = layer == 0 ? Unit::identity : net.layers[layer - 1].unit;
+// The values of `layer` at every generator of `t`, in doubles with their bounds, from the
+// previous layer's (or the coordinates, for layer 0).
+void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int threads) {
+    const FloatLayer& F = fnet.layers[layer];
+    const std::size_t n = t.size(), D = t.D;
+    std::vector<double> z(n * F.rows), ez(n * F.rows);
+    const bool relu = layer > 0 && fnet.layers[layer - 1].unit == Unit::relu;
     auto work = [&](std::size_t a, std::size_t b) {
-        LimbDot dot;  // one per thread
+        std::vector<double> in, ein;
         for (std::size_t g = a; g < b; ++g) {
-            const Int* c = store.coord(static_cast<int>(g));
-            const Int* prev = layer == 0 ? c : store.val(static_cast<int>(g));
-            forward(L, prev, layer == 0, prev_unit, c[D - 1], &vals[g * L.rows], &dot);
+            const double* x = t.xs(static_cast<int>(g));
+            if (layer == 0) {
+                in.assign(x, x + F.cols);
+                ein.assign(F.cols, t.ex[g]);
+            } else {
+                in.assign(t.zs(static_cast<int>(g)), t.zs(static_cast<int>(g)) + F.cols);
+                ein.assign(t.ezs(static_cast<int>(g)), t.ezs(static_cast<int>(g)) + F.cols);
+                if (relu)
+                    for (double& v : in) v = v > 0 ? v : 0;  // relu is 1-Lipschitz: the bound carries over
+            }
+            float_layer(F, in.data(), ein.data(), x[D - 1], t.ex[g], &z[g * F.rows], &ez[g * F.rows]);
         }
     };
-    if (threads <= 1 || n < 256) {
+    if (threads <= 1 || n < 1024) {
         work(0, n);
     } else {
         std::vector<std::thread> pool;
-        for (int t = 0; t < threads; ++t)
-            pool.emplace_back(work, n * t / threads, n * (t + 1) / threads);
+        for (int k = 0; k < threads; ++k) pool.emplace_back(work, n * k / threads, n * (k + 1) / threads);
         for (auto& th : pool) th.join();
+    }
+    t.z.swap(z);
+    t.ez.swap(ez);
+    t.nz = F.rows;
+}
+
+void advance_exact(GenStore& store, const Network& net, std::size_t layer) {
+    const Layer& L = net.layers[layer];
+    const std::size_t n = store.size(), D = store.D;
+    std::vector<Int> vals(n * L.rows);
+    const Unit prev_unit = layer == 0 ? Unit::identity : net.layers[layer - 1].unit;
+    LimbDot dot;
+    for (std::size_t g = 0; g < n; ++g) {
+        const Int* c = store.coord(static_cast<int>(g));
+        const Int* prev = layer == 0 ? c : store.val(static_cast<int>(g));
+        forward(L, prev, layer == 0, prev_unit, c[D - 1], &vals[g * L.rows], &dot);
     }
     store.vals.swap(vals);
     store.nz = L.rows;
 }
 
+const GenStore& Refinement::exact() const {
+    if (!exact_) {
+        auto e = std::make_unique<GenStore>();
+        e->D = gens.D;
+        e->nz = 0;
+        e->coords.reserve(gens.size() * gens.D);
+        for (std::size_t g = 0; g < gens.size(); ++g) {
+            const IntVec& X = history.coords(net, gens.hid[g]);
+            e->coords.insert(e->coords.end(), X.begin(), X.end());
+        }
+        for (std::size_t l = 0; l < net.layers.size(); ++l) advance_exact(*e, net, l);
+        exact_ = std::move(e);
+    }
+    return *exact_;
+}
+
 namespace {
 
-// The id in `next` of generator `id` of a cell output (global in `cur`, or local to `local`);
-// each generator is moved into `next` on first use.
-int carry(int id, GenStore& cur, GenStore& local, GenStore& next, std::vector<int>& from_cur,
-          std::vector<int>& from_local) {
-    int& slot = is_local(id) ? from_local[local_index(id)] : from_cur[id];
-    // cur is still read by the cells not refined yet: its entries are moved at the layer's end
-    if (slot < 0) slot = is_local(id) ? next.take(local, local_index(id), true) : next.take(cur, id, false);
-    return slot;
-}
+// The canonical names of the generators a layer makes, across all cells: a crossing is known by
+// its edge (the canonical names of the ends) and neuron, since the cells of a layer meet in
+// common faces that both refine alike (the same neurons, in the same order).  Names below
+// n_global are the layer's global generators; a crossing is n_global + its number.
+class Crossings {
+public:
+    explicit Crossings(const ApproxTable& cur) : cur_(cur), n_(static_cast<std::int64_t>(cur.size())), from_cur_(cur.size(), -1) {}
+
+    // The names of output `o`'s local generators, in the order they were made (parents first);
+    // new crossings get a record in the History.
+    void name(const CellOutput& o, History& h, std::vector<std::int64_t>& names) {
+        names.resize(o.local.size());
+        for (std::size_t k = 0; k < o.local.size(); ++k) {
+            const Origin& og = o.local.origin[k];
+            std::int64_t a = of(og.a, names), b = of(og.b, names);
+            if (a > b) std::swap(a, b);
+            auto [it, fresh] = index_.try_emplace(Key{a, b, og.unit}, static_cast<std::int64_t>(record_.size()));
+            if (fresh) {
+                record_.push_back(h.add_crossing(record(a), record(b), og.layer, og.unit));
+                next_.push_back(-1);
+                if (o.exact[k]) h.offer(record_.back(), o.exact[k]->X);
+            }
+            names[k] = n_ + it->second;
+        }
+    }
+
+    // The id in `next` of cell id `id` (global, or local to the output named by `names`): copied
+    // into `next` on first use.
+    int carry(int id, const ApproxTable& local, const std::vector<std::int64_t>& names, ApproxTable& next) {
+        if (!is_local(id)) {
+            int& slot = from_cur_[id];
+            if (slot < 0) slot = next.copy_from(cur_, id, cur_.hid[id]);
+            return slot;
+        }
+        const std::int64_t c = names[local_index(id)] - n_;
+        int& slot = next_[c];
+        if (slot < 0) slot = next.copy_from(local, local_index(id), record_[c]);
+        return slot;
+    }
+
+private:
+    struct Key {
+        std::int64_t a, b;
+        std::int32_t unit;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const {
+            std::uint64_t h = static_cast<std::uint64_t>(k.a) * 0x9E3779B97F4A7C15ull;
+            h ^= (static_cast<std::uint64_t>(k.b) + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
+            h ^= static_cast<std::uint64_t>(k.unit) * 0x165667B19E3779F9ull;
+            return static_cast<std::size_t>(h ^ (h >> 29));
+        }
+    };
+    const ApproxTable& cur_;
+    const std::int64_t n_;
+    std::vector<int> from_cur_;
+    std::unordered_map<Key, std::int64_t, KeyHash> index_;
+    std::vector<std::int64_t> record_;  // per crossing: its History record
+    std::vector<int> next_;             // per crossing: its id in the next table, or -1
+
+    std::int64_t of(std::int64_t id, const std::vector<std::int64_t>& names) const {
+        return is_local(static_cast<int>(id)) ? names[local_index(static_cast<int>(id))] : id;
+    }
+    std::int64_t record(std::int64_t name) const { return name < n_ ? cur_.hid[name] : record_[name - n_]; }
+};
 
 // A limit stopped the run in hidden layer l before cell `at`: the result is the cells refined
 // so far followed by the cells not yet refined by layer l, so that they still cover the domain.
-void stop_at(Status why, std::size_t l, std::size_t at, std::vector<Cell>& cells, GenStore& cur,
-             GenStore& next, std::vector<int>& from_cur, std::vector<Cell>& next_cells, Refinement& out) {
-    GenStore none;
-    std::vector<int> no_local;
+void stop_at(Status why, std::size_t l, std::size_t at, std::vector<Cell>& cells, Crossings& names,
+             ApproxTable& next, std::vector<Cell>& next_cells, Refinement& out) {
+    const ApproxTable none;
+    const std::vector<std::int64_t> no_names;
     for (std::size_t k = at; k < cells.size(); ++k) {
-        for (int& id : cells[k].gens) id = carry(id, cur, none, next, from_cur, no_local);
+        for (int& id : cells[k].gens) id = names.carry(id, none, no_names, next);
         next_cells.push_back(std::move(cells[k]));
     }
-    next.fill_from(cur);
     out.status = why;
     out.stopped_layer = static_cast<int>(l + 1);
     out.stopped_cell = at;
@@ -72,17 +173,32 @@ void stop_at(Status why, std::size_t l, std::size_t at, std::vector<Cell>& cells
     out.gens = std::move(next);
 }
 
-std::vector<Cell> to_cells(const std::vector<StartCell>& starts, std::size_t pattern_words, GenStore& store,
-                           LabelSets& labels) {
+// The start cells as cells on `t`, each given generator once (the same point in two cells is
+// the same generator), recorded in the History.
+std::vector<Cell> to_cells(const std::vector<StartCell>& starts, std::size_t pattern_words, ApproxTable& t,
+                           History& history, LabelSets& labels) {
     std::vector<Cell> cells;
+    std::unordered_map<std::string, int> index;
     for (const StartCell& s : starts) {
         Cell c;
         c.nw = static_cast<int>(std::max<std::size_t>(1, (s.slots.size() + 63) / 64));
         for (const auto& labs : s.slots) c.slot_labels.push_back(labels.intern(labs));
         c.inc.assign(s.gens.size() * c.nw, 0);
         for (std::size_t i = 0; i < s.gens.size(); ++i) {
-            IntVec g = s.gens[i];
-            c.gens.push_back(store.add(std::move(g), nullptr));
+            IntVec X = s.gens[i];
+            make_primitive(X);
+            auto [it, fresh] = index.try_emplace(exact_key(X), 0);
+            if (fresh) {
+                const int g = t.append();
+                long top = 0;
+                for (const Int& v : X) top = std::max(top, exponent_of(v));
+                for (std::size_t k = 0; k < t.D; ++k) t.xs(g)[k] = scaled_double(X[k], -top);
+                t.ex[g] = 2 * kU + kTiny;  // each entry is at most 1 and truncated once
+                t.ray[g] = sgn(X[t.D - 1]) == 0;
+                t.hid[g] = history.add_given(std::move(X));
+                it->second = g;
+            }
+            c.gens.push_back(it->second);
             for (int k : s.inc[i]) set_bit(c.inc_of(i), k);
         }
         c.alive.assign(c.nw, 0);
@@ -109,9 +225,9 @@ void assemble(const Network& net, const std::vector<StartCell>& cells, Refinemen
     out.pattern_words = pattern_words_of(net);
     out.gens.D = net.dim + 1;
     out.gens.nz = 0;
-    out.cells = to_cells(cells, out.pattern_words, out.gens, out.labels);
-    for (std::size_t l = 0; l < net.layers.size(); ++l) advance_values(out.gens, net, l, 1);
-    out.gens.drop_index();
+    out.cells = to_cells(cells, out.pattern_words, out.gens, out.history, out.labels);
+    const FloatNet fnet(net);
+    for (std::size_t l = 0; l < net.layers.size(); ++l) advance_approx(out.gens, fnet, l, 1);
 }
 
 void refine(const Network& net, const std::vector<StartCell>& starts, std::size_t first_layer, int threads,
@@ -125,11 +241,12 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
     const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(
                                    std::chrono::duration<double>(timed ? limits.max_seconds : 0));
 
-    GenStore cur;
+    const FloatNet fnet(net);
+    ApproxTable cur;
     cur.D = D;
     cur.nz = 0;
-    std::vector<Cell> cells = to_cells(starts, out.pattern_words, cur, out.labels);
-    for (std::size_t l = 0; l <= first_layer && l < net.layers.size(); ++l) advance_values(cur, net, l, threads);
+    std::vector<Cell> cells = to_cells(starts, out.pattern_words, cur, out.history, out.labels);
+    for (std::size_t l = 0; l <= first_layer && l < net.layers.size(); ++l) advance_approx(cur, fnet, l, threads);
 
     std::atomic<bool> stop{false};
     std::atomic<long> budget{limits.max_regions < 0 ? std::numeric_limits<long>::max()
@@ -137,6 +254,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
     if (budget.load() < 0) {
         out.status = Status::region_limit;
         out.cells = std::move(cells);
+        out.gens = std::move(cur);
         return;
     }
     std::size_t bit_offset = 0;
@@ -153,6 +271,9 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         for (std::size_t i = 0; i < L.rows; ++i)
             neuron_sets[i] = out.labels.intern({neuron_label(static_cast<int>(l + 1), static_cast<int>(i))});
         LayerContext ctx;
+        ctx.net = &out.net;
+        ctx.float_net = &fnet;
+        ctx.history = &out.history;
         ctx.global = &cur;
         ctx.layer = static_cast<int>(l + 1);
         ctx.width = L.rows;
@@ -166,10 +287,12 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         ctx.deadline = deadline;
         ctx.timed = timed;
 
-        GenStore next;
+        ApproxTable next;
         next.D = D;
         next.nz = L.rows;
-        std::vector<int> from_cur(cur.size(), -1), no_local;
+        Crossings names(cur);
+        std::vector<std::int64_t> local_names;
+        const ApproxTable no_local;
         std::vector<Cell> next_cells;
         // chunks: limits, progress and interrupts are looked at between them; each chunk's
         // cells are refined in parallel and merged in order, so threads change nothing
@@ -228,25 +351,27 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             const bool stopped_here = stop.load();
             for (std::size_t k = 0; k < b - a; ++k) {
                 if (state[k] == not_started) {
-                    for (int& id : cells[a + k].gens) id = carry(id, cur, outs[k].local, next, from_cur, no_local);
+                    local_names.clear();
+                    for (int& id : cells[a + k].gens) id = names.carry(id, no_local, local_names, next);
                     next_cells.push_back(std::move(cells[a + k]));
                     continue;
                 }
                 CellOutput& o = outs[k];
-                std::vector<int> from_local(o.local.size(), -1);
+                names.name(o, out.history, local_names);
                 for (Cell& child : o.children) {
-                    for (int& id : child.gens) id = carry(id, cur, o.local, next, from_cur, from_local);
+                    for (int& id : child.gens) id = names.carry(id, o.local, local_names, next);
                     next_cells.push_back(std::move(child));
                 }
+                o = CellOutput();  // merged: free as we go
             }
             if (stopped_here) {
                 const Status why = timed && Clock::now() >= deadline ? Status::time_limit : Status::region_limit;
-                stop_at(why, l, b, cells, cur, next, from_cur, next_cells, out);
+                stop_at(why, l, b, cells, names, next, next_cells, out);
                 return;
             }
             for (std::size_t k = a; k < b; ++k) cells[k] = Cell();  // done: free as we go
             if (timed && Clock::now() >= deadline && b < cells.size()) {
-                stop_at(Status::time_limit, l, b, cells, cur, next, from_cur, next_cells, out);
+                stop_at(Status::time_limit, l, b, cells, names, next, next_cells, out);
                 return;
             }
             if (progress && !progress(static_cast<int>(l + 1), b, cells.size(), next_cells.size() + cells.size() - b)) {
@@ -258,14 +383,12 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             }
         }
         cells.swap(next_cells);
-        next.fill_from(cur);
         cur = std::move(next);
-        advance_values(cur, net, l + 1, threads);  // the next layer's values (the output's, at the end)
+        advance_approx(cur, fnet, l + 1, threads);  // the next layer's values (the output's, at the end)
         bit_offset += L.rows;
     }
     out.cells = std::move(cells);
     out.gens = std::move(cur);
-    out.gens.drop_index();
 }
 
 }  // namespace polyrelu

@@ -7,6 +7,7 @@
 #include "network.hpp"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,18 +39,26 @@ using InterruptFn = std::function<bool()>;
 
 struct Refinement {
     Network net;
-    GenStore gens;                 // final generators; vals = the output layer's values
+    ApproxTable gens;              // final generators (approximate); z = the output layer's values
+    mutable History history;       // where each came from: exact on demand
     std::vector<Cell> cells;       // the regions, in split-tree order
     LabelSets labels;
     std::size_t pattern_words = 1;
     Status status = Status::complete;
     int stopped_layer = 0;         // where a limit stopped the run (1-based hidden layer)
     std::size_t stopped_cell = 0, stopped_of = 0;
+
+    // The final generators exactly, with the output layer's exact values: made on first use
+    // (a run that only needs counts and the combinatorics never makes them).  Not thread-safe.
+    const GenStore& exact() const;
+
+private:
+    mutable std::unique_ptr<GenStore> exact_;
 };
 
-// Values of `layer` at every generator of `store`, from the previous layer's values (or the
-// coordinates, for layer 0): one homogenised forward step.
-void advance_values(GenStore& store, const Network& net, std::size_t layer, int threads);
+// Exact values of `layer` at every generator of `store`, from the previous layer's values (or
+// the coordinates, for layer 0): one homogenised forward step.
+void advance_exact(GenStore& store, const Network& net, std::size_t layer);
 
 // A Refinement from cells that are already refined (a saved complex, the reference engine's
 // output): the generators' output values are computed, nothing is split.

@@ -1,28 +1,89 @@
 #include "refine_cell.hpp"
 
+#include "approx.hpp"
+
 #include <algorithm>
 #include <bit>
+#include <cmath>
+#include <unordered_map>
 
 namespace polyrelu {
 namespace {
 
-struct Access {
-    const GenStore& global;
-    const GenStore& local;
-    const Int* val(int id) const { return is_local(id) ? local.val(local_index(id)) : global.val(id); }
-    const Int* coord(int id) const { return is_local(id) ? local.coord(local_index(id)) : global.coord(id); }
+// The generators a cell's refinement reads: the layer's global table and the cell's own.  A sign
+// is the filter's when its bound proves it, else the exact integer's (made on demand from the
+// generator's origin and remembered).
+class Gens {
+public:
+    Gens(const LayerContext& ctx, CellOutput& out) : ctx_(ctx), out_(out), layer0_(ctx.layer - 1) {}
+
+    const ApproxTable& table(int id) const { return is_local(id) ? out_.local : *ctx_.global; }
+    int row(int id) const { return is_local(id) ? local_index(id) : id; }
+
+    int sign(int id, std::size_t unit) {
+        const ApproxTable& t = table(id);
+        const int k = row(id);
+        const int s = certified_sign(t.zs(k)[unit], t.ezs(k)[unit]);
+        return s != 2 ? s : sgn(value(id, unit));
+    }
+
+    // Replaces local generator k's approximation by the rounding of its exact point: used where
+    // the exact point is cheap (the first layer, whose rows are the network's own) or the
+    // approximation has drifted (errors compound along a chain of crossings).
+    void anchor(int k) {
+        const ExactPoint& p = point(k);
+        ApproxTable& t = out_.local;
+        long top = 0;
+        for (const Int& v : p.X) top = std::max(top, exponent_of(v));
+        for (std::size_t i = 0; i < t.D; ++i) t.xs(k)[i] = scaled_double(p.X[i], -top);
+        const long shift = -top - ctx_.float_net->shift[layer0_];
+        for (std::size_t i = 0; i < t.nz; ++i) {
+            t.zs(k)[i] = scaled_double(p.Z[i], shift);
+            t.ezs(k)[i] = 2 * kU * std::fabs(t.zs(k)[i]) + kTiny;
+        }
+        t.ex[k] = 2 * kU + kTiny;
+    }
+
+private:
+    const LayerContext& ctx_;
+    CellOutput& out_;
+    const std::size_t layer0_;
+    LimbDot dot_;
+
+    Int value(int id, std::size_t unit) {
+        if (!is_local(id)) return ctx_.history->value(*ctx_.net, ctx_.global->hid[id], layer0_, unit);
+        return point(local_index(id)).Z[unit];
+    }
+    const IntVec& coords(int id) {
+        if (!is_local(id)) return ctx_.history->coords(*ctx_.net, ctx_.global->hid[id]);
+        return point(local_index(id)).X;
+    }
+    // The exact point of local generator k, with this layer's values (its parents come first).
+    const ExactPoint& point(int k) {
+        if (!out_.exact[k]) {
+            const Origin o = out_.local.origin[k];
+            const int a = static_cast<int>(o.a), b = static_cast<int>(o.b);
+            const Int za = value(a, static_cast<std::size_t>(o.unit)), zb = value(b, static_cast<std::size_t>(o.unit));
+            auto p = std::make_unique<ExactPoint>();
+            p->X = crossing_point(coords(a), za, coords(b), zb);
+            exact_values(*ctx_.net, p->X, layer0_, p->Z, dot_);
+            p->layer = static_cast<int>(layer0_);
+            out_.exact[k] = std::move(p);
+        }
+        return *out_.exact[k];
+    }
 };
 
 struct Signs {
     std::vector<std::size_t> pos, neg, zer;
 };
 
-void signs_of(const Cell& c, const Access& a, std::size_t unit, Signs& s) {
+void signs_of(const Cell& c, Gens& gens, std::size_t unit, Signs& s) {
     s.pos.clear();
     s.neg.clear();
     s.zer.clear();
     for (std::size_t k = 0; k < c.gens.size(); ++k) {
-        const int v = sgn(a.val(c.gens[k])[unit]);
+        const int v = gens.sign(c.gens[k], unit);
         (v > 0 ? s.pos : v < 0 ? s.neg : s.zer).push_back(k);
     }
 }
@@ -75,30 +136,76 @@ bool is_edge(const Cell& c, std::size_t u, std::size_t v, std::size_t D, const s
     return left == 2;
 }
 
-// Scratch space reused by every split of a cell: the hot loop allocates only for new generators.
+// A crossing is known by its edge and neuron: within one cell the same edge (shared by two
+// pieces) gives the same point, and no other edge can give it (the pieces form a complex and
+// the point lies inside the edge).
+struct EdgeKey {
+    int a, b, unit;
+    bool operator==(const EdgeKey&) const = default;
+};
+struct EdgeKeyHash {
+    std::size_t operator()(const EdgeKey& k) const {
+        std::uint64_t h = static_cast<std::uint32_t>(k.a) * 0x9E3779B97F4A7C15ull;
+        h ^= (static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.b)) + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
+        h ^= static_cast<std::uint64_t>(k.unit) * 0x165667B19E3779F9ull;
+        return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+};
+using EdgeIndex = std::unordered_map<EdgeKey, int, EdgeKeyHash>;
+
+// Scratch space reused by every split of a cell.
 struct Scratch {
     Signs signs;
     std::vector<int> new_gens;
     std::vector<Word> new_inc, common, touched, on_slot, acc;
-    IntVec pt, vals;
-    Int g, zv;
+    EdgeIndex made;
 };
 
-void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx,
-           const Access& acc, GenStore& local, Scratch& sc, Cell& plus, Cell& minus) {
+// The float approximation of the crossing of `unit` with the edge from u (value > 0) to v
+// (value < 0): alpha v + beta u with alpha = z_u, beta = -z_v, which approximates the exact
+// crossing |Z_v| X_u + |Z_u| X_v at the scale s_u s_v c (the invariant of approx.hpp).  The bound
+// adds the parents' errors carried through the products and the two roundings of each entry.
+void approx_crossing(const ApproxTable& tu, int ku, const ApproxTable& tv, int kv, std::size_t unit,
+                     ApproxTable& out, int r) {
+    const std::size_t D = out.D, nz = out.nz;
+    const double* xu = tu.xs(ku);
+    const double* xv = tv.xs(kv);
+    const double* zu = tu.zs(ku);
+    const double* zv = tv.zs(kv);
+    const double* eu = tu.ezs(ku);
+    const double* ev = tv.ezs(kv);
+    const double alpha = zu[unit], beta = -zv[unit];
+    const double a = std::fabs(alpha), b = std::fabs(beta), ea = eu[unit], eb = ev[unit];
+    const double inflate = 1 + 16 * kU;
+    double* xr = out.xs(r);
+    double* zr = out.zs(r);
+    double* er = out.ezs(r);
+    for (std::size_t k = 0; k < D; ++k) xr[k] = alpha * xv[k] + beta * xu[k];
+    for (std::size_t k = 0; k < nz; ++k) {
+        zr[k] = alpha * zv[k] + beta * zu[k];
+        const double mu = std::fabs(zu[k]), mv = std::fabs(zv[k]);
+        er[k] = (ea * mv + eb * mu + (a + ea) * ev[k] + (b + eb) * eu[k] + 2 * kU * (a * mv + b * mu)) * inflate + kTiny;
+    }
+    zr[unit] = 0;  // exactly: the crossing is on the neuron's hyperplane
+    er[unit] = 0;
+    const double Xu = max_abs(xu, D), Xv = max_abs(xv, D), exu = tu.ex[ku], exv = tv.ex[kv];
+    double ex = (ea * Xv + eb * Xu + (a + ea) * exv + (b + eb) * exu + 2 * kU * (a * Xv + b * Xu)) * inflate + kTiny;
+    normalize(xr, D, zr, er, nz, ex);
+    out.ex[r] = ex;
+}
+
+void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx, CellOutput& co, Gens& gens,
+           Scratch& sc, Cell& plus, Cell& minus) {
     reserve_slot(p);
     const std::size_t nb = p.nslots();
-    const std::size_t D = ctx.D, nz = ctx.width;
+    const std::size_t D = ctx.D;
     const int nw = p.nw;
     std::vector<int>& new_gens = sc.new_gens;
     std::vector<Word>& new_inc = sc.new_inc;
     std::vector<Word>& common = sc.common;
-    IntVec& pt = sc.pt;
-    Int& g = sc.g;
     new_gens.clear();
     new_inc.clear();
     common.assign(nw, 0);
-    pt.resize(D);
     // the transpose of the incidences: the generators on each slot
     const std::size_t ng = p.gens.size(), gw = (ng + 63) / 64, ns = p.nslots();
     sc.on_slot.assign(ns * gw, 0);
@@ -111,43 +218,23 @@ void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx,
                 sc.on_slot[k * gw + (gi >> 6)] |= Word(1) << (gi & 63);
             }
         }
+    ApproxTable& local = co.local;
     for (std::size_t u : s.pos) {
         for (std::size_t v : s.neg) {
             if (!is_edge(p, u, v, D, sc.on_slot, gw, common.data(), sc.acc)) continue;
             const int gu = p.gens[u], gv = p.gens[v];
-            const mpz_srcptr zu = acc.val(gu)[unit].get_mpz_t();
-            mpz_neg(sc.zv.get_mpz_t(), acc.val(gv)[unit].get_mpz_t());
-            const mpz_srcptr zv = sc.zv.get_mpz_t();
-            const Int* cu = acc.coord(gu);
-            const Int* cv = acc.coord(gv);
-            // zu * gv + zv * gu: the positive combination of the edge's ends on the hyperplane
-            for (std::size_t k = 0; k < D; ++k) {
-                mpz_mul(pt[k].get_mpz_t(), zu, cv[k].get_mpz_t());
-                mpz_addmul(pt[k].get_mpz_t(), zv, cu[k].get_mpz_t());
+            const EdgeKey key{std::min(gu, gv), std::max(gu, gv), static_cast<int>(unit)};
+            auto [it, fresh] = sc.made.try_emplace(key, 0);
+            if (fresh) {
+                const int r = local.append();  // before reading the parents: append may move the table
+                approx_crossing(gens.table(gu), gens.row(gu), gens.table(gv), gens.row(gv), unit, local, r);
+                local.ray[r] = gens.table(gu).ray[gens.row(gu)] && gens.table(gv).ray[gens.row(gv)];
+                local.origin[r] = Origin{gu, gv, ctx.layer - 1, static_cast<std::int32_t>(unit)};
+                co.exact.emplace_back();
+                if (ctx.layer == 1) gens.anchor(r);
+                it->second = local_id(r);
             }
-            g = 0;
-            for (std::size_t k = 0; k < D; ++k) mpz_gcd(g.get_mpz_t(), g.get_mpz_t(), pt[k].get_mpz_t());
-            if (g != 1)
-                for (std::size_t k = 0; k < D; ++k) mpz_divexact(pt[k].get_mpz_t(), pt[k].get_mpz_t(), g.get_mpz_t());
-            // the layer's values at a new point follow by linearity (the rows are affine on the
-            // cell); a point met before (the other piece along a shared edge) has them already.
-            // They are computed before the point is added: zu, vu, vv may live in the local table.
-            std::string key = exact_key(pt);
-            int id = local.find(key);
-            if (id < 0) {
-                const Int* vu = acc.val(gu);
-                const Int* vv = acc.val(gv);
-                IntVec& vals = sc.vals;
-                vals.resize(nz);
-                for (std::size_t k = 0; k < nz; ++k) {
-                    mpz_mul(vals[k].get_mpz_t(), zu, vv[k].get_mpz_t());
-                    mpz_addmul(vals[k].get_mpz_t(), zv, vu[k].get_mpz_t());
-                    if (g != 1) mpz_divexact(vals[k].get_mpz_t(), vals[k].get_mpz_t(), g.get_mpz_t());
-                }
-                id = local.insert_new(std::move(key), pt, vals);
-                pt.assign(D, Int());
-            }
-            new_gens.push_back(local_id(id));
+            new_gens.push_back(it->second);
             common[nb >> 6] |= Word(1) << (nb & 63);
             new_inc.insert(new_inc.end(), common.begin(), common.end());
         }
@@ -190,7 +277,7 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
     out.local.D = ctx.D;
     out.local.nz = ctx.width;
     out.children.clear();
-    const Access acc{*ctx.global, out.local};
+    Gens acc(ctx, out);
     Cell c = std::move(cell);
     compact_slots(c);
     Scratch sc;
@@ -235,7 +322,7 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                     return false;
                 }
                 Cell plus, minus;
-                split(p, s, i, ctx, acc, out.local, sc, plus, minus);
+                split(p, s, i, ctx, out, acc, sc, plus, minus);
                 next.push_back(std::move(plus));
                 next.push_back(std::move(minus));
                 continue;

@@ -1,13 +1,16 @@
 // Refining one cell by the neurons of one layer (a double-description step per neuron).
 #pragma once
 
+#include "approx.hpp"
 #include "cell.hpp"
 #include "generators.hpp"
 #include "labels.hpp"
+#include "network.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace polyrelu {
@@ -19,7 +22,10 @@ inline int local_index(int id) { return -id - 1; }
 inline int local_id(int k) { return -(k + 1); }
 
 struct LayerContext {
-    const GenStore* global = nullptr;   // generators of all cells, with this layer's values
+    const Network* net = nullptr;
+    const FloatNet* float_net = nullptr;
+    const ApproxTable* global = nullptr;  // generators of all cells, with this layer's values
+    History* history = nullptr;         // makes the global generators exact when the filter cannot decide
     int layer = 1;                      // hidden layer, 1-based (as in the labels)
     std::size_t width = 0;
     std::size_t bit_offset = 0;         // first pattern bit of this layer
@@ -33,9 +39,12 @@ struct LayerContext {
     bool timed = false;
 };
 
+// What refining one cell made: its children, the generators new in the cell (local ids), and
+// the exact points of those that the filter had to make exact (handed on to the History).
 struct CellOutput {
     std::vector<Cell> children;
-    GenStore local;
+    ApproxTable local;
+    std::vector<std::unique_ptr<ExactPoint>> exact;  // per local generator, null if never needed
 };
 
 // Refines `cell` by every neuron of the layer: children in the order of the split tree (the (+)

@@ -12,10 +12,10 @@ std::string verify_cells(const Refinement& r) {
     GenStore values;
     values.D = D;
     values.nz = 0;
-    values.coords = r.gens.coords;
+    values.coords = r.exact().coords;
     std::size_t offset = 0;
     for (std::size_t l = 0; l < r.net.hidden(); ++l) {
-        advance_values(values, r.net, l, 1);
+        advance_exact(values, r.net, l);
         const std::size_t width = r.net.layers[l].rows;
         for (std::size_t ci = 0; ci < r.cells.size(); ++ci) {
             const Cell& c = r.cells[ci];

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${TMPDIR:-/tmp}/polyrelu-core-sanitized"
 mkdir -p "$out"
+rm -f "$out"/*.o  # a source that was removed must not be linked from an old run
 flags=(-std=c++20 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -Icore/src)
 # one object per source, two at a time (the machine has two cores)
 printf '%s\n' core/src/*.cpp core/tests/test_core.cpp | grep -v module.cpp |

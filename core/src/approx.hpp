@@ -1,0 +1,117 @@
+// The float filter: every generator carries double approximations of its coordinates and of
+// the current layer's pre-activations, with a rigorous bound on their error.  A sign is read
+// from a double only when the bound proves it; otherwise the exact integer decides (history.hpp).
+//
+// The invariant, for a generator whose exact homogeneous coordinates are X (any positive
+// multiple) and whose exact pre-activations in layer l are Z(X):
+//     there is a scale s > 0 with |x_k - s X_k| <= ex for every k and
+//     |z_i - s c_l Z_i(X)| <= ez_i for every unit i,
+// where c_l = 2^-(a_0 + ... + a_l) is the power of two the float network's layers are scaled by
+// (so that values neither overflow nor underflow through deep networks).  Only signs and
+// positive combinations are ever read, and both are blind to positive scales.
+//
+// Error bounds follow the standard model fl(a op b) = (a op b)(1 + d), |d| <= u = 2^-53, plus an
+// absolute kTiny for underflow; every bound is inflated for the rounding of its own evaluation.
+// A NaN or infinite value fails every certification (comparisons with NaN are false), so an
+// overflow sends the decision to exact arithmetic instead of deciding it wrongly.
+#pragma once
+
+#include "network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace polyrelu {
+
+constexpr double kU = 0x1p-53;       // unit roundoff
+constexpr double kTiny = 0x1p-1000;  // covers any number of underflows (each at most 2^-1075)
+
+// x * 2^shift in double, from an exact integer: truncated (mpz_get_d_2exp rounds toward zero),
+// so the relative error is below 2u.
+inline double scaled_double(const Int& x, long shift) {
+    long e = 0;
+    const double d = mpz_get_d_2exp(&e, x.get_mpz_t());
+    return std::ldexp(d, static_cast<int>(std::clamp<long>(e + shift, -1100, 1100)));
+}
+
+inline long exponent_of(const Int& x) { return sgn(x) == 0 ? 0 : static_cast<long>(mpz_sizeinbase(x.get_mpz_t(), 2)); }
+
+struct FloatLayer {
+    std::size_t rows = 0, cols = 0;
+    std::vector<double> W, b;     // W 2^-a_l and b c_l, rounded toward zero
+    Unit unit = Unit::relu;
+};
+
+// The network in doubles, each layer scaled by a power of two so that its largest weight is
+// about 1 (see the invariant above).
+struct FloatNet {
+    std::vector<FloatLayer> layers;
+    std::vector<long> shift;  // a_0 + ... + a_l: c_l = 2^-shift[l]
+
+    explicit FloatNet(const Network& net) {
+        long cum = 0;
+        for (const Layer& L : net.layers) {
+            long a = 0;
+            for (const Int& w : L.W) a = std::max(a, exponent_of(w));
+            cum += a;
+            shift.push_back(cum);
+            FloatLayer F;
+            F.rows = L.rows;
+            F.cols = L.cols;
+            F.unit = L.unit;
+            for (const Int& w : L.W) F.W.push_back(scaled_double(w, -a));
+            for (const Int& x : L.b) F.b.push_back(scaled_double(x, -cum));
+            layers.push_back(std::move(F));
+        }
+    }
+};
+
+// z = W a + b t with a bound ez_i on each entry, from inputs a (activation applied) with errors
+// at most ea_j and t with error et.  Each term's product and sum round (gamma_n), the weights were
+// rounded (2u), and the inputs' errors propagate through |W|.
+inline void float_layer(const FloatLayer& F, const double* a, const double* ea, double t, double et, double* z,
+                        double* ez) {
+    const double n = static_cast<double>(F.cols + 1);
+    const double gamma = (n + 8) * kU, inflate = 1 + (2 * n + 16) * kU;
+    for (std::size_t i = 0; i < F.rows; ++i) {
+        const double* w = &F.W[i * F.cols];
+        double acc = F.b[i] * t, mag = std::fabs(F.b[i] * t), prop = std::fabs(F.b[i]) * et;
+        for (std::size_t j = 0; j < F.cols; ++j) {
+            acc += w[j] * a[j];
+            mag += std::fabs(w[j] * a[j]);
+            prop += std::fabs(w[j]) * ea[j];
+        }
+        z[i] = acc;
+        ez[i] = (gamma * mag + prop) * inflate + kTiny;
+    }
+}
+
+// The sign of an approximate value if its bound proves it, else 2 (ask the exact arithmetic).
+inline int certified_sign(double v, double e) {
+    if (v > e) return 1;
+    if (v < -e) return -1;
+    return 2;
+}
+
+// Multiplies x (n entries), z, and their bounds by a power of two that brings max |x| near 1:
+// exact except for underflow, which kTiny covers.  Keeps repeated crossings in range.
+inline void normalize(double* x, std::size_t n, double* z, double* ez, std::size_t nz, double& ex) {
+    double m = 0;
+    for (std::size_t k = 0; k < n; ++k) m = std::max(m, std::fabs(x[k]));
+    if (!(m > 0) || !std::isfinite(m)) return;
+    const int e = -std::ilogb(m);
+    if (e == 0) return;
+    for (std::size_t k = 0; k < n; ++k) x[k] = std::ldexp(x[k], e);
+    for (std::size_t k = 0; k < nz; ++k) z[k] = std::ldexp(z[k], e), ez[k] = std::ldexp(ez[k], e) + kTiny;
+    ex = std::ldexp(ex, e) + kTiny;
+}
+
+inline double max_abs(const double* x, std::size_t n) {
+    double m = 0;
+    for (std::size_t k = 0; k < n; ++k) m = std::max(m, std::fabs(x[k]));
+    return m;
+}
+
+}  // namespace polyrelu
