@@ -9,7 +9,6 @@
 import os as _os
 import signal as _signal
 import sys as _sys
-from fractions import Fraction
 
 
 def _interrupted_while_starting(signum, frame):  # pragma: no cover - exercised in a subprocess
@@ -40,16 +39,7 @@ __version__ = "0.1.0"
 if _STARTING_CLI and _signal.getsignal(_signal.SIGINT) is _interrupted_while_starting:
     _signal.signal(_signal.SIGINT, _signal.default_int_handler)  # the command line takes it from here
 
-
-def _complex(self, domain="network", **kw):
-    """The :class:`PolyhedralComplex` of this network (see :meth:`PolyhedralComplex.from_network`)."""
-    return PolyhedralComplex.from_network(self, domain, **kw)
-
-
-ReLUNetwork.complex = _complex
-
 __all__ = [
-    "Fraction",
     "ReLUNetwork",
     "load_network",
     "Polytope",

@@ -32,7 +32,7 @@ from .backends import default_backend, get_backend
 from .complex_file import COMPLEX_FORMAT, checksum, read_complex
 from .exact import InvalidInputError, PolyreluError, fraction_to_str, primitive_ints, to_matrix, to_vector
 from .linalg import nullspace, right_inverse
-from .network import ReLUNetwork, domain_to_json
+from .network import NETWORK_DOMAIN, ReLUNetwork, domain_to_json, register_complex_builder, resolve_domain
 from .polytope import Polytope
 from .result import RefinementResult
 
@@ -154,10 +154,25 @@ class Region:
         return self._get("affine", lambda: self._cx.network.affine_map(self.pattern))
 
     def atoms(self):
-        """Rank-one atoms of the region's linear part (Heinecke--Hwang); see :mod:`polyrelu.lipschitz`."""
-        from . import lipschitz
+        """Deprecated (kept for one release): use
+        :func:`polyrelu.analyses.region_atoms(region) <polyrelu.analyses.configurations.region_atoms>`,
+        the rank-one atoms of the region's linear part (Heinecke--Hwang).
 
-        return lipschitz.atoms(self._cx.network, self.pattern)
+        >>> import warnings
+        >>> from polyrelu.analyses import region_atoms
+        >>> r = ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])]).complex()[0]
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", DeprecationWarning)
+        ...     r.atoms() == region_atoms(r)
+        True
+        """
+        import warnings
+
+        from .analyses.configurations import region_atoms  # the alias's only upward import, until it goes
+
+        warnings.warn("Region.atoms() is deprecated: use polyrelu.analyses.region_atoms(region)",
+                      DeprecationWarning, stacklevel=2)
+        return region_atoms(self)
 
     @property
     def neighbors(self) -> list[int]:
@@ -198,14 +213,14 @@ class PolyhedralComplex:
     from the core's arrays (:class:`~polyrelu.result.RefinementResult`, ``cx.result``).
     """
 
-    def __init__(self, network: ReLUNetwork, domain, result: RefinementResult, backend: str,
-                 seconds: float = 0.0, _arrangement=None):
+    def __init__(self, network: ReLUNetwork, domain: Polytope | None, result: RefinementResult, backend: str,
+                 seconds: float = 0.0, arrangement: tuple[Any, Any] | None = None):
         self.network = network
         self.domain = domain
         self.backend = backend
         self.seconds = seconds
         self.result = result
-        self._arrangement = _arrangement
+        self._arrangement = arrangement
         self._gen_cache: dict = {}
         lift = result.lift
         self._lines = () if lift is None else tuple(sorted(_primitive_fr(k) for k in lift["K"]))
@@ -238,14 +253,15 @@ class PolyhedralComplex:
 
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
-    def from_network(cls, net: ReLUNetwork, domain: Any = "network", *, backend: str | None = None,
+    def from_network(cls, net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, *, backend: str | None = None,
                      max_regions: int | None = None, max_seconds: float | None = None, on_limit: str = "raise",
                      progress: bool | Any = False, executor: Any = None, workers: int | None = None,
                      order: str = "given", engine: str = "core", exact_only: bool = False) -> "PolyhedralComplex":
         """All activation regions of ``net`` inside ``domain``.
 
         ``domain``: a Polytope (box, simplex, any full-dimensional polyhedron), ``None`` for all of
-        R^n, or (default) the network's own domain if it has one, else R^n.  ``backend`` ("cdd" or
+        R^n, or (default, ``"network"``) the network's own domain if it has one, else R^n
+        (:func:`~polyrelu.network.resolve_domain`).  ``backend`` ("cdd" or
         "ppl") computes the domain's vertices and every Polytope handed out; the result does not
         depend on it.  ``max_regions``/``max_seconds`` are enforced while regions are made and stop
         the run with :class:`~polyrelu.engine.RegionLimitError`/:class:`~polyrelu.engine.TimeLimitError`,
@@ -265,8 +281,7 @@ class PolyhedralComplex:
             raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
         bname = backend or default_backend()
         get_backend(bname)  # validates the name
-        if isinstance(domain, str) and domain == "network":
-            domain = net.domain
+        domain = resolve_domain(net, domain)
         ineqs = _engine.domain_inequalities(domain, net.input_dim)
         t0 = time.perf_counter()
         if engine == "core":
@@ -302,12 +317,28 @@ class PolyhedralComplex:
                 raise InvalidInputError(f"hyperplane {i} has a zero normal")
         net = ReLUNetwork([(A, c), ([[0] * len(A)], [0])])
         cx = cls.from_network(net, domain=domain, backend=backend, **kw)
-        cx._arrangement = (A, c)
-        return cx
+        return cls(net, cx.domain, cx.result, cx.backend, cx.seconds, arrangement=(A, c))
 
     # -- basic facts ------------------------------------------------------------------------------
     @property
+    def arrangement(self) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]] | None:
+        """The hyperplanes ``(normals, offsets)`` of a complex made by :meth:`from_arrangement`
+        (its network is then only their carrier), else ``None``.
+
+        >>> PolyhedralComplex.from_arrangement([[1, 0]], [-1]).arrangement
+        (((Fraction(1, 1), Fraction(0, 1)),), (Fraction(-1, 1),))
+        >>> ReLUNetwork([([[1, 0]], [-1]), ([[1]], [0])]).complex().arrangement is None
+        True
+        """
+        return self._arrangement
+
+    @property
     def dim(self) -> int:
+        """The dimension of the input space the complex subdivides (the network's ``input_dim``).
+
+        >>> PolyhedralComplex.from_arrangement([[1, 0, 0]]).dim
+        3
+        """
         return self.network.input_dim
 
     def __len__(self) -> int:
@@ -818,3 +849,7 @@ def _normalize_ineq(row, rhs):
 def _primitive_fr(v):
     return tuple(Fraction(x) for x in primitive_ints(v))
 
+
+
+# ReLUNetwork.complex(...) is PolyhedralComplex.from_network: the network layer below only holds the method
+register_complex_builder(PolyhedralComplex.from_network)

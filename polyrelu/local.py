@@ -70,21 +70,6 @@ def ball(center: Sequence[Any], radius: Any, norm: str = "inf"):
     raise InvalidInputError(f"norm must be 'inf' or '1', got {norm!r}")
 
 
-def _preacts_on_region(layers, pattern):
-    """Exact affine pre-activations (per hidden layer: rows (g, h) with z = g.x + h) on one region."""
-    n = len(layers[0][0][0])
-    A = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
-    c = [Fraction(0)] * n
-    out = []
-    for (W, b), s in zip(layers[:-1], pattern):
-        zA = [[sum((w * A[k][j] for k, w in enumerate(row) if w), Fraction(0)) for j in range(n)] for row in W]
-        zc = [sum((w * c[k] for k, w in enumerate(row) if w), bi) for row, bi in zip(W, b)]
-        out.append(list(zip(zA, zc)))
-        A = [r if si > 0 else [Fraction(0)] * n for r, si in zip(zA, s)]
-        c = [v if si > 0 else Fraction(0) for v, si in zip(zc, s)]
-    return out
-
-
 def _strictly_inside(x, A, b) -> bool:
     return all(sum((a * v for a, v in zip(row, x)), Fraction(0)) < rhs for row, rhs in zip(A, b))
 
@@ -108,9 +93,8 @@ def _one(args):
         if len(hit) == len(neurons):
             break
         V = region.vertices
-        pre = _preacts_on_region(sub.layers, region.pattern)
-        for l, layer in enumerate(pre):
-            for i, (g, h) in enumerate(layer):
+        for l, (G, H) in enumerate(sub.preactivation_maps(region.pattern)):
+            for i, (g, h) in enumerate(zip(G, H)):
                 if (l, i) in hit:
                     continue
                 vals = [sum((a * v for a, v in zip(g, x) if a), h) for x in V]

@@ -16,25 +16,44 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from . import validate as v
 from .exact import (
-    check_format,
+    EmptyDomainError,
     InvalidInputError,
+    PolyreluError,
+    check_format,
     fraction_to_str,
+    shorten,
     to_matrix,
     to_vector,
 )
+from .importers import sklearn_layers, torch_layers
+from .linalg import rank
+from .onnx_import import onnx_layers
+from .polytope import Polytope
 
-__all__ = ["ReLUNetwork", "Layer", "load_network", "domain_from_json", "domain_to_json", "slice_network", "default_plane"]
+if TYPE_CHECKING:  # the complex sits above the network: ReLUNetwork.complex reaches it through its builder
+    from .complex import PolyhedralComplex
+
+__all__ = ["ReLUNetwork", "Layer", "load_network", "domain_from_json", "domain_to_json", "resolve_domain",
+           "register_complex_builder", "pad_depth", "difference_network", "slice_network", "default_plane"]
 
 Matrix = tuple[tuple[Fraction, ...], ...]
 Vector = tuple[Fraction, ...]
 Layer = tuple[Matrix, Vector]
 
 FORMAT = "polyrelu-network"
+
+#: The default ``domain`` of everything that takes a network and a domain: the network's own
+#: domain if it has one (:attr:`ReLUNetwork.domain`), else all of R^n (see :func:`resolve_domain`).
+NETWORK_DOMAIN = "network"
+
+_ZERO = Fraction(0)
 
 
 class ReLUNetwork:
@@ -77,8 +96,6 @@ class ReLUNetwork:
         self._layers = tuple(out)
         self._cache = {}
         if domain is not None:
-            from .polytope import Polytope
-
             if not isinstance(domain, Polytope):
                 raise InvalidInputError("domain must be a Polytope (or None for all of R^n)")
             if domain.ambient_dim != self.input_dim:
@@ -158,6 +175,44 @@ class ReLUNetwork:
         """Sign (+1, 0, -1) of every hidden neuron's pre-activation at ``x``, per layer."""
         return tuple(tuple((z > 0) - (z < 0) for z in zl) for zl in self.preactivations(x))
 
+    def _compose(self, pattern: Sequence[Sequence[int]], preactivations: bool):
+        """The maps of the region with this pattern, composed layer by layer: the per-layer
+        pre-activations ``(G^l, h^l)`` (only if asked for) and the affine map ``(A, c)`` of the
+        last hidden layer's outputs (spec section 1.1: ``A^0 = I``, ``G^l = W^l A^{l-1}``,
+        ``h^l = W^l c^{l-1} + b^l``, ``A^l = D^l G^l``, ``c^l = D^l h^l``; entries > 0 are active)."""
+        if len(pattern) != len(self.widths):
+            raise InvalidInputError(f"pattern has {len(pattern)} layers, network has {len(self.widths)}")
+        n = self.input_dim
+        A = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+        c = [_ZERO] * n
+        pre = []
+        for (W, b), s in zip(self._layers[:-1], pattern):
+            if len(s) != len(W):
+                raise InvalidInputError(f"pattern layer has {len(s)} entries, layer has {len(W)} neurons")
+            G, h, newA, newc = [], [], [], []
+            for row, bi, si in zip(W, b, s):
+                if si > 0 or preactivations:  # an inactive unit's pre-activation is needed only if asked for
+                    g = tuple(sum((w * A[k][j] for k, w in enumerate(row) if w), _ZERO) for j in range(n))
+                    hi = sum((w * c[k] for k, w in enumerate(row) if w), bi)
+                    G.append(g)
+                    h.append(hi)
+                newA.append(g if si > 0 else (_ZERO,) * n)
+                newc.append(hi if si > 0 else _ZERO)
+            if preactivations:
+                pre.append((tuple(G), tuple(h)))
+            A, c = newA, newc
+        return tuple(pre), (A, c)
+
+    def preactivation_maps(self, pattern: Sequence[Sequence[int]]) -> tuple[tuple[Matrix, Vector], ...]:
+        """The exact pre-activations ``z^l = G^l x + h^l`` of every hidden layer on the region with
+        this 0/1 (or sign) pattern, as ``(G^l, h^l)`` per layer; entries > 0 count as active.
+
+        >>> net = ReLUNetwork([([[1, 0]], [0]), ([[2]], [-1]), ([[1]], [0])])
+        >>> net.preactivation_maps([(1,), (1,)])[1]
+        (((Fraction(2, 1), Fraction(0, 1)),), (Fraction(-1, 1),))
+        """
+        return self._compose(pattern, True)[0]
+
     def affine_map(self, pattern: Sequence[Sequence[int]]) -> tuple[Matrix, Vector]:
         """The exact affine map ``(A, c)`` computed on the region with this 0/1 (or sign) pattern.
 
@@ -167,27 +222,28 @@ class ReLUNetwork:
         >>> net.affine_map([(1, 0, 1)])
         (((Fraction(-1, 1), Fraction(-2, 1)),), (Fraction(2, 1),))
         """
-        if len(pattern) != len(self.widths):
-            raise InvalidInputError(f"pattern has {len(pattern)} layers, network has {len(self.widths)}")
+        _, (A, c) = self._compose(pattern, False)
         n = self.input_dim
-        A = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
-        c = [Fraction(0)] * n
-        for (W, b), s in zip(self._layers[:-1], pattern):
-            if len(s) != len(W):
-                raise InvalidInputError(f"pattern layer has {len(s)} entries, layer has {len(W)} neurons")
-            newA, newc = [], []
-            for row, bi, si in zip(W, b, s):
-                if si > 0:
-                    newA.append([sum((w * A[k][j] for k, w in enumerate(row) if w), Fraction(0)) for j in range(n)])
-                    newc.append(sum((w * c[k] for k, w in enumerate(row) if w), bi))
-                else:
-                    newA.append([Fraction(0)] * n)
-                    newc.append(Fraction(0))
-            A, c = newA, newc
         W, b = self._layers[-1]
-        outA = tuple(tuple(sum((w * A[k][j] for k, w in enumerate(row) if w), Fraction(0)) for j in range(n)) for row in W)
+        outA = tuple(tuple(sum((w * A[k][j] for k, w in enumerate(row) if w), _ZERO) for j in range(n)) for row in W)
         outc = tuple(sum((w * c[k] for k, w in enumerate(row) if w), bi) for row, bi in zip(W, b))
         return outA, outc
+
+    def complex(self, domain: Any = NETWORK_DOMAIN, **options: Any) -> "PolyhedralComplex":
+        """The exact :class:`~polyrelu.complex.PolyhedralComplex` of this network inside ``domain``:
+        ``PolyhedralComplex.from_network(self, domain, **options)`` (see there for the options).
+
+        ``domain`` is a Polytope, ``None`` for all of R^n, or (default) the network's own domain
+        (:func:`resolve_domain`).  The complex lives in a layer above the network, which registers
+        its constructor here when :mod:`polyrelu` is imported (:func:`register_complex_builder`).
+
+        >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+        >>> len(net.complex()), len(net.complex(domain=Polytope.box([1, 1], [2, 2])))
+        (4, 1)
+        """
+        if _complex_builder is None:  # pragma: no cover - importing polyrelu.network imports the package
+            raise PolyreluError("no complex builder is registered: import polyrelu (it registers polyrelu.complex)")
+        return _complex_builder(self, domain, **options)
 
     # -- comparison / hashing ------------------------------------------------------
     def __eq__(self, other: object) -> bool:
@@ -220,8 +276,6 @@ class ReLUNetwork:
         ...
         polyrelu.exact.InvalidInputError: module 1 is Tanh; supported: Linear, ReLU, BatchNorm1d, Flatten, Identity, Dropout
         """
-        from .importers import torch_layers
-
         return cls(torch_layers(module), **kw)
 
     @classmethod
@@ -232,8 +286,6 @@ class ReLUNetwork:
         >>> ReLUNetwork.from_onnx("data/acasxu/ACASXU_run2a_3_3_batch_2000.onnx")
         ReLUNetwork(5 -> [50, 50, 50, 50, 50, 50] -> 5)
         """
-        from .onnx_import import onnx_layers
-
         return cls(onnx_layers(model))
 
     @classmethod
@@ -250,8 +302,6 @@ class ReLUNetwork:
         >>> ReLUNetwork.from_sklearn(m)
         ReLUNetwork(1 -> [3] -> 1)
         """
-        from .importers import sklearn_layers
-
         return cls(sklearn_layers(model))
 
     def restrict(self, A: Any, c: Any = None) -> "ReLUNetwork":
@@ -272,9 +322,6 @@ class ReLUNetwork:
         >>> net.restrict([[1], [0], [0]], [0, 0, 5]).layers[0]
         (((Fraction(1, 1),), (Fraction(0, 1),)), (Fraction(5, 1), Fraction(-4, 1)))
         """
-        from .exact import to_matrix, to_vector
-        from .linalg import rank
-
         n = self.input_dim
         if c is None:
             pts = to_matrix(A, (None, n), name="restrict points")
@@ -369,8 +416,6 @@ class ReLUNetwork:
         ...
         polyrelu.exact.InvalidInputError: net.json: layers[0].weights: expected a list of rows (lists of numbers), got a string '12'
         """
-        from . import validate as v
-
         check_format(d, FORMAT, source)
         layers = v.expect_list(d.get("layers"), f"{source}: layers", "a non-empty list of layers")
         if not layers:
@@ -401,23 +446,11 @@ class ReLUNetwork:
         return net
 
 
-def _json_num(x: Any, where: str, rationalize: bool | int) -> Fraction:
-    """One number of a network file (see :func:`polyrelu.validate.number`)."""
-    from .exact import number
-
-    return number(x, where, rationalize=rationalize)
-
-
 def _load_npz(path: Path, rationalize: bool | int) -> ReLUNetwork:
     """The network of an ``.npz`` file holding exactly W0, b0, ..., W{L-1}, b{L-1} (no gaps, nothing else)."""
-    import re
-
     import numpy as np
 
-    from .exact import shorten
-    from .validate import numeric_array, read_bytes
-
-    read_bytes(path, "network file")  # the same refusals as every loader: missing, directory, unreadable
+    v.read_bytes(path, "network file")  # the same refusals as every loader: missing, directory, unreadable
     # allow_pickle=False: an .npz from a stranger must never run code (object arrays are refused).
     # A damaged archive raises whatever zipfile, zlib or numpy's header parser meets first
     # (BadZipFile, zlib.error, EOFError, NotImplementedError for an unknown zip version, ...),
@@ -462,7 +495,7 @@ def _load_npz(path: Path, rationalize: bool | int) -> ReLUNetwork:
                     raise InvalidInputError(
                         f"{path}: array {name} cannot be read ({type(e).__name__}: {shorten(str(e), 100)})"
                     ) from None
-                pair.append(numeric_array(a, f"{path}: {name}", ndim))
+                pair.append(v.numeric_array(a, f"{path}: {name}", ndim))
             layers.append(tuple(pair))
     try:
         return ReLUNetwork(layers, rationalize=rationalize)
@@ -478,14 +511,12 @@ def load_network(path: str | os.PathLike, *, rationalize: bool | int = False) ->
     ...
     polyrelu.exact.InvalidInputError: /: is a directory, expected a network file
     """
-    from .validate import read_json
-
     path = Path(path)
     if path.suffix == ".onnx":
         return ReLUNetwork.from_onnx(path)
     if path.suffix == ".npz":
         return _load_npz(path, rationalize)
-    d = read_json(path, "network file")
+    d = v.read_json(path, "network file")
     return ReLUNetwork.from_json_dict(d, source=str(path), rationalize=rationalize)
 
 
@@ -502,9 +533,6 @@ def domain_from_json(d: Any, dim: int | None = None, *, source: str = "domain"):
     ...
     polyrelu.exact.InvalidInputError: dom.json: inequalities.A[0]: expected a list of numbers, got a string '12'
     """
-    from . import validate as v
-    from .polytope import Polytope
-
     if isinstance(d, dict) and "domain" in d and "box" not in d and "inequalities" not in d:
         d = d["domain"]
     v.expect_object(d, source, "an object with 'box' or 'inequalities'")
@@ -533,8 +561,6 @@ def domain_from_json(d: Any, dim: int | None = None, *, source: str = "domain"):
         b = v.vector(ineq["b"], f"{sub}inequalities.b", length=len(A))
         P = Polytope.from_inequalities(A, b)
         if P.is_empty:
-            from .exact import EmptyDomainError
-
             raise EmptyDomainError(f"{source}: the inequalities describe an empty set")
         return P
     raise InvalidInputError(f"{source}: expected 'box' or 'inequalities', got keys {sorted(map(str, d))}")
@@ -581,3 +607,113 @@ def default_plane(lo: Sequence[Any], hi: Sequence[Any]):
     p1 = [Fraction(1), Fraction(0)] + mid[2:]
     p2 = [Fraction(0), Fraction(1)] + mid[2:]
     return (p0, p1, p2), ([lo[0], lo[1]], [hi[0], hi[1]])
+
+
+
+# -- the default domain, and the complex one layer up ----------------------------------------------
+
+def resolve_domain(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN) -> Polytope | None:
+    """The domain meant by a ``domain`` argument: the default ``"network"`` is the network's own
+    domain (``None``, all of R^n, if it has none); a Polytope or ``None`` is itself.
+
+    Every function that takes a network and a domain defaults to ``"network"`` and reads it here.
+
+    >>> net = ReLUNetwork([([[1]], [0]), ([[1]], [0])], domain=Polytope.box([0], [1]))
+    >>> resolve_domain(net), resolve_domain(net, None), resolve_domain(net.with_domain(None))
+    (Polytope(dim=1 in R^1, bounded, 2 vertices, 2 facets), None, None)
+    >>> resolve_domain(net, "everywhere")
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: domain must be a Polytope, None (all of R^n) or 'network' (the network's own), got 'everywhere'
+    """
+    if isinstance(domain, str):
+        if domain != NETWORK_DOMAIN:
+            raise InvalidInputError(
+                f"domain must be a Polytope, None (all of R^n) or 'network' (the network's own), got {shorten(domain)!r}")
+        return net.domain
+    return domain
+
+
+_complex_builder: Callable[..., Any] | None = None
+
+
+def register_complex_builder(build: Callable[..., Any]) -> None:
+    """Set the function :meth:`ReLUNetwork.complex` calls as ``build(net, domain, **options)``.
+
+    :mod:`polyrelu.complex` registers ``PolyhedralComplex.from_network`` when it is imported, so
+    that the method is defined with the network while the network layer imports nothing above it.
+
+    >>> import polyrelu.network as network
+    >>> network.register_complex_builder(PolyhedralComplex.from_network)   # what polyrelu.complex does
+    """
+    global _complex_builder
+    if not callable(build):
+        raise InvalidInputError(f"the complex builder must be callable, got {type(build).__name__}")
+    _complex_builder = build
+
+
+# -- network algebra ---------------------------------------------------------------------------------
+
+def pad_depth(net: ReLUNetwork, hidden_layers: int) -> ReLUNetwork:
+    """A network with ``hidden_layers`` hidden layers computing the same function everywhere.
+
+    Extra layers pass the output ``y`` through as the pair ``(rho(y), rho(-y))``, since
+    ``y = rho(y) - rho(-y)``.
+
+    >>> net = ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])     # |x|
+    >>> deep = pad_depth(net, 3)
+    >>> deep.widths, deep([-3]), deep([2])
+    ((2, 2, 2), (Fraction(3, 1),), (Fraction(2, 1),))
+    """
+    L = len(net.widths)
+    if hidden_layers < L:
+        raise InvalidInputError(f"cannot pad a network with {L} hidden layers to {hidden_layers}")
+    if hidden_layers == L:
+        return net
+    layers = list(net.layers)
+    W, b = layers.pop()
+    m = len(W)
+    one, zero = Fraction(1), _ZERO
+    layers.append((tuple(W) + tuple(tuple(-x for x in r) for r in W), tuple(b) + tuple(-x for x in b)))
+    I2 = [[one if j == i else (-one if j == i + m else zero) for j in range(2 * m)] for i in range(m)]
+    I2 += [[-one if j == i else (one if j == i + m else zero) for j in range(2 * m)] for i in range(m)]
+    for _ in range(hidden_layers - L - 1):
+        layers.append((I2, [zero] * (2 * m)))
+    layers.append(([[one if j == i else (-one if j == i + m else zero) for j in range(2 * m)] for i in range(m)], [zero] * m))
+    return ReLUNetwork(layers)
+
+
+def difference_network(net1: ReLUNetwork, net2: ReLUNetwork) -> ReLUNetwork:
+    """One network computing ``net1(x) - net2(x)``: both networks side by side.
+
+    Hidden layer 1 stacks both first layers; later hidden layers are block diagonal (the shallower
+    network is padded with :func:`pad_depth`); the output layer is ``[W1_out, -W2_out]``.  Its
+    complex refines the complexes of both networks.
+
+    >>> f = ReLUNetwork([([[1]], [0]), ([[1]], [0])])                  # rho(x)
+    >>> g = ReLUNetwork([([[1]], [-1]), ([[2]], [0])])                 # 2 rho(x - 1)
+    >>> d = difference_network(f, g)
+    >>> d.widths, d([3]), d([Fraction(1, 2)])
+    ((2,), (Fraction(-1, 1),), (Fraction(1, 2),))
+    """
+    if not isinstance(net1, ReLUNetwork) or not isinstance(net2, ReLUNetwork):
+        raise InvalidInputError("difference_network needs two ReLUNetworks")
+    if net1.input_dim != net2.input_dim:
+        raise InvalidInputError(f"the networks have {net1.input_dim} and {net2.input_dim} inputs")
+    if net1.output_dim != net2.output_dim:
+        raise InvalidInputError(f"the networks have {net1.output_dim} and {net2.output_dim} outputs")
+    L = max(len(net1.widths), len(net2.widths))
+    a, b = pad_depth(net1, L), pad_depth(net2, L)
+    layers = []
+    for l in range(L):
+        (Wa, ba), (Wb, bb) = a.layers[l], b.layers[l]
+        if l == 0:
+            W = tuple(Wa) + tuple(Wb)
+        else:
+            na, nb = len(Wa[0]), len(Wb[0])
+            W = tuple(tuple(r) + (_ZERO,) * nb for r in Wa) + tuple((_ZERO,) * na + tuple(r) for r in Wb)
+        layers.append((W, tuple(ba) + tuple(bb)))
+    (Wa, ba), (Wb, bb) = a.layers[-1], b.layers[-1]
+    W = tuple(tuple(r) + tuple(-x for x in s) for r, s in zip(Wa, Wb))
+    layers.append((W, tuple(x - y for x, y in zip(ba, bb))))
+    return ReLUNetwork(layers)

@@ -9,3 +9,4 @@ from __future__ import annotations
 
 from .analyses.realization import *  # noqa: F401,F403
 from .analyses.realization import __all__  # noqa: F401
+from .network import difference_network, pad_depth  # noqa: F401  (their home before the network's)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from polyrelu import InvalidInputError, ReLUNetwork
+from polyrelu import InvalidInputError, Polytope, ReLUNetwork
 
 
 class _T:
@@ -118,3 +118,23 @@ def test_bad_files(tmp_path):
         ReLUNetwork.load(tmp_path / "c.json")
     with pytest.raises(InvalidInputError, match="no such"):
         ReLUNetwork.load(tmp_path / "missing.json")
+
+
+def test_one_domain_default_everywhere_a_network_meets_a_domain():
+    """Every function that takes a network and a domain defaults to the network's own domain."""
+    import inspect
+
+    from polyrelu import PolyhedralComplex
+    from polyrelu.analyses import configuration, configuration_polytope, lipschitz_constant
+    from polyrelu.analyses.configurations import Configuration
+    from polyrelu.analyses.realization import canonical_form, compare_realizations, same_realization
+    from polyrelu.network import NETWORK_DOMAIN
+
+    for fn in (ReLUNetwork.complex, PolyhedralComplex.from_network, configuration, configuration_polytope,
+               Configuration, lipschitz_constant, canonical_form, compare_realizations, same_realization):
+        assert inspect.signature(fn).parameters["domain"].default == NETWORK_DOMAIN, fn
+    box = Polytope.box([0], [1])
+    net = ReLUNetwork([([[1], [-1]], [0, "1/2"]), ([[1, 1]], [0])], domain=box)
+    assert net.complex().domain == box and net.complex(None).domain is None
+    assert configuration(net, [(1, 1)]).polytope == Polytope.box([0], ["1/2"])
+    assert same_realization(net, net.with_domain(None)).same

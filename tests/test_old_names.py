@@ -47,3 +47,34 @@ def test_renamed_methods_and_keywords(tmp_path):
     assert report(net, complex=cx) == report(net, cx)
     r = CertifiedReal.exactly(Fraction(1, 2))
     assert r.to_json() == r.to_json_dict()
+
+
+def test_names_moved_by_the_last_layering_steps():
+    import warnings
+
+    import pytest
+
+    import polyrelu
+    from polyrelu import analyses, exact, network, realization, validate
+
+    # network algebra lives in network; the realization module keeps the old names
+    assert realization.difference_network is network.difference_network
+    assert realization.pad_depth is network.pad_depth
+    # number text and its limits live in exact; validate keeps the old names
+    for name in ("parse_number_text", "is_number_text", "set_input_limits", "reset_input_limits",
+                 "input_limits", "shorten", "describe", "number", "InputLimits"):
+        assert getattr(validate, name) is getattr(exact, name), name
+    assert exact.parse_rational_json("2/4", "w") == Fraction(1, 2)
+    # preactivation_maps is the network's method, checked
+    net = ReLUNetwork([([[1, 0]], [0]), ([[2]], [-1]), ([[1]], [0])])
+    assert analyses.preactivation_maps(net, [(1,), (-1,)]) == net.preactivation_maps([(1,), (0,)])
+    # Region.atoms() warns and gives region_atoms(region)
+    r = net.complex()[0]
+    with pytest.warns(DeprecationWarning, match="region_atoms"):
+        old = r.atoms()
+    assert old == analyses.region_atoms(r)
+    # Fraction was never part of the API: it is fractions.Fraction
+    assert not hasattr(polyrelu, "Fraction") or "Fraction" not in polyrelu.__all__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(net.complex()) == len(polyrelu.PolyhedralComplex.from_network(net))

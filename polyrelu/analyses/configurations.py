@@ -16,8 +16,8 @@ from functools import cached_property
 from typing import Any, Iterable
 
 from ..exact import InvalidInputError, fraction_to_str
-from ..linalg import mat_add, matmul, matvec, outer, zeros
-from ..network import ReLUNetwork
+from ..linalg import mat_add, matmul, outer, zeros
+from ..network import NETWORK_DOMAIN, ReLUNetwork, resolve_domain
 from ..numbers import CertifiedReal
 from ..polytope import Polytope
 from .norms import operator_norm
@@ -82,32 +82,22 @@ def normalize_pattern(net: ReLUNetwork, pattern: Any) -> Pattern:
 
 
 def preactivation_maps(net: ReLUNetwork, pattern: Any) -> tuple[tuple[Matrix, Vector], ...]:
-    """The pre-activations ``z^l = G^l x + h^l`` of every hidden layer under a configuration.
-
-    Spec section 1.1: ``A^0 = I``, ``G^l = W^l A^{l-1}``, ``h^l = W^l c^{l-1} + b^l``,
-    ``A^l = D^l G^l``, ``c^l = D^l h^l``.
+    """The pre-activations ``z^l = G^l x + h^l`` of every hidden layer under a configuration:
+    :meth:`ReLUNetwork.preactivation_maps <polyrelu.network.ReLUNetwork.preactivation_maps>` (the
+    one home of the composition, beside ``affine_map``), with the pattern checked by
+    :func:`normalize_pattern` first.  Kept under this name for one release.
 
     >>> from polyrelu.network import ReLUNetwork
     >>> net = ReLUNetwork([([[1, 0]], [0]), ([[2]], [-1]), ([[1]], [0])])
-    >>> [(G, h) for G, h in preactivation_maps(net, [(1,), (1,)])][1]
-    (((Fraction(2, 1), Fraction(0, 1)),), (Fraction(-1, 1),))
+    >>> preactivation_maps(net, [(1,), (1,)]) == net.preactivation_maps([(1,), (1,)])
+    True
     """
-    pattern = normalize_pattern(net, pattern)
-    n = net.input_dim
-    A: Matrix = tuple(tuple(Fraction(int(i == j)) for j in range(n)) for i in range(n))
-    c: Vector = (_ZERO,) * n
-    out = []
-    for (W, b), s in zip(net.hidden_layers, pattern):
-        G = matmul(W, A)
-        h = tuple(v + bi for v, bi in zip(matvec(W, c), b))
-        out.append((G, h))
-        A = tuple(g if si else (_ZERO,) * n for g, si in zip(G, s))
-        c = tuple(hi if si else _ZERO for hi, si in zip(h, s))
-    return tuple(out)
+    return net.preactivation_maps(normalize_pattern(net, pattern))
 
 
-def configuration_polytope(net: ReLUNetwork, pattern: Any, domain: Polytope | None = None) -> Polytope:
-    """The closed region polyhedron ``P_sigma`` of a configuration, intersected with ``domain``.
+def configuration_polytope(net: ReLUNetwork, pattern: Any, domain: Polytope | str | None = NETWORK_DOMAIN) -> Polytope:
+    """The closed region polyhedron ``P_sigma`` of a configuration, intersected with ``domain``
+    (a Polytope, ``None`` for all of R^n, or by default the network's own domain if it has one).
 
     One inequality ``(2 s_i - 1)(G_i x + h_i) >= 0`` per hidden unit (spec section 1.1); a unit
     that is constant under the configuration (``G_i = 0``) must have ``h_i > 0`` iff it is active.
@@ -125,7 +115,8 @@ def configuration_polytope(net: ReLUNetwork, pattern: Any, domain: Polytope | No
     rows: list[tuple[Fraction, ...]] = []
     rhs: list[Fraction] = []
     infeasible = False
-    for (G, h), s in zip(preactivation_maps(net, pattern), pattern):
+    domain = resolve_domain(net, domain)
+    for (G, h), s in zip(net.preactivation_maps(pattern), pattern):
         for g, hi, si in zip(G, h, s):
             sign = 1 if si else -1
             # sign*(g.x + h) >= 0  <=>  -sign*g.x <= sign*h
@@ -343,10 +334,10 @@ class Configuration:
     (True, (((Fraction(-1, 1), Fraction(-2, 1)),), (Fraction(2, 1),)))
     """
 
-    def __init__(self, net: ReLUNetwork, pattern: Any, domain: Polytope | None = None):
+    def __init__(self, net: ReLUNetwork, pattern: Any, domain: Polytope | str | None = NETWORK_DOMAIN):
         self.network = net
         self.pattern: Pattern = normalize_pattern(net, pattern)
-        self.domain = domain
+        self.domain = resolve_domain(net, domain)
 
     @cached_property
     def polytope(self) -> Polytope:
@@ -434,8 +425,9 @@ class Configuration:
         return f"Configuration({self.pattern!r}, {state})"
 
 
-def configuration(net: ReLUNetwork, pattern: Any, domain: Polytope | None = None) -> Configuration:
-    """The :class:`Configuration` of ``net`` with this 0/1 pattern (optionally inside ``domain``).
+def configuration(net: ReLUNetwork, pattern: Any, domain: Polytope | str | None = NETWORK_DOMAIN) -> Configuration:
+    """The :class:`Configuration` of ``net`` with this 0/1 pattern, inside ``domain`` (a Polytope,
+    ``None`` for all of R^n, or by default the network's own domain if it has one).
 
     >>> from polyrelu.network import ReLUNetwork
     >>> net = ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])
@@ -452,7 +444,7 @@ def _network_of(region, net):
         got = getattr(region, attr, None)
         if got is not None:
             return got
-    cx = getattr(region, "complex", None) or getattr(region, "_cx", None)
+    cx = getattr(region, "complex", None)
     if cx is not None and getattr(cx, "network", None) is not None:
         return cx.network
     raise InvalidInputError("this region does not know its network; pass net=")
@@ -469,7 +461,7 @@ def region_configuration(region: Any, net: ReLUNetwork | None = None) -> Configu
     True
     """
     net = _network_of(region, net)
-    return Configuration(net, region.pattern)
+    return Configuration(net, region.pattern, None)
 
 
 def region_atoms(region: Any, net: ReLUNetwork | None = None) -> tuple[Atom, ...]:

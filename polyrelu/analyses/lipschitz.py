@@ -13,7 +13,7 @@ from typing import Any, Sequence, Union
 
 from ..complex import PolyhedralComplex
 from ..exact import InvalidInputError, fraction_to_str
-from ..network import ReLUNetwork
+from ..network import NETWORK_DOMAIN, ReLUNetwork, resolve_domain
 from ..numbers import CertifiedReal
 from .configurations import Pattern, Vector, atoms, normalize_pattern, path_atoms
 from .norms import check_norm, operator_norm, rank_one_norm, norm_sum
@@ -269,7 +269,7 @@ class LipschitzReport:
         )
 
 
-def lipschitz_constant(net: ReLUNetwork, domain: Any = "network", norm: str = "inf", *, cx: PolyhedralComplex | None = None,
+def lipschitz_constant(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, norm: str = "inf", *, cx: PolyhedralComplex | None = None,
                        backend: str | None = None, complex: PolyhedralComplex | None = None) -> LipschitzReport:
     """The exact Lipschitz constant of ``net`` on ``domain`` for the ``norm`` on inputs and outputs.
 
@@ -297,8 +297,7 @@ def lipschitz_constant(net: ReLUNetwork, domain: Any = "network", norm: str = "i
     True
     """
     norm = check_norm(norm)
-    if isinstance(domain, str) and domain == "network":
-        domain = net.domain
+    domain = resolve_domain(net, domain)
     if cx is None:
         cx = complex
     if cx is None:

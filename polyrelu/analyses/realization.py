@@ -7,7 +7,7 @@ measures that exactly:
 
 * :func:`same_realization` -- do two networks compute the same function on a domain?  Exact, with
   a witness point where they differ.  It builds one network computing ``f1 - f2``
-  (:func:`difference_network`: the two networks side by side, hidden layers concatenated), whose
+  (:func:`~polyrelu.network.difference_network`: the two networks side by side, hidden layers concatenated), whose
   complex refines both complexes; ``f1 == f2`` on the domain iff every region's affine map is 0.
 * :func:`canonical_form` -- one representative of the realization-preserving symmetries: dead units
   removed, always-active units folded into an affine part, positive rescaling fixed, positively
@@ -48,13 +48,14 @@ from typing import Sequence
 from ..complex import PolyhedralComplex
 from ..exact import InvalidInputError, PolyreluError, fraction_to_str
 from ..linalg import rref as _rref
-from ..network import ReLUNetwork
+from ..network import NETWORK_DOMAIN, ReLUNetwork, difference_network, pad_depth, resolve_domain  # noqa: F401
+
+# (difference_network and pad_depth are network algebra and live in polyrelu.network; their old
+# names here go on working for one release)
 from ..polytope import Polytope
 
 __all__ = [
     "RealizationComparison",
-    "difference_network",
-    "pad_depth",
     "compare_realizations",
     "same_realization",
     "realization_distance",
@@ -63,74 +64,6 @@ __all__ = [
 
 _ZERO = Fraction(0)
 Vector = tuple[Fraction, ...]
-
-
-# ----------------------------------------------------------------------------------------------
-# networks computing the difference
-# ----------------------------------------------------------------------------------------------
-def pad_depth(net: ReLUNetwork, hidden_layers: int) -> ReLUNetwork:
-    """A network with ``hidden_layers`` hidden layers computing the same function everywhere.
-
-    Extra layers pass the output ``y`` through as the pair ``(rho(y), rho(-y))``, since
-    ``y = rho(y) - rho(-y)``.
-
-    >>> net = ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])     # |x|
-    >>> deep = pad_depth(net, 3)
-    >>> deep.widths, deep([-3]), deep([2])
-    ((2, 2, 2), (Fraction(3, 1),), (Fraction(2, 1),))
-    """
-    L = len(net.widths)
-    if hidden_layers < L:
-        raise InvalidInputError(f"cannot pad a network with {L} hidden layers to {hidden_layers}")
-    if hidden_layers == L:
-        return net
-    layers = list(net.layers)
-    W, b = layers.pop()
-    m = len(W)
-    one, zero = Fraction(1), _ZERO
-    layers.append((tuple(W) + tuple(tuple(-x for x in r) for r in W), tuple(b) + tuple(-x for x in b)))
-    I2 = [[one if j == i else (-one if j == i + m else zero) for j in range(2 * m)] for i in range(m)]
-    I2 += [[-one if j == i else (one if j == i + m else zero) for j in range(2 * m)] for i in range(m)]
-    for _ in range(hidden_layers - L - 1):
-        layers.append((I2, [zero] * (2 * m)))
-    layers.append(([[one if j == i else (-one if j == i + m else zero) for j in range(2 * m)] for i in range(m)], [zero] * m))
-    return ReLUNetwork(layers)
-
-
-def difference_network(net1: ReLUNetwork, net2: ReLUNetwork) -> ReLUNetwork:
-    """One network computing ``net1(x) - net2(x)``: both networks side by side.
-
-    Hidden layer 1 stacks both first layers; later hidden layers are block diagonal (the shallower
-    network is padded with :func:`pad_depth`); the output layer is ``[W1_out, -W2_out]``.  Its
-    complex refines the complexes of both networks.
-
-    >>> f = ReLUNetwork([([[1]], [0]), ([[1]], [0])])                  # rho(x)
-    >>> g = ReLUNetwork([([[1]], [-1]), ([[2]], [0])])                 # 2 rho(x - 1)
-    >>> d = difference_network(f, g)
-    >>> d.widths, d([3]), d([Fraction(1, 2)])
-    ((2,), (Fraction(-1, 1),), (Fraction(1, 2),))
-    """
-    if not isinstance(net1, ReLUNetwork) or not isinstance(net2, ReLUNetwork):
-        raise InvalidInputError("difference_network needs two ReLUNetworks")
-    if net1.input_dim != net2.input_dim:
-        raise InvalidInputError(f"the networks have {net1.input_dim} and {net2.input_dim} inputs")
-    if net1.output_dim != net2.output_dim:
-        raise InvalidInputError(f"the networks have {net1.output_dim} and {net2.output_dim} outputs")
-    L = max(len(net1.widths), len(net2.widths))
-    a, b = pad_depth(net1, L), pad_depth(net2, L)
-    layers = []
-    for l in range(L):
-        (Wa, ba), (Wb, bb) = a.layers[l], b.layers[l]
-        if l == 0:
-            W = tuple(Wa) + tuple(Wb)
-        else:
-            na, nb = len(Wa[0]), len(Wb[0])
-            W = tuple(tuple(r) + (_ZERO,) * nb for r in Wa) + tuple((_ZERO,) * na + tuple(r) for r in Wb)
-        layers.append((W, tuple(ba) + tuple(bb)))
-    (Wa, ba), (Wb, bb) = a.layers[-1], b.layers[-1]
-    W = tuple(tuple(r) + tuple(-x for x in s) for r, s in zip(Wa, Wb))
-    layers.append((W, tuple(x - y for x, y in zip(ba, bb))))
-    return ReLUNetwork(layers)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -220,16 +153,28 @@ class RealizationComparison:
         }
 
 
+def _common_domain(net1: ReLUNetwork, net2: ReLUNetwork, domain) -> Polytope | None:
+    """:func:`~polyrelu.network.resolve_domain` for two networks: the default is their own domain
+    (one of them may have none); two different domains must be chosen between with ``domain=``."""
+    if isinstance(domain, str):
+        d1, d2 = resolve_domain(net1, domain), resolve_domain(net2, domain)
+        if d1 is not None and d2 is not None and d1 != d2:
+            raise InvalidInputError("the networks have different domains: pass domain= (a Polytope, or None for R^n)")
+        return d1 if d1 is not None else d2
+    return domain
+
+
 def compare_realizations(
     net1: ReLUNetwork,
     net2: ReLUNetwork,
-    domain: Polytope | None = None,
+    domain: Polytope | str | None = NETWORK_DOMAIN,
     *,
     distances: bool = True,
     gradient_norm: str = "max",
     backend: str | None = None,
 ) -> RealizationComparison:
-    """Compare two networks on ``domain`` exactly (``None`` = all of R^n; distances need a bounded domain).
+    """Compare two networks on ``domain`` exactly (``None`` = all of R^n; by default the networks'
+    own domain, if they have one; distances need a bounded domain).
 
     >>> from polyrelu.polytope import Polytope
     >>> f = ReLUNetwork([([[1]], [0]), ([[1]], [0])])                  # rho(x)
@@ -241,6 +186,7 @@ def compare_realizations(
     if gradient_norm not in ("max", "1", "inf"):
         raise InvalidInputError(f"unknown gradient norm {gradient_norm!r}; use 'max', '1' or 'inf'")
     diff = difference_network(net1, net2)
+    domain = _common_domain(net1, net2, domain)
     if domain is not None and domain.ambient_dim != diff.input_dim:
         raise InvalidInputError(f"domain lives in R^{domain.ambient_dim}, the networks have {diff.input_dim} inputs")
     if domain is not None and domain.dim < domain.ambient_dim:
@@ -282,10 +228,12 @@ def compare_realizations(
     )
 
 
-def same_realization(net1: ReLUNetwork, net2: ReLUNetwork, domain: Polytope | None = None, *, backend: str | None = None) -> RealizationComparison:
+def same_realization(net1: ReLUNetwork, net2: ReLUNetwork, domain: Polytope | str | None = NETWORK_DOMAIN, *,
+                     backend: str | None = None) -> RealizationComparison:
     """Exactly decide whether two networks compute the same function on ``domain``.
 
-    ``domain`` is a Polytope (full-dimensional) or ``None`` for all of R^n.  The result is truthy
+    ``domain`` is a Polytope (full-dimensional), ``None`` for all of R^n, or by default the
+    networks' own domain (all of R^n if they have none).  The result is truthy
     iff they agree; ``.witness`` is then ``None``, otherwise a point where they differ.
 
     >>> f = ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])      # |x|
@@ -396,7 +344,7 @@ def _canonical_pass(net: ReLUNetwork, domain, backend) -> ReLUNetwork:
     return ReLUNetwork([(W, b) for W, b in layers])
 
 
-def canonical_form(net: ReLUNetwork, domain: Polytope | str | None = "network", *, check: bool = True, backend: str | None = None) -> ReLUNetwork:
+def canonical_form(net: ReLUNetwork, domain: Polytope | str | None = NETWORK_DOMAIN, *, check: bool = True, backend: str | None = None) -> ReLUNetwork:
     """A canonical representative of the networks realizing the same function on ``domain``.
 
     ``domain`` is a bounded, full-dimensional Polytope (default: the network's own domain).
@@ -426,12 +374,11 @@ def canonical_form(net: ReLUNetwork, domain: Polytope | str | None = "network", 
     >>> canon.layers[1]
     (((Fraction(3, 1), Fraction(4, 1)),), (Fraction(0, 1),))
     """
-    if isinstance(domain, str) and domain == "network":
-        domain = getattr(net, "domain", None)
-    if domain is None:
-        raise InvalidInputError("canonical_form needs a bounded, full-dimensional domain (units are dead or alive on a domain)")
     if not isinstance(net, ReLUNetwork):
         raise InvalidInputError("canonical_form needs a ReLUNetwork")
+    domain = resolve_domain(net, domain)
+    if domain is None:
+        raise InvalidInputError("canonical_form needs a bounded, full-dimensional domain (units are dead or alive on a domain)")
     if domain.ambient_dim != net.input_dim:
         raise InvalidInputError(f"domain lives in R^{domain.ambient_dim}, the network has {net.input_dim} inputs")
     if not domain.is_bounded or domain.dim < domain.ambient_dim:
