@@ -38,33 +38,107 @@ inline double scaled_double(const Int& x, long shift) {
 
 inline long exponent_of(const Int& x) { return sgn(x) == 0 ? 0 : static_cast<long>(mpz_sizeinbase(x.get_mpz_t(), 2)); }
 
+// The affine frame the float coordinates are taken in: y = (X - c T) / 2^e per input, with the
+// centre c = C / 2^k near the middle of the start cells' vertices and 2^e near their spread.
+// Why: a small box far from the origin (ACAS Xu's properties) leaves the coordinates' leading
+// digits equal everywhere, and every crossing of every layer would compute with what is left.
+// The frame is any invertible linear map of (X, T), so crossings commute with it; the exact
+// arithmetic never sees it.
+struct Frame {
+    IntVec C;               // centre numerators (one per input)
+    long k = 0;             // centre = C / 2^k
+    std::vector<long> e;    // scale exponents (one per input)
+};
+
+// A frame for points whose coordinates X_j / T lie in [lo_j, hi_j] (doubles, approximate: any
+// frame is exact, a good one only keeps the errors small).
+inline Frame frame_for(const std::vector<double>& lo, const std::vector<double>& hi) {
+    Frame f;
+    const std::size_t n = lo.size();
+    f.e.assign(n, 0);
+    long k = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+        const double half = (hi[j] - lo[j]) / 2;
+        if (half > 0 && std::isfinite(half)) f.e[j] = std::ilogb(half);
+        k = std::max(k, 24 - f.e[j]);
+    }
+    f.k = std::min<long>(k, 1000);
+    for (std::size_t j = 0; j < n; ++j) {
+        const double c = std::nearbyint(std::ldexp((lo[j] + hi[j]) / 2, static_cast<int>(f.k)));
+        f.C.emplace_back(std::isfinite(c) ? c : 0.0);
+    }
+    return f;
+}
+
 struct FloatLayer {
     std::size_t rows = 0, cols = 0;
-    std::vector<double> W, b;     // W 2^-a_l and b c_l, rounded toward zero
+    std::vector<double> W, b;     // W 2^-a_l and b c_l (layer 0: in the frame), rounded toward zero
     Unit unit = Unit::relu;
 };
 
 // The network in doubles, each layer scaled by a power of two so that its largest weight is
-// about 1 (see the invariant above).
+// about 1 (see the invariant above), the first layer taken in the frame:
+// W X + b T = (W 2^e) y + (b + W c) T.
 struct FloatNet {
     std::vector<FloatLayer> layers;
     std::vector<long> shift;  // a_0 + ... + a_l: c_l = 2^-shift[l]
+    Frame frame;
 
-    explicit FloatNet(const Network& net) {
+    FloatNet(const Network& net, const Frame& fr) : frame(fr) {
         long cum = 0;
-        for (const Layer& L : net.layers) {
-            long a = 0;
-            for (const Int& w : L.W) a = std::max(a, exponent_of(w));
+        for (std::size_t l = 0; l < net.layers.size(); ++l) {
+            const Layer& L = net.layers[l];
+            const bool first = l == 0 && frame.e.size() == L.cols;
+            auto col_shift = [&](std::size_t j) { return first ? frame.e[j] : 0L; };
+            long a = -100000;
+            for (std::size_t i = 0; i < L.rows; ++i)
+                for (std::size_t j = 0; j < L.cols; ++j)
+                    if (sgn(L.W[i * L.cols + j]) != 0) a = std::max(a, exponent_of(L.W[i * L.cols + j]) + col_shift(j));
+            if (a == -100000) a = 0;
             cum += a;
             shift.push_back(cum);
             FloatLayer F;
             F.rows = L.rows;
             F.cols = L.cols;
             F.unit = L.unit;
-            for (const Int& w : L.W) F.W.push_back(scaled_double(w, -a));
-            for (const Int& x : L.b) F.b.push_back(scaled_double(x, -cum));
+            for (std::size_t i = 0; i < L.rows; ++i)
+                for (std::size_t j = 0; j < L.cols; ++j) F.W.push_back(scaled_double(L.W[i * L.cols + j], col_shift(j) - a));
+            for (std::size_t i = 0; i < L.rows; ++i) {
+                if (!first) {
+                    F.b.push_back(scaled_double(L.b[i], -cum));
+                    continue;
+                }
+                Int B = L.b[i];
+                mpz_mul_2exp(B.get_mpz_t(), B.get_mpz_t(), static_cast<mp_bitcnt_t>(frame.k));
+                for (std::size_t j = 0; j < L.cols; ++j) B += L.W[i * L.cols + j] * frame.C[j];
+                F.b.push_back(scaled_double(B, -frame.k - cum));
+            }
             layers.push_back(std::move(F));
         }
+    }
+
+    // The float coordinates of the exact homogeneous point X (in the frame, scaled by 2^-top so
+    // that the largest is below 1); returns top.  Each entry is truncated once: error <= 2u.
+    long to_float(const IntVec& X, double* out) const {
+        const std::size_t n = X.size() - 1;
+        const Int& T = X[n];
+        std::vector<Int> N(n);
+        std::vector<long> ex(n + 1);
+        long top = exponent_of(T);
+        for (std::size_t j = 0; j < n; ++j) {
+            N[j] = X[j];
+            long sh = 0;
+            if (j < frame.e.size()) {
+                mpz_mul_2exp(N[j].get_mpz_t(), N[j].get_mpz_t(), static_cast<mp_bitcnt_t>(frame.k));
+                N[j] -= frame.C[j] * T;
+                sh = frame.k + frame.e[j];
+            }
+            ex[j] = sh;
+            if (sgn(N[j]) != 0) top = std::max(top, exponent_of(N[j]) - sh);
+        }
+        for (std::size_t j = 0; j < n; ++j) out[j] = scaled_double(N[j], -ex[j] - top);
+        out[n] = scaled_double(T, -top);
+        return top;
     }
 };
 

@@ -188,6 +188,7 @@ PYBIND11_MODULE(_core, m) {
             return py::make_tuple(r.r.stopped_layer, r.r.stopped_cell, r.r.stopped_of);
         })
         .def_property_readonly("n_regions", [](const Result& r) { return r.r.cells.size(); })
+        .def_property_readonly("exact_signs", [](const Result& r) { return r.r.exact_signs; })
         .def_property_readonly("n_generators", [](const Result& r) { return r.r.gens.size(); })
         .def_property_readonly("homogeneous_dim", [](const Result& r) { return r.r.gens.D; })
         .def_property_readonly("n_outputs", [](const Result& r) { return r.r.gens.nz; })

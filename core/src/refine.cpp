@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <limits>
@@ -175,8 +176,8 @@ void stop_at(Status why, std::size_t l, std::size_t at, std::vector<Cell>& cells
 
 // The start cells as cells on `t`, each given generator once (the same point in two cells is
 // the same generator), recorded in the History.
-std::vector<Cell> to_cells(const std::vector<StartCell>& starts, std::size_t pattern_words, ApproxTable& t,
-                           History& history, LabelSets& labels) {
+std::vector<Cell> to_cells(const std::vector<StartCell>& starts, std::size_t pattern_words, const FloatNet& fnet,
+                           ApproxTable& t, History& history, LabelSets& labels) {
     std::vector<Cell> cells;
     std::unordered_map<std::string, int> index;
     for (const StartCell& s : starts) {
@@ -190,9 +191,7 @@ std::vector<Cell> to_cells(const std::vector<StartCell>& starts, std::size_t pat
             auto [it, fresh] = index.try_emplace(exact_key(X), 0);
             if (fresh) {
                 const int g = t.append();
-                long top = 0;
-                for (const Int& v : X) top = std::max(top, exponent_of(v));
-                for (std::size_t k = 0; k < t.D; ++k) t.xs(g)[k] = scaled_double(X[k], -top);
+                fnet.to_float(X, t.xs(g));
                 t.ex[g] = 2 * kU + kTiny;  // each entry is at most 1 and truncated once
                 t.ray[g] = sgn(X[t.D - 1]) == 0;
                 t.hid[g] = history.add_given(std::move(X));
@@ -212,6 +211,23 @@ std::vector<Cell> to_cells(const std::vector<StartCell>& starts, std::size_t pat
     return cells;
 }
 
+// The frame of the float coordinates (approx.hpp): the bounding box of the start cells' vertices.
+Frame frame_of(const std::vector<StartCell>& starts, std::size_t dim) {
+    std::vector<double> lo(dim, HUGE_VAL), hi(dim, -HUGE_VAL);
+    for (const StartCell& s : starts)
+        for (const IntVec& X : s.gens) {
+            if (sgn(X[dim]) <= 0) continue;
+            const double T = X[dim].get_d();
+            for (std::size_t j = 0; j < dim; ++j) {
+                const double v = X[j].get_d() / T;
+                if (std::isfinite(v)) lo[j] = std::min(lo[j], v), hi[j] = std::max(hi[j], v);
+            }
+        }
+    for (std::size_t j = 0; j < dim; ++j)
+        if (!(lo[j] <= hi[j])) lo[j] = hi[j] = 0;
+    return frame_for(lo, hi);
+}
+
 std::size_t pattern_words_of(const Network& net) {
     std::size_t bits = 0;
     for (std::size_t l = 0; l < net.hidden(); ++l) bits += net.layers[l].rows;
@@ -225,8 +241,9 @@ void assemble(const Network& net, const std::vector<StartCell>& cells, Refinemen
     out.pattern_words = pattern_words_of(net);
     out.gens.D = net.dim + 1;
     out.gens.nz = 0;
-    out.cells = to_cells(cells, out.pattern_words, out.gens, out.history, out.labels);
-    const FloatNet fnet(net);
+    out.frame = frame_of(cells, net.dim);
+    const FloatNet fnet(net, out.frame);
+    out.cells = to_cells(cells, out.pattern_words, fnet, out.gens, out.history, out.labels);
     for (std::size_t l = 0; l < net.layers.size(); ++l) advance_approx(out.gens, fnet, l, 1);
 }
 
@@ -241,11 +258,12 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
     const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(
                                    std::chrono::duration<double>(timed ? limits.max_seconds : 0));
 
-    const FloatNet fnet(net);
+    out.frame = frame_of(starts, net.dim);
+    const FloatNet fnet(net, out.frame);
     ApproxTable cur;
     cur.D = D;
     cur.nz = 0;
-    std::vector<Cell> cells = to_cells(starts, out.pattern_words, cur, out.history, out.labels);
+    std::vector<Cell> cells = to_cells(starts, out.pattern_words, fnet, cur, out.history, out.labels);
     for (std::size_t l = 0; l <= first_layer && l < net.layers.size(); ++l) advance_approx(cur, fnet, l, threads);
 
     std::atomic<bool> stop{false};
@@ -357,6 +375,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
                     continue;
                 }
                 CellOutput& o = outs[k];
+                out.exact_signs += o.exact_signs;
                 names.name(o, out.history, local_names);
                 for (Cell& child : o.children) {
                     for (int& id : child.gens) id = names.carry(id, o.local, local_names, next);

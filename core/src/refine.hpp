@@ -1,6 +1,7 @@
 // The refinement of a domain by every neuron of a network, layer by layer.
 #pragma once
 
+#include "approx.hpp"
 #include "cell.hpp"
 #include "generators.hpp"
 #include "labels.hpp"
@@ -41,6 +42,8 @@ struct Refinement {
     Network net;
     ApproxTable gens;              // final generators (approximate); z = the output layer's values
     mutable History history;       // where each came from: exact on demand
+    Frame frame;                   // of the float coordinates (approx.hpp)
+    long exact_signs = 0;          // signs the float filter left to exact arithmetic
     std::vector<Cell> cells;       // the regions, in split-tree order
     LabelSets labels;
     std::size_t pattern_words = 1;

@@ -24,7 +24,9 @@ public:
         const ApproxTable& t = table(id);
         const int k = row(id);
         const int s = certified_sign(t.zs(k)[unit], t.ezs(k)[unit]);
-        return s != 2 ? s : sgn(value(id, unit));
+        if (s != 2) return s;
+        ++out_.exact_signs;
+        return sgn(value(id, unit));
     }
 
     // Replaces local generator k's approximation by the rounding of its exact point: used where
@@ -33,9 +35,7 @@ public:
     void anchor(int k) {
         const ExactPoint& p = point(k);
         ApproxTable& t = out_.local;
-        long top = 0;
-        for (const Int& v : p.X) top = std::max(top, exponent_of(v));
-        for (std::size_t i = 0; i < t.D; ++i) t.xs(k)[i] = scaled_double(p.X[i], -top);
+        const long top = ctx_.float_net->to_float(p.X, t.xs(k));
         const long shift = -top - ctx_.float_net->shift[layer0_];
         for (std::size_t i = 0; i < t.nz; ++i) {
             t.zs(k)[i] = scaled_double(p.Z[i], shift);

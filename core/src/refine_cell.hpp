@@ -45,6 +45,7 @@ struct CellOutput {
     std::vector<Cell> children;
     ApproxTable local;
     std::vector<std::unique_ptr<ExactPoint>> exact;  // per local generator, null if never needed
+    long exact_signs = 0;                            // signs the filter could not decide
 };
 
 // Refines `cell` by every neuron of the layer: children in the order of the split tree (the (+)
