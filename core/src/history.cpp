@@ -2,10 +2,15 @@
 
 namespace polyrelu {
 
-void exact_values(const Network& net, const IntVec& X, std::size_t layer, IntVec& Z, LimbDot& dot) {
+void exact_values(const Network& net, const IntVec& X, std::size_t layer, IntVec& Z, LimbDot& dot, int have) {
     const std::size_t D = X.size();
     IntVec prev;
-    for (std::size_t l = 0; l <= layer; ++l) {
+    std::size_t from = 0;
+    if (have >= 0 && static_cast<std::size_t>(have) < layer) {  // Z holds layer `have`: go on from there
+        prev.swap(Z);
+        from = static_cast<std::size_t>(have) + 1;
+    }
+    for (std::size_t l = from; l <= layer; ++l) {
         const Layer& L = net.layers[l];
         Z.assign(L.rows, Int(0));
         const Unit prev_unit = l == 0 ? Unit::identity : net.layers[l - 1].unit;
@@ -84,7 +89,7 @@ const IntVec& History::values_locked(const Network& net, std::int64_t h, std::si
     coords_locked(net, h);
     ExactPoint& p = *point_[h];
     if (p.layer != static_cast<int>(layer)) {
-        exact_values(net, p.X, layer, p.Z, dot_);
+        exact_values(net, p.X, layer, p.Z, dot_, p.layer);
         p.layer = static_cast<int>(layer);
     }
     return p.Z;

@@ -34,8 +34,9 @@ struct ExactPoint {
     IntVec Z;
 };
 
-// The pre-activations of `layer` (0-based) at the exact homogeneous point X.
-void exact_values(const Network& net, const IntVec& X, std::size_t layer, IntVec& Z, LimbDot& dot);
+// The pre-activations of `layer` (0-based) at the exact homogeneous point X, into Z.  If Z holds
+// an earlier layer's (`have`), the forward pass goes on from there.
+void exact_values(const Network& net, const IntVec& X, std::size_t layer, IntVec& Z, LimbDot& dot, int have = -1);
 
 // |Z_a| X_b + |Z_b| X_a, made primitive: the crossing of a neuron with the edge [a, b].
 IntVec crossing_point(const IntVec& Xa, const Int& Za, const IntVec& Xb, const Int& Zb);

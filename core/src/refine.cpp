@@ -39,7 +39,12 @@ void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int
                 in.assign(t.zs(static_cast<int>(g)), t.zs(static_cast<int>(g)) + F.cols);
                 ein.assign(t.ezs(static_cast<int>(g)), t.ezs(static_cast<int>(g)) + F.cols);
                 if (relu)
-                    for (double& v : in) v = v > 0 ? v : 0;  // relu is 1-Lipschitz: the bound carries over
+                    for (std::size_t j = 0; j < F.cols; ++j) {
+                        // relu is 1-Lipschitz, so the bound carries over; where the value is
+                        // certainly negative, relu is exactly 0 and so is the error
+                        if (in[j] < -ein[j]) ein[j] = 0;
+                        in[j] = in[j] > 0 ? in[j] : 0;
+                    }
             }
             float_layer(F, in.data(), ein.data(), x[D - 1], t.ex[g], &z[g * F.rows], &ez[g * F.rows]);
         }
