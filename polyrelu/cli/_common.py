@@ -11,16 +11,20 @@ import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..exact import InvalidInputError, to_rational
-from ..network import ReLUNetwork, load_network
+from ..exact import InvalidInputError, fraction_to_str, shorten, to_rational, to_vector
+from ..network import ReLUNetwork, domain_from_json, load_network
+from ..polytope import Polytope
+from ..validate import matrix, read_bytes, read_json
+from ..vnnlib import parse_vnnlib
 
 
 def load_net(path: str) -> ReLUNetwork:
     return load_network(path)
 
 
-def parse_box(lo: str, hi: str, dim: int):
-    """The box Polytope from two command-line corners (a number each, or comma-separated).
+def parse_box(lo: str, hi: str, dim: int) -> Polytope:
+    """The box Polytope from two command-line corners (a number each, or comma-separated): the
+    text is read here, the box is :meth:`Polytope.box(lo, hi, dim=dim) <polyrelu.polytope.Polytope.box>`.
 
     >>> parse_box("-1", "1/2", 2).as_box()
     ((Fraction(-1, 1), Fraction(-1, 1)), (Fraction(1, 2), Fraction(1, 2)))
@@ -29,22 +33,16 @@ def parse_box(lo: str, hi: str, dim: int):
     ...
     polyrelu.exact.InvalidInputError: --box LO has 2 coordinates but the network has 3 inputs
     """
-    from ..polytope import Polytope
-
     corners = []
     for name, text in (("LO", lo), ("HI", hi)):
-        parts = [t for t in str(text).replace(" ", "").split(",") if t != ""]
-        vals = [to_rational(t, where=f"--box {name}") for t in parts]
-        if len(vals) == 1:
-            vals = vals * dim
-        if len(vals) != dim:
+        vals = [to_rational(t, where=f"--box {name}") for t in str(text).replace(" ", "").split(",") if t != ""]
+        if len(vals) not in (1, dim):
             raise InvalidInputError(f"--box {name} has {len(vals)} coordinates but the network has {dim} inputs")
-        corners.append(vals)
-    lo_v, hi_v = corners
-    for i, (a, b) in enumerate(zip(lo_v, hi_v)):
+        corners.append(vals * dim if len(vals) == 1 else vals)
+    for i, (a, b) in enumerate(zip(*corners)):
         if a >= b:
             raise InvalidInputError(f"--box needs LO < HI in every coordinate; coordinate {i + 1} has {a} >= {b}")
-    return Polytope.box(lo_v, hi_v)
+    return Polytope.box(*corners, dim=dim)
 
 
 # argparse takes "-1,-1", "-1/2" or "-1e-1" for an option name (only "-1" and "-0.5" count as
@@ -63,8 +61,6 @@ def positive_int(text: str) -> int:
     ...
     argparse.ArgumentTypeError: expected a whole number >= 1, got '-3'
     """
-    from ..exact import shorten
-
     t = text.strip()
     if not t.isdigit() or len(t) > 18 or int(t) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {shorten(text)!r}")
@@ -81,8 +77,6 @@ def positive_float(text: str) -> float:
     ...
     argparse.ArgumentTypeError: expected a number > 0, got '0'
     """
-    from ..exact import shorten
-
     try:
         x = float(text) if len(text) < 40 else float("nan")
     except ValueError:
@@ -102,8 +96,6 @@ def bounded_float(lo: float, hi: float):
     ...
     argparse.ArgumentTypeError: expected a number from 1 to 2000, got '0'
     """
-    from ..exact import shorten
-
     def parse(text: str) -> float:
         try:
             x = float(text)
@@ -134,15 +126,9 @@ def add_domain_arguments(p: argparse.ArgumentParser) -> None:
 
 def domain_from_args(args: Any, net: Any):
     """The domain Polytope the options name (None = all of R^n)."""
-    from ..network import domain_from_json
-
     if getattr(args, "box", None):
         return parse_box(args.box[0], args.box[1], net.input_dim)
     if getattr(args, "domain", None):
-        from pathlib import Path
-
-        from ..validate import read_json
-
         path = Path(args.domain)
         return domain_from_json(read_json(path, "domain file"), net.input_dim, source=str(path))
     if getattr(args, "whole_space", False):
@@ -279,8 +265,6 @@ def final_paths(paths: list, tmp: Path, final: Path) -> list[Path]:
 # -- issue 15: --vnnlib and --plane ------------------------------------------------------------------
 def vnnlib_domain(path: str, net: Any):
     """The input box of a VNN-LIB property for a command that needs a full-dimensional domain."""
-    from ..vnnlib import parse_vnnlib
-
     prop = parse_vnnlib(path)
     if prop.n_inputs != net.input_dim:
         raise InvalidInputError(f"{path} declares {prop.n_inputs} inputs X_i but the network has {net.input_dim}")
@@ -313,8 +297,6 @@ def network_and_domain(args: Any, net: Any):
         }
         return net, domain_from_args(args, net), notes
     if getattr(args, "vnnlib", None):
-        from ..vnnlib import parse_vnnlib
-
         prop = parse_vnnlib(args.vnnlib)
         prop.check_network(net) if prop.n_outputs else None
         if prop.n_inputs != net.input_dim:
@@ -330,8 +312,6 @@ def network_and_domain(args: Any, net: Any):
 
 
 def fraction_str(q) -> str:
-    from ..exact import fraction_to_str
-
     return fraction_to_str(q)
 
 
@@ -346,8 +326,6 @@ def plane_points(values: Any, dim: int):
     ...
     polyrelu.exact.InvalidInputError: --plane point 1 has 1 coordinates but the network has 2 inputs
     """
-    from ..exact import to_vector
-
     if isinstance(values, str):
         values = [values]
     values = list(values)
@@ -383,8 +361,6 @@ def read_points(path: str, what: str = "--points") -> list:
             raise InvalidInputError(f"{p}: expected an array of shape (k, n), got {arr.shape}")
         return [list(r) for r in arr]
     if p.suffix == ".csv":
-        from ..validate import read_bytes
-
         try:
             text = read_bytes(p, "points file").decode("utf-8-sig")
         except UnicodeDecodeError as e:
@@ -396,8 +372,6 @@ def read_points(path: str, what: str = "--points") -> list:
                 continue
             rows.append([t.strip() for t in line.split(",")])
         return rows
-    from ..validate import matrix, read_json
-
     # the validation layer: bounded numbers, no strings taken for rows, errors with the JSON path
     d = read_json(p, "points file")
     where = str(p)
