@@ -71,18 +71,36 @@ class Region:
 
     @property
     def complex(self) -> "PolyhedralComplex":
-        """The complex this region belongs to."""
+        """The complex this region belongs to.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> r.complex is cx
+        True
+        """
         return self._cx
 
     # -- combinatorics ----------------------------------------------------------------------
     @property
     def pattern(self) -> tuple[tuple[int, ...], ...]:
-        """Per hidden layer, 1 where the neuron is active (pre-activation > 0 inside), else 0."""
+        """Per hidden layer, 1 where the neuron is active (pre-activation > 0 inside), else 0.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> r.pattern
+        ((1, 1),)
+        """
         return self._cx._patterns()[self.index]
 
     @property
     def signs(self) -> tuple[tuple[int, ...], ...]:
-        """Per hidden layer, +1 active, -1 inactive, 0 identically zero on the region."""
+        """Per hidden layer, +1 active, -1 inactive, 0 identically zero on the region.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> r.signs, cx.region_containing([2]).signs
+        (((1, 1),), ((1, -1),))
+        """
         def compute():
             zero = self._cx._zero_patterns()[self.index]
             return tuple(tuple(1 if a else (0 if z else -1) for a, z in zip(al, zl))
@@ -99,31 +117,65 @@ class Region:
 
     @property
     def vertices(self) -> tuple[tuple[Fraction, ...], ...]:
-        """Exact vertices (sorted)."""
+        """Exact vertices (sorted).
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> r.vertices
+        ((Fraction(0, 1),), (Fraction(1, 1),))
+        """
         return self._get("vertices", lambda: tuple(sorted(self._gens()[0])))
 
     @property
     def rays(self) -> tuple[tuple[Fraction, ...], ...]:
-        """Exact extreme rays (sorted, primitive)."""
+        """Exact extreme rays (sorted, primitive).
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()   # on all of R
+        >>> cx.region_containing([5]).rays, cx.region_containing(["1/2"]).rays
+        (((Fraction(1, 1),),), ())
+        """
         return self._get("rays", lambda: tuple(sorted(self._gens()[1])))
 
     @property
     def lines(self) -> tuple[tuple[Fraction, ...], ...]:
-        """The lineality directions (those the network cannot see), shared by every region."""
+        """The lineality directions (those the network cannot see), shared by every region.
+
+        >>> cx = ReLUNetwork([([[1, 1]], [0]), ([[1]], [0])]).complex()     # sees only x + y
+        >>> cx[0].lines
+        ((Fraction(-1, 1), Fraction(1, 1)),)
+        """
         return self._cx._lines
 
     @property
     def is_bounded(self) -> bool:
+        """Whether the region is bounded (no rays, no lines).
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()   # on all of R
+        >>> cx.region_containing(["1/2"]).is_bounded, cx.region_containing([5]).is_bounded
+        (True, False)
+        """
         return not self._cx.result.is_ray[self._gen_ids()].any() and not self._cx._lines
 
     @property
-    def inequalities(self):
-        """Irredundant ``(A, b)`` with the region = {x : A x <= b} (domain facets included)."""
+    def inequalities(self) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]]:
+        """Irredundant ``(A, b)`` with the region = {x : A x <= b} (domain facets included).
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> r.inequalities                              # -x <= 0, x <= 1
+        (((Fraction(-1, 1),), (Fraction(1, 1),)), (Fraction(0, 1), Fraction(1, 1)))
+        """
         return self._get("ineq", lambda: self._cx._region_inequalities(self.index))
 
     @property
-    def polytope(self):
-        """The closed region (intersected with the domain) as a :class:`~polyrelu.polytope.Polytope`."""
+    def polytope(self) -> Polytope:
+        """The closed region (intersected with the domain) as a :class:`~polyrelu.polytope.Polytope`.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> r.polytope == Polytope.box([0], [1])
+        True
+        """
         def load():
             return {
                 "vertices": self.vertices,
@@ -137,23 +189,41 @@ class Region:
 
     @property
     def interior_point(self) -> tuple[Fraction, ...]:
-        """An exact point in the interior (average of the vertices plus the sum of the rays)."""
+        """An exact point in the interior (average of the vertices plus the sum of the rays).
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> r.interior_point
+        (Fraction(1, 2),)
+        """
         return self._get("interior", lambda: tuple(self._cx._relint_point(self._gen_ids())))
 
     @property
     def volume(self) -> Fraction:
-        """Exact volume of a bounded region."""
+        """Exact volume of a bounded region.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> r.volume, sum(q.volume for q in cx)
+        (Fraction(1, 1), Fraction(6, 1))
+        """
         return self._get("volume", lambda: self.polytope.volume)
 
     @property
-    def affine_map(self):
-        """The exact affine map ``(A, c)`` of the network on the region: f(x) = A x + c."""
+    def affine_map(self) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]]:
+        """The exact affine map ``(A, c)`` of the network on the region: f(x) = A x + c.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> r.affine_map                               # x + (1 - x) = 1
+        (((Fraction(0, 1),),), (Fraction(1, 1),))
+        """
         if not self._cx.network.widths:  # no hidden layer: the network is one affine map
             W, b = self._cx.network.layers[-1]
             return W, b
         return self._get("affine", lambda: self._cx.network.affine_map(self.pattern))
 
-    def atoms(self):
+    def atoms(self) -> tuple[Any, ...]:
         """Deprecated (kept for one release): use
         :func:`polyrelu.analyses.region_atoms(region) <polyrelu.analyses.configurations.region_atoms>`,
         the rank-one atoms of the region's linear part (Heinecke--Hwang).
@@ -176,10 +246,23 @@ class Region:
 
     @property
     def neighbors(self) -> list[int]:
+        """The indices of the regions sharing a facet with this one.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> [cx[i].pattern for i in r.neighbors]
+        [((1, 0),), ((0, 1),)]
+        """
         return sorted(self._cx.graph.neighbors(self.index))
 
     def facets(self) -> list[dict]:
-        """The facets of the region: dicts with 'neighbor' (index or None), 'neurons', 'boundary'."""
+        """The facets of the region: dicts with 'neighbor' (index or None), 'neurons', 'boundary'.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> r = cx.region_containing(["1/2"])          # 0 <= x <= 1: both units active
+        >>> sorted((f["neurons"], f["boundary"]) for f in r.facets())
+        [(((1, 0),), False), (((1, 1),), False)]
+        """
         f = self._cx.result.facets()
         sets = self._cx.result.label_sets
         out = []
@@ -211,6 +294,12 @@ class PolyhedralComplex:
     Build it with :meth:`from_network` (or ``net.complex(...)``) or :meth:`from_arrangement`.
     Immutable; the graph, the face poset and every region's geometry are computed on first use,
     from the core's arrays (:class:`~polyrelu.result.RefinementResult`, ``cx.result``).
+
+    >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+    >>> cx
+    PolyhedralComplex(3 regions of ReLUNetwork(1 -> [2] -> 1) on Polytope(dim=1 in R^1, bounded, 2 vertices, 2 facets))
+    >>> len(cx), cx.f_vector, cx.graph.number_of_edges()
+    (3, (4, 3), 2)
     """
 
     def __init__(self, network: ReLUNetwork, domain: Polytope | None, result: RefinementResult, backend: str,
@@ -235,7 +324,12 @@ class PolyhedralComplex:
 
     @property
     def complete(self) -> bool:
-        """False for the partial result of a run stopped by a limit (``on_limit="partial"``)."""
+        """False for the partial result of a run stopped by a limit (``on_limit="partial"``).
+
+        >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+        >>> net.complex().complete, net.complex(max_regions=2, on_limit="partial").complete
+        (True, False)
+        """
         return self.result.complete
 
     def _require_complete(self, what: str) -> None:
@@ -246,7 +340,12 @@ class PolyhedralComplex:
 
     @property
     def regions(self) -> tuple["Region", ...]:
-        """The regions, in the core's order (Region objects are made on first access)."""
+        """The regions, in the core's order (Region objects are made on first access).
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()   # on all of R
+        >>> sorted(r.pattern for r in cx.regions)
+        [((0, 1),), ((1, 0),), ((1, 1),)]
+        """
         if self._regions is None:
             self._regions = tuple(Region(self, i) for i in range(self.result.n_regions))
         return self._regions
@@ -357,14 +456,32 @@ class PolyhedralComplex:
 
     @property
     def n_regions(self) -> int:
+        """The number of regions (``len(cx)``).
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()   # on all of R
+        >>> cx.n_regions
+        3
+        """
         return self.result.n_regions
 
     @property
     def bounded_regions(self) -> list[Region]:
+        """The bounded regions.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()   # on all of R
+        >>> [r.vertices for r in cx.bounded_regions]
+        [((Fraction(0, 1),), (Fraction(1, 1),))]
+        """
         return [r for r in self.regions if r.is_bounded]
 
     @property
     def unbounded_regions(self) -> list[Region]:
+        """The unbounded regions.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()   # on all of R
+        >>> len(cx.unbounded_regions)
+        2
+        """
         return [r for r in self.regions if not r.is_bounded]
 
     # -- patterns, unpacked for all regions at once -------------------------------------------------
@@ -501,7 +618,11 @@ class PolyhedralComplex:
 
     @property
     def n_boundary_facets(self) -> int:
-        """How many facets lie on the domain's boundary (counted from the core's arrays)."""
+        """How many facets lie on the domain's boundary (counted from the core's arrays).
+
+        >>> ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3])).n_boundary_facets
+        2
+        """
         return int((self.result.facets()["cells"].reshape(-1, 2)[:, 1] < 0).sum())
 
     @property
@@ -520,7 +641,12 @@ class PolyhedralComplex:
 
     @property
     def boundary_facets(self) -> list[tuple[int, Any]]:
-        """Facets on the domain's boundary: ``(region index, facet Polytope)``."""
+        """Facets on the domain's boundary: ``(region index, facet Polytope)``.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3]))
+        >>> sorted(P.vertices for _, P in cx.boundary_facets)
+        [((Fraction(-3, 1),),), ((Fraction(3, 1),),)]
+        """
         cells = self.result.facets()["cells"].reshape(-1, 2)
         return [(int(cells[fid, 0]), self._facet_polytope(int(fid))) for fid in np.flatnonzero(cells[:, 1] < 0)]
 
@@ -549,6 +675,12 @@ class PolyhedralComplex:
 
     @property
     def n_linear_regions(self) -> int:
+        """The number of linear regions (pieces: maximal connected unions of regions with one affine map).
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()   # on all of R
+        >>> cx.n_linear_regions, len(cx)
+        (3, 3)
+        """
         self._require_complete("linear regions")
         return int(self.result.pieces().max()) + 1 if len(self) else 0
 
@@ -600,14 +732,23 @@ class PolyhedralComplex:
 
     @property
     def f_vector(self) -> tuple[int, ...]:
-        """Number of cells of each dimension 0..n (boundary cells of the domain included)."""
+        """Number of cells of each dimension 0..n (boundary cells of the domain included).
+
+        >>> ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(domain=Polytope.box([-3], [3])).f_vector
+        (4, 3)
+        """
         self._require_complete("the f-vector")
         dims = self.result.faces()["dim"] + len(self._lines)
         return tuple(int(x) for x in np.bincount(dims, minlength=self.dim + 1)[: self.dim + 1])
 
     @property
     def euler_characteristic(self) -> int:
-        """Sum of (-1)^k f_k: 1 for a polytope domain, (-1)^n for R^n (open cells)."""
+        """Sum of (-1)^k f_k: 1 for a polytope domain, (-1)^n for R^n (open cells).
+
+        >>> net = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])])
+        >>> net.complex(domain=Polytope.box([-3], [3])).euler_characteristic, net.complex().euler_characteristic
+        (1, -1)
+        """
         return sum((-1) ** k * f for k, f in enumerate(self.f_vector))
 
     # -- point queries --------------------------------------------------------------------------------
@@ -643,21 +784,45 @@ class PolyhedralComplex:
         return sorted(out, key=lambda r: r.pattern)
 
     def region_containing(self, x: Any) -> Region:
-        """The region containing ``x`` (the first of several in pattern order if x is on a boundary)."""
+        """The region containing ``x`` (the first of several in pattern order if x is on a boundary).
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()   # on all of R
+        >>> cx.region_containing([5]).pattern, cx.region_containing([1]).pattern   # x = 1 is on a boundary
+        (((1, 0),), ((1, 0),))
+        """
         rs = self.regions_containing(x)
         if not rs:  # pragma: no cover - the regions cover the domain
             raise PolyreluError("internal: no region contains the point")
         return rs[0]
 
     def neighbors(self, i: int) -> list[int]:
+        """The indices of the regions sharing a facet with region ``i`` (``cx[i].neighbors``).
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()   # on all of R
+        >>> i = cx.region_containing([5]).index
+        >>> [cx[j].pattern for j in cx.neighbors(i)]
+        [((1, 1),)]
+        """
         return sorted(self.graph.neighbors(i))
 
     def shortest_path(self, i: int, j: int) -> list[int]:
+        """A shortest path of regions from ``i`` to ``j`` in the adjacency graph, both included.
+
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()   # on all of R
+        >>> path = cx.shortest_path(cx.region_containing([-5]).index, cx.region_containing([5]).index)
+        >>> [cx[k].pattern for k in path]
+        [((0, 1),), ((1, 1),), ((1, 0),)]
+        """
         return nx.shortest_path(self.graph, i, j)
 
     # -- files ------------------------------------------------------------------------------------------
     def to_json_dict(self) -> dict:
-        """The whole complex as exact JSON data (format ``polyrelu-complex`` version 2, docs/formats.md)."""
+        """The whole complex as exact JSON data (format ``polyrelu-complex`` version 2, docs/formats.md).
+
+        >>> d = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().to_json_dict()
+        >>> d["format"], d["version"], d["summary"]
+        ('polyrelu-complex', 2, {'n_regions': 3, 'dim': 1})
+        """
         self._require_complete("saving")
         res = self.result
         content = {
@@ -700,6 +865,13 @@ class PolyhedralComplex:
         shape of every entry, and then every region against the network itself (each neuron's
         sign at each generator must be the region's pattern, each facet's neurons must vanish on
         it).  Version 1 files (before the compiled core) are read and verified the same way.
+
+        >>> import tempfile, os
+        >>> cx = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex()
+        >>> path = os.path.join(tempfile.mkdtemp(), "cx.json")
+        >>> cx.save(path)
+        >>> sorted(r.pattern for r in PolyhedralComplex.load(path))
+        [((0, 1),), ((1, 0),), ((1, 1),)]
         """
         return read_complex(cls, path)
 # ---------------------------------------------------------------------------------------------------

@@ -72,15 +72,35 @@ __all__ = [
 
 
 class PolyreluError(Exception):
-    """Base class of every error polyrelu raises on purpose."""
+    """Base class of every error polyrelu raises on purpose.
+
+    >>> issubclass(InvalidInputError, PolyreluError), issubclass(EmptyDomainError, InvalidInputError)
+    (True, True)
+    """
 
 
 class InvalidInputError(PolyreluError, ValueError):
-    """Input of the wrong shape, type or value (NaN, infinity, ragged arrays, bad strings...)."""
+    """Input of the wrong shape, type or value (NaN, infinity, ragged arrays, bad strings...).
+
+    A ``ValueError`` too, so code that catches ``ValueError`` keeps working:
+
+    >>> try:
+    ...     to_rational("one half")
+    ... except ValueError as e:
+    ...     print(type(e).__name__, e)
+    InvalidInputError not a rational number: 'one half'
+    """
 
 
 class EmptyDomainError(InvalidInputError):
-    """The domain (or a polytope that must not be empty) is empty."""
+    """The domain (or a polytope that must not be empty) is empty.
+
+    >>> from polyrelu.network import domain_from_json
+    >>> domain_from_json({"inequalities": {"A": [[1], [-1]], "b": [0, -1]}})
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.EmptyDomainError: domain: the inequalities describe an empty set
+    """
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,9 @@ class InputLimits:
     ``max_digits`` bounds the digits in one number's text (numerator, denominator and decimals
     together) and in the numerator and denominator of its exact value (``"1e3999"`` has 4,000);
     ``max_exponent`` bounds ``|e|`` in ``1.5e-3``-style text.
+
+    >>> InputLimits()
+    InputLimits(max_digits=4000, max_exponent=4000)
     """
 
     max_digits: int = 4_000
@@ -590,7 +613,15 @@ def primitive_ints(values: Sequence[Any]) -> tuple[int, ...]:
 
 
 def check_format(d: Any, fmt: str, source: str) -> dict:
-    """Check the header of one of polyrelu's JSON files: an object with this format, version 1."""
+    """Check the header of one of polyrelu's JSON files: an object with this format, version 1.
+
+    >>> check_format({"format": "polyrelu-network", "version": 1}, "polyrelu-network", "net.json")
+    {'format': 'polyrelu-network', 'version': 1}
+    >>> check_format({"format": "polyrelu-network", "version": True}, "polyrelu-network", "net.json")
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: net.json: unsupported version true (expected the integer 1)
+    """
     if not isinstance(d, dict):
         raise InvalidInputError(f"{source}: expected a JSON object")
     if d.get("format") != fmt:

@@ -27,6 +27,8 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 from .exact import InvalidInputError, fraction_to_str, to_matrix, to_rational, to_vector
+from .linalg import rank
+from .polytope import Polytope
 
 __all__ = ["local_complexity", "ball", "MAX_L1_DIM"]
 
@@ -34,7 +36,7 @@ __all__ = ["local_complexity", "ball", "MAX_L1_DIM"]
 MAX_L1_DIM = 12
 
 
-def ball(center: Sequence[Any], radius: Any, norm: str = "inf"):
+def ball(center: Sequence[Any], radius: Any, norm: str = "inf") -> Polytope:
     """The closed ball of the given norm as an exact :class:`~polyrelu.polytope.Polytope`.
 
     >>> ball([0, 0], 1, "1").vertices
@@ -44,8 +46,6 @@ def ball(center: Sequence[Any], radius: Any, norm: str = "inf"):
     ...
     polyrelu.exact.InvalidInputError: radius must be > 0, got 0
     """
-    from .polytope import Polytope
-
     p = to_vector(center, name="center")
     r = to_rational(radius, where="radius")
     if r <= 0:
@@ -153,8 +153,6 @@ def local_complexity(net: Any, points: Any, radius: Any, norm: str = "inf", *, d
         D = to_matrix(directions, (None, n), name="directions")
         if not D:
             raise InvalidInputError("directions must have at least one row")
-        from .linalg import rank
-
         if rank([list(d) for d in D]) < len(D):
             raise InvalidInputError("directions must be linearly independent")
         ball([0] * len(D), r, norm)  # validates norm and dimension

@@ -107,46 +107,90 @@ class ReLUNetwork:
     # -- shape -----------------------------------------------------------------
     @property
     def layers(self) -> tuple[Layer, ...]:
-        """All affine layers ``(W, b)``, hidden ones first, the output layer last."""
+        """All affine layers ``(W, b)``, hidden ones first, the output layer last.
+
+        >>> ReLUNetwork([([[1, 2]], [3]), ([[4]], [0])]).layers[0]
+        (((Fraction(1, 1), Fraction(2, 1)),), (Fraction(3, 1),))
+        """
         return self._layers
 
     @property
     def hidden_layers(self) -> tuple[Layer, ...]:
+        """The layers followed by ReLU (all but the output layer).
+
+        >>> len(ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]).hidden_layers)
+        1
+        """
         return self._layers[:-1]
 
     @property
     def input_dim(self) -> int:
+        """The number of inputs ``n_0``.
+
+        >>> ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]).input_dim
+        2
+        """
         return len(self._layers[0][0][0])
 
     @property
     def output_dim(self) -> int:
+        """The number of outputs.
+
+        >>> ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]).output_dim
+        1
+        """
         return len(self._layers[-1][0])
 
     @property
     def widths(self) -> tuple[int, ...]:
-        """Hidden widths ``(n_1, ..., n_L)``."""
+        """Hidden widths ``(n_1, ..., n_L)``.
+
+        >>> ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]).widths
+        (3,)
+        """
         return tuple(len(W) for W, _ in self._layers[:-1])
 
     @property
     def depth(self) -> int:
-        """Number of affine layers (Arora et al.'s depth: hidden layers + 1)."""
+        """Number of affine layers (Arora et al.'s depth: hidden layers + 1).
+
+        >>> ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]).depth
+        2
+        """
         return len(self._layers)
 
     @property
     def size(self) -> int:
-        """Number of hidden units."""
+        """Number of hidden units.
+
+        >>> ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]).size
+        3
+        """
         return sum(self.widths)
 
     @property
-    def domain(self):
-        """The input domain attached to the network (a Polytope), or ``None`` (all of R^n)."""
+    def domain(self) -> Polytope | None:
+        """The input domain attached to the network (a Polytope), or ``None`` (all of R^n).
+
+        >>> ReLUNetwork([([[1]], [0]), ([[1]], [0])], domain=Polytope.box([0], [1])).domain.as_box()
+        ((Fraction(0, 1),), (Fraction(1, 1),))
+        """
         return self._domain
 
     def neurons(self) -> list[tuple[int, int]]:
-        """All hidden neurons as ``(layer, unit)``, layers counted from 1."""
+        """All hidden neurons as ``(layer, unit)``, layers counted from 1.
+
+        >>> ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]).neurons()
+        [(1, 0), (1, 1), (1, 2)]
+        """
         return [(l, i) for l, w in enumerate(self.widths, start=1) for i in range(w)]
 
-    def with_domain(self, domain) -> "ReLUNetwork":
+    def with_domain(self, domain: Polytope | None) -> "ReLUNetwork":
+        """The same layers with another input domain (``None``: all of R^n).
+
+        >>> ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]).with_domain(Polytope.box([0, 0], [1, 1])).domain.as_box()[1]
+        (Fraction(1, 1), Fraction(1, 1))
+        """
         return ReLUNetwork(self._layers, domain=domain)
 
     # -- evaluation --------------------------------------------------------------
@@ -154,7 +198,11 @@ class ReLUNetwork:
         return to_vector(x, self.input_dim, name="input point")
 
     def preactivations(self, x: Any) -> tuple[Vector, ...]:
-        """Exact pre-activations ``z^l`` of every hidden layer at ``x``."""
+        """Exact pre-activations ``z^l`` of every hidden layer at ``x``.
+
+        >>> ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]).preactivations([2, "1/2"])
+        ((Fraction(2, 1), Fraction(1, 2), Fraction(3, 2)),)
+        """
         v = self._check_point(x)
         zs = []
         for W, b in self._layers[:-1]:
@@ -172,7 +220,11 @@ class ReLUNetwork:
         return tuple(sum((w * xi for w, xi in zip(row, v)), bi) for row, bi in zip(W, b))
 
     def activation_pattern(self, x: Any) -> tuple[tuple[int, ...], ...]:
-        """Sign (+1, 0, -1) of every hidden neuron's pre-activation at ``x``, per layer."""
+        """Sign (+1, 0, -1) of every hidden neuron's pre-activation at ``x``, per layer.
+
+        >>> ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])]).activation_pattern([1, 0])
+        ((1, 0, 0),)
+        """
         return tuple(tuple((z > 0) - (z < 0) for z in zl) for zl in self.preactivations(x))
 
     def _compose(self, pattern: Sequence[Sequence[int]], preactivations: bool):
@@ -347,8 +399,16 @@ class ReLUNetwork:
             dom = self._domain.preimage(Amat, cvec)
         return ReLUNetwork([(W2, b2), *rest], domain=dom)
 
-    def to_torch(self):
-        """A float64 ``nn.Sequential`` computing (a rounding of) this network."""
+    def to_torch(self) -> Any:
+        """A float64 ``nn.Sequential`` computing (a rounding of) this network.
+
+        >>> ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])]).to_torch()
+        Sequential(
+          (0): Linear(in_features=1, out_features=2, bias=True)
+          (1): ReLU()
+          (2): Linear(in_features=2, out_features=1, bias=True)
+        )
+        """
         import torch
         import torch.nn as nn
 
@@ -365,6 +425,11 @@ class ReLUNetwork:
 
     # -- files -----------------------------------------------------------------------
     def to_json_dict(self) -> dict:
+        """The network as exact JSON data (the ``polyrelu-network`` format, docs/formats.md).
+
+        >>> ReLUNetwork([([[1, "1/2"]], [0]), ([[2]], [1])]).to_json_dict()["layers"][0]
+        {'weights': [['1', '1/2']], 'bias': ['0']}
+        """
         d: dict = {
             "format": FORMAT,
             "version": 1,
@@ -378,7 +443,18 @@ class ReLUNetwork:
         return d
 
     def save(self, path: str | os.PathLike) -> None:
-        """Save as ``.json`` (exact "p/q" strings) or ``.npz`` (float64 arrays: refused unless every weight is a double)."""
+        """Save as ``.json`` (exact "p/q" strings) or ``.npz`` (float64 arrays: refused unless every weight is a double).
+
+        >>> import os, tempfile
+        >>> net = ReLUNetwork([([[1, "1/3"]], [0]), ([[2]], [1])])
+        >>> path = os.path.join(tempfile.mkdtemp(), "net.json")
+        >>> net.save(path); ReLUNetwork.load(path) == net
+        True
+        >>> net.save(path[:-5] + ".npz")
+        Traceback (most recent call last):
+        ...
+        polyrelu.exact.InvalidInputError: layer 1 has the weight 1/3, which a float64 cannot hold exactly; save as .json to keep the network exact
+        """
         path = Path(path)
         if path.suffix == ".npz":
             import numpy as np
@@ -400,7 +476,12 @@ class ReLUNetwork:
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, rationalize: bool | int = False) -> "ReLUNetwork":
-        """Load a network file (``.json`` in the polyrelu-network format, or ``.npz``)."""
+        """Load a network file (``.json`` in the polyrelu-network format, ``.npz`` or ``.onnx``):
+        :func:`load_network`.
+
+        >>> ReLUNetwork.load("data/acasxu/ACASXU_run2a_1_1_batch_2000.onnx").widths
+        (50, 50, 50, 50, 50, 50)
+        """
         return load_network(path, rationalize=rationalize)
 
     @classmethod
@@ -520,7 +601,7 @@ def load_network(path: str | os.PathLike, *, rationalize: bool | int = False) ->
     return ReLUNetwork.from_json_dict(d, source=str(path), rationalize=rationalize)
 
 
-def domain_from_json(d: Any, dim: int | None = None, *, source: str = "domain"):
+def domain_from_json(d: Any, dim: int | None = None, *, source: str = "domain") -> Polytope:
     """Parse a domain object: ``{"box": [[lo...], [hi...]]}`` or ``{"inequalities": {"A": ..., "b": ...}}``.
 
     A file holding ``{"domain": {...}}`` is accepted too.  Exactly one of ``box`` and
@@ -566,8 +647,14 @@ def domain_from_json(d: Any, dim: int | None = None, *, source: str = "domain"):
     raise InvalidInputError(f"{source}: expected 'box' or 'inequalities', got keys {sorted(map(str, d))}")
 
 
-def domain_to_json(P) -> dict:
-    """The file form of a domain polytope (a box if it is an axis-parallel box, else inequalities)."""
+def domain_to_json(P: Polytope) -> dict:
+    """The file form of a domain polytope (a box if it is an axis-parallel box, else inequalities).
+
+    >>> domain_to_json(Polytope.box([0, 0], [1, "1/2"]))
+    {'box': [['0', '0'], ['1', '1/2']]}
+    >>> domain_from_json(domain_to_json(Polytope.simplex(2))) == Polytope.simplex(2)
+    True
+    """
     box = P.as_box() if hasattr(P, "as_box") else None
     if box is not None:
         lo, hi = box
@@ -589,7 +676,7 @@ def slice_network(net: ReLUNetwork, p0: Sequence[Any], p1: Sequence[Any], p2: Se
     return net.restrict(pts)
 
 
-def default_plane(lo: Sequence[Any], hi: Sequence[Any]):
+def default_plane(lo: Sequence[Any], hi: Sequence[Any]) -> tuple[tuple[list[Fraction], list[Fraction], list[Fraction]], tuple[list[Fraction], list[Fraction]]]:
     """The plane through the middle of a box in which ``(s, t)`` are the coordinates ``x1, x2``:
     returns ``(p0, p1, p2)`` and the ``(s, t)`` box ``([lo1, lo2], [hi1, hi2])``.
 

@@ -113,7 +113,13 @@ def read_json(path: str | os.PathLike, what: str = "file") -> Any:
 
 
 def read_bytes(path: str | os.PathLike, what: str = "file") -> bytes:
-    """The bytes of an input file, with the package's error for a missing file, a directory, no permission."""
+    """The bytes of an input file, with the package's error for a missing file, a directory, no permission.
+
+    >>> read_bytes("no/such/file.json", "network file")
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: no such network file: no/such/file.json
+    """
     path = Path(path)
     if path.is_dir():
         raise InvalidInputError(f"{path}: is a directory, expected a {what}")
@@ -130,7 +136,13 @@ def read_bytes(path: str | os.PathLike, what: str = "file") -> bytes:
 # -- typed access to parsed JSON -------------------------------------------------------------
 
 def expect_object(x: Any, where: str, what: str = "an object") -> dict:
-    """``x`` if it is a JSON object (a dict), else the error naming ``where``."""
+    """``x`` if it is a JSON object (a dict), else the error naming ``where``.
+
+    >>> expect_object([1], "domain", "an object with 'box' or 'inequalities'")
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: domain: expected an object with 'box' or 'inequalities', got a list of 1 entry
+    """
     if not isinstance(x, dict):
         raise InvalidInputError(f"{_at(where)}expected {what}, got {describe(x)}")
     return x
@@ -165,7 +177,15 @@ def integer(x: Any, where: str, *, minimum: int | None = None) -> int:
 
 
 def vector(x: Any, where: str, *, length: int | None = None, rationalize: bool | int = False) -> list[Fraction]:
-    """A JSON list of numbers, of ``length`` entries if given."""
+    """A JSON list of numbers, of ``length`` entries if given.
+
+    >>> vector([1, "1/2", 0.25], "b")
+    [Fraction(1, 1), Fraction(1, 2), Fraction(1, 4)]
+    >>> vector([1, 2], "b", length=3)
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: b: expected 3 numbers, got 2
+    """
     items = expect_list(x, where, "a list of numbers")
     if length is not None and len(items) != length:
         raise InvalidInputError(f"{_at(where)}expected {length} numbers, got {len(items)}")
