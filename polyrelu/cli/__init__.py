@@ -15,6 +15,12 @@ COMMANDS = ["regions", "arrangement", "bounds", "reproduce", "export", "plot", "
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``polyrelu`` argument parser, with every command of :data:`COMMANDS` whose module loads.
+
+    >>> args = build_parser().parse_args(["bounds", "--n0", "2", "--widths", "3"])
+    >>> args.command, args.widths
+    ('bounds', [3])
+    """
     parser = argparse.ArgumentParser(prog="polyrelu", description="Exact polyhedral geometry of ReLU networks.")
     # read by main() before parsing (it may stand after the command too); listed here for --help
     parser.add_argument("--debug", action="store_true", help="print the traceback of internal errors")

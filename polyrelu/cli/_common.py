@@ -12,14 +12,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..exact import InvalidInputError, fraction_to_str, shorten, to_rational, to_vector
-from ..network import ReLUNetwork, domain_from_json, load_network
+from ..network import domain_from_json
 from ..polytope import Polytope
 from ..validate import matrix, read_bytes, read_json
 from ..vnnlib import parse_vnnlib
-
-
-def load_net(path: str) -> ReLUNetwork:
-    return load_network(path)
 
 
 def parse_box(lo: str, hi: str, dim: int) -> Polytope:
@@ -139,12 +135,14 @@ def domain_from_args(args: Any, net: Any):
 
 
 
-def resolve_domain(args: Any, net: Any):
-    """Alias of :func:`domain_from_args`."""
-    return domain_from_args(args, net)
+def dumps(obj: Any) -> str:
+    """The JSON text the commands print (``--json``): indented, anything unusual as its ``str``.
 
-
-def dumps(obj) -> str:
+    >>> print(dumps({"volume": Fraction(1, 2)}))
+    {
+     "volume": "1/2"
+    }
+    """
     return json.dumps(obj, indent=1, default=str)
 
 
@@ -292,7 +290,7 @@ def network_and_domain(args: Any, net: Any):
         pts = plane_points(plane, net.input_dim)
         net = net.with_domain(None).restrict(pts)
         notes["plane"] = {
-            "points": [[fraction_str(x) for x in p] for p in pts],
+            "points": [[fraction_to_str(x) for x in p] for p in pts],
             "coordinates": "x = p0 + s (p1 - p0)" + (" + t (p2 - p0)" if len(pts) == 3 else ""),
         }
         return net, domain_from_args(args, net), notes
@@ -304,15 +302,11 @@ def network_and_domain(args: Any, net: Any):
         if prop.fixed:
             small, box = prop.restrict(net) if prop.n_outputs else (
                 net.with_domain(None).restrict(*prop.embedding()), prop.free_box())
-            notes["fixed_inputs"] = {f"X_{i}": fraction_str(v) for i, v in prop.fixed.items()}
+            notes["fixed_inputs"] = {f"X_{i}": fraction_to_str(v) for i, v in prop.fixed.items()}
             notes["free_inputs"] = [f"X_{i}" for i in prop.free]
             return small, box, notes
         return net, prop.box, notes
     return net, domain_from_args(args, net), notes
-
-
-def fraction_str(q) -> str:
-    return fraction_to_str(q)
 
 
 def plane_points(values: Any, dim: int):

@@ -15,13 +15,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..exact import InvalidInputError, PolyreluError
+from ..arrangement import FORMAT, HyperplaneArrangement
+from ..exact import InvalidInputError, PolyreluError, describe, shorten
+from ..network import load_network
+from ..validate import read_json
 
 __all__ = ["register", "run", "load_arrangement", "format_report"]
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``arrangement`` command to an argparse subparsers object."""
+    """Add the ``arrangement`` command to an argparse subparsers object.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["arrangement"].parse_args(['FILE.json', '--layer', '2']).layer
+    2
+    """
     p = subparsers.add_parser(
         "arrangement",
         help="general position, characteristic polynomial and region counts of a hyperplane arrangement",
@@ -41,17 +51,15 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def load_arrangement(path: str | Path, layer: int | None = None):
+def load_arrangement(path: str | Path, layer: int | None = None) -> tuple[HyperplaneArrangement, int | None]:
     """Read an arrangement, or the arrangement of one layer of a network, from a file.
 
     Returns ``(arrangement, layer)`` with ``layer`` None for an arrangement file.
+
+    >>> A, layer = load_arrangement("data/demo.json", 2)
+    >>> A.n_hyperplanes, layer
+    (8, 2)
     """
-    from ..arrangement import FORMAT, HyperplaneArrangement
-    from ..network import load_network
-
-    from ..exact import describe, shorten
-    from ..validate import read_json
-
     path = Path(path)
     if path.suffix == ".npz":
         kind = "polyrelu-network"
@@ -85,7 +93,16 @@ def _poly_str(coeffs: list[int]) -> str:
 
 
 def format_report(r: dict) -> str:
-    """The readable form of :meth:`HyperplaneArrangement.report` (plus ``file``/``layer``)."""
+    """The readable form of :meth:`HyperplaneArrangement.report` (plus ``file``/``layer``).
+
+    >>> print(format_report(HyperplaneArrangement([[1, 0], [0, 1]]).report()))
+    2 hyperplanes in R^2 (rank 2, central, essential)
+    general position: yes
+    characteristic polynomial: t^2 - 2*t + 1
+    flats by rank: 1, 2, 1
+    regions (Zaslavsky): 4
+    bounded regions (Zaslavsky): 0
+    """
     lines = []
     src = r.get("file")
     if src is not None:
@@ -122,7 +139,15 @@ def format_report(r: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command; 0 on success, 2 on bad input (message on stderr)."""
+    """Run the command; 0 on success, 2 on bad input (message on stderr).
+
+    >>> from polyrelu.cli import main
+    >>> main(["arrangement", "data/demo.json"])
+    data/demo.json, hidden layer 1
+    8 hyperplanes in R^2 (rank 2, not central, essential)
+    ...
+    0
+    """
     try:
         A, layer = load_arrangement(args.file, getattr(args, "layer", None))
         r = A.report(enumerate=bool(getattr(args, "enumerate", False)))

@@ -12,7 +12,14 @@ __all__ = ["register", "run"]
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``bounds`` command to an argparse subparsers object."""
+    """Add the ``bounds`` command to an argparse subparsers object.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["bounds"].parse_args(['--n0', '2', '--widths', '3', '3']).widths
+    [3, 3]
+    """
     p = subparsers.add_parser(
         "bounds",
         help="lower and upper bounds on the number of linear regions for a network shape",
@@ -30,7 +37,14 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command; 0 on success, 2 on bad input (message on stderr)."""
+    """Run the command; 0 on success, 2 on bad input (message on stderr).
+
+    >>> from polyrelu.cli import main
+    >>> main(["bounds", "--n0", "2", "--widths", "3"])
+    shape: n0 = 2, widths = (3,), N = 3
+    ...
+    0
+    """
     from ..bounds import all_bounds, format_report
 
     try:

@@ -21,7 +21,14 @@ __all__ = ["register", "run"]
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``compare`` command to an argparse subparsers object."""
+    """Add the ``compare`` command to an argparse subparsers object.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["compare"].parse_args(['A.json', 'B.json', '--box', '-1', '1']).box
+    ['-1', '1']
+    """
     p = subparsers.add_parser(
         "compare",
         help="exact equality and sup distances of two networks' realizations on a box",
@@ -45,7 +52,14 @@ def _pt(v) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command; 0 on success, 2 on bad input (message on stderr)."""
+    """Run the command; 0 on success, 2 on bad input (message on stderr).
+
+    >>> from polyrelu.cli import main
+    >>> main(["compare", "data/demo.json", "data/demo.json", "--box", "-1", "1"])
+    same realization on the box: yes
+    ...
+    0
+    """
     from ..network import load_network
     from ..realization import compare_realizations
     from ._common import parse_box

@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..exact import InvalidInputError
-from ._common import add_domain_arguments, atomic_output, dumps, final_paths, load_net, resolve_domain
+from ..network import load_network
+from ._common import add_domain_arguments, atomic_output, domain_from_args, dumps, final_paths
 
 
-def register(sub) -> None:
+def register(sub: Any) -> None:
+    """Add the ``demo`` command to an argparse subparsers object.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["demo"].parse_args(['--out', 'DIR']).network
+    'data/demo.json'
+    """
     p = sub.add_parser("demo", help="summarise a network's complex and write every export plus a picture")
     p.add_argument("network", metavar="NET.json", nargs="?", default="data/demo.json")
     add_domain_arguments(p)
@@ -15,11 +25,21 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args) -> int:
+def run(args: Any) -> int:
+    """Carry out ``polyrelu demo``: summarise the network's complex and write every export and a picture into ``--out``.
+
+    >>> import os, tempfile
+    >>> from polyrelu.cli import main
+    >>> tmp = tempfile.mkdtemp()
+    >>> main(["demo", "--out", os.path.join(tmp, "demo")])
+    network   ReLUNetwork(2 -> [8, 8] -> 1) from data/demo.json
+    ...
+    0
+    """
     from .regions import summary
 
-    net = load_net(args.network)
-    dom = resolve_domain(args, net)
+    net = load_network(args.network)
+    dom = domain_from_args(args, net)
     cx = net.complex(domain=dom, progress=False)
     s = summary(cx)
     out = Path(args.out)

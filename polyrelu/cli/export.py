@@ -23,7 +23,14 @@ __all__ = ["register", "run"]
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``export`` command."""
+    """Add the ``export`` command.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["export"].parse_args(['NET.json', '--to', 'sage', '-o', 'x.sage']).to
+    'sage'
+    """
     from ..export import FORMATS
 
     p = subparsers.add_parser(
@@ -32,7 +39,7 @@ def register(subparsers: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("network", metavar="NET.json", help="network file (.json or .npz)")
+    p.add_argument("network", metavar="NET.json", help="network file (.json, .npz or .onnx)")
     add_domain_arguments(p)
     p.add_argument("--to", required=True, choices=list(FORMATS), help="; ".join(f"{k}: {v}" for k, v in FORMATS.items()))
     p.add_argument("-o", "--output", required=True, metavar="PATH", help="output file (a directory for cdd)")
@@ -70,7 +77,15 @@ def check_output_suffix(fmt: str, path: str) -> None:
 
 
 def run(args: Any) -> int:
-    """Carry out ``polyrelu export``; prints a JSON summary of what was written."""
+    """Carry out ``polyrelu export``; prints a JSON summary of what was written.
+
+    >>> import os, tempfile
+    >>> from polyrelu.cli import main
+    >>> tmp = tempfile.mkdtemp()
+    >>> main(["export", "data/demo.json", "--box", "-1", "1", "--to", "polymake", "-o", os.path.join(tmp, "cx.json")])
+    {"format": "polymake", "regions": 51, "f_vector": [66, 116, 51], "domain": "bounded", "written": [...]}
+    0
+    """
     from ..complex import PolyhedralComplex
     from ..export import export
     from ..network import load_network

@@ -29,7 +29,14 @@ __all__ = ["register", "run"]
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``lipschitz`` command to an argparse subparsers object."""
+    """Add the ``lipschitz`` command to an argparse subparsers object.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["lipschitz"].parse_args(['NET.json', '--norm', '1']).norm
+    '1'
+    """
     p = subparsers.add_parser(
         "lipschitz",
         help="exact Lipschitz constant of a network on a box, with the region attaining it",
@@ -40,7 +47,7 @@ def register(subparsers: Any) -> None:
             "Heinecke-Hwang atom bounds."
         ),
     )
-    p.add_argument("network", metavar="NET.json", help="the network file (.json or .npz)")
+    p.add_argument("network", metavar="NET.json", help="the network file (.json, .npz or .onnx)")
     p.add_argument("--box", nargs=2, metavar=("LO", "HI"), help="the box [LO, HI]^n (or comma-separated corners)")
     p.add_argument("--norm", choices=("1", "inf", "2"), default="inf", help="the norm on inputs and outputs (default inf)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -48,7 +55,14 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command; 0 on success, 2 on bad input (message on stderr)."""
+    """Run the command; 0 on success, 2 on bad input (message on stderr).
+
+    >>> from polyrelu.cli import main
+    >>> main(["lipschitz", "data/demo.json", "--box", "-1", "1"])
+    Lipschitz constant (linf -> linf): 122067/1600
+    ...
+    0
+    """
     from ..lipschitz import lipschitz_constant
     from ..network import load_network
 

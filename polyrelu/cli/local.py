@@ -14,13 +14,21 @@ import argparse
 import json
 from typing import Any
 
-from ._common import load_net, positive_int, read_points
+from ..network import load_network
+from ._common import positive_int, read_points
 
 __all__ = ["register", "run"]
 
 
 def register(sub: Any) -> None:
-    """Add the ``local`` command."""
+    """Add the ``local`` command.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["local"].parse_args(['NET', '--points', 'X.npy', '--radius', '1/10']).radius
+    '1/10'
+    """
     p = sub.add_parser("local", help="exact local complexity: regions and neurons meeting a ball around each point",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("network", metavar="NET", help="network file (.onnx, .json or .npz)")
@@ -35,11 +43,24 @@ def register(sub: Any) -> None:
 
 
 def run(args: Any) -> int:
-    """Carry out ``polyrelu local``."""
+    """Carry out ``polyrelu local``.
+
+    >>> import os, tempfile
+    >>> from polyrelu.cli import main
+    >>> tmp = tempfile.mkdtemp()
+    >>> with open(os.path.join(tmp, "pts.json"), "w") as f:
+    ...     _ = f.write('[[0, 0], ["1/2", "1/4"]]')
+    >>> main(["local", "data/demo.json", "--points", os.path.join(tmp, "pts.json"), "--radius", "1/10"])
+    network   ReLUNetwork(2 -> [8, 8] -> 1); 2 points, radius 1/10, norm inf
+    point    0:      3 regions,     2 neurons  (... s)
+    point    1:      3 regions,     2 neurons  (... s)
+    mean      3.000 regions per ball
+    0
+    """
     from ..exact import to_rational
     from ..local import local_complexity
 
-    net = load_net(args.network)
+    net = load_network(args.network)
     pts = read_points(args.points, "--points")
     # a radius typed as a decimal means that decimal (0.01 = 1/100), like VNN-LIB constants
     r = to_rational(args.radius, where="--radius")

@@ -21,7 +21,14 @@ __all__ = ["register", "run"]
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``plot`` command."""
+    """Add the ``plot`` command.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["plot"].parse_args(['NET.json', '-o', 'r.png', '--labels']).labels
+    True
+    """
     from ._common import add_domain_arguments, bounded_float
 
     p = subparsers.add_parser(
@@ -30,7 +37,7 @@ def register(subparsers: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("network", metavar="NET.json", help="network file (.json or .npz)")
+    p.add_argument("network", metavar="NET.json", help="network file (.json, .npz or .onnx)")
     add_domain_arguments(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="picture file: .png, .svg or .pdf")
     p.add_argument("--color-by", choices=["region", "linear", "output"], default="region")
@@ -53,7 +60,15 @@ def _point(text: str, dim: int, name: str):
 
 
 def run(args: Any) -> int:
-    """Carry out ``polyrelu plot``; prints a JSON line naming the file written."""
+    """Carry out ``polyrelu plot``; prints a JSON line naming the file written.
+
+    >>> import os, tempfile
+    >>> from polyrelu.cli import main
+    >>> tmp = tempfile.mkdtemp()
+    >>> main(["plot", "data/demo.json", "--box", "-1", "1", "-o", os.path.join(tmp, "r.png")])
+    {"written": "...r.png"}
+    0
+    """
     from ..network import load_network
     from ..plotting import save_plot
     from ._common import atomic_output, check_output_path, network_and_domain

@@ -2,11 +2,21 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from ._common import add_domain_arguments, dumps, load_net, positive_float, positive_int
+from ..network import load_network
+from ._common import add_domain_arguments, dumps, positive_float, positive_int
 
 
-def register(sub) -> None:
+def register(sub: Any) -> None:
+    """Add the ``regions`` command to an argparse subparsers object.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["regions"].parse_args(['NET.json', '--json']).json
+    True
+    """
     p = sub.add_parser("regions", help="count and describe the exact linear regions of a network")
     p.add_argument("network", metavar="NET.json", help="network file (.json, .npz or .onnx)")
     add_domain_arguments(p)
@@ -26,11 +36,15 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def summary(cx) -> dict:
+def summary(cx: Any) -> dict:
     """The numbers `polyrelu regions --json` prints, with the seconds each part took.
 
     Everything is read from the core's arrays (no networkx graph, no Region objects), so a run
     that only needs counts builds no Python object per region.
+
+    >>> d = summary(ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex())
+    >>> d["n_regions"], d["f_vector"], d["graph"]["diameter"], d["domain"]
+    (3, [2, 3], 2, 'R^1')
     """
     from ..complex import diameter
 
@@ -71,10 +85,20 @@ def summary(cx) -> dict:
     }
 
 
-def run(args) -> int:
+def run(args: Any) -> int:
+    """Carry out ``polyrelu regions``: count and describe the regions (``--json``: one JSON object).
+
+    >>> from polyrelu.cli import main
+    >>> main(["regions", "data/demo.json", "--box", "-1", "1"])
+    network   ReLUNetwork(2 -> [8, 8] -> 1)
+    domain    Polytope(dim=2 in R^2, bounded, 4 vertices, 4 facets)
+    regions   51 activation regions, 51 linear regions (pieces), 51 bounded
+    ...
+    0
+    """
     from ._common import network_and_domain
 
-    net = load_net(args.network)
+    net = load_network(args.network)
     t0 = time.perf_counter()  # everything after the network file was read
     net, dom, notes = network_and_domain(args, net)
     cx = net.complex(domain=dom, backend=args.backend, max_regions=args.max_regions, max_seconds=args.max_seconds,

@@ -24,7 +24,14 @@ PAPERS = ("arora", "pascanu", "montufar", "serra", "telgarsky")
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``reproduce`` command to an argparse subparsers object."""
+    """Add the ``reproduce`` command to an argparse subparsers object.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["reproduce"].parse_args(['--paper', 'pascanu', '--quick']).quick
+    True
+    """
     p = subparsers.add_parser(
         "reproduce",
         help="reproduce the papers' region counts by exact enumeration",
@@ -44,7 +51,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command; 0 if every row matches its expected exact value, 1 otherwise, 2 on errors."""
+    """Run the command; 0 if every row matches its expected exact value, 1 otherwise, 2 on errors.
+
+    >>> from polyrelu.cli import main
+    >>> main(["reproduce", "--paper", "telgarsky", "--quick"])
+    paper ...
+    0
+    """
     from ..reproduce import format_table, reproduce, write_reference_tables
 
     try:

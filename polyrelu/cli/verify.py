@@ -11,13 +11,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import dumps, load_net, positive_int
+from ..network import load_network
+from ._common import dumps, positive_int
 
 __all__ = ["register", "run"]
 
 
 def register(sub: Any) -> None:
-    """Add the ``verify`` command."""
+    """Add the ``verify`` command.
+
+    >>> import argparse
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> register(sub)
+    >>> sub.choices["verify"].parse_args(['NET', 'PROP.vnnlib', '--json']).property
+    'PROP.vnnlib'
+    """
     p = sub.add_parser("verify", help="decide a VNN-LIB property exactly (holds, or an exact counterexample)",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("network", metavar="NET", help="network file (.onnx, .json or .npz)")
@@ -31,11 +39,27 @@ def register(sub: Any) -> None:
 
 
 def run(args: Any) -> int:
-    """Carry out ``polyrelu verify``."""
+    """Carry out ``polyrelu verify``.
+
+    >>> import os, tempfile
+    >>> from polyrelu.cli import main
+    >>> tmp = tempfile.mkdtemp()
+    >>> prop = os.path.join(tmp, "p.vnnlib")
+    >>> with open(prop, "w") as f:
+    ...     _ = f.write("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+    ...                 "(assert (>= X_0 -1))(assert (<= X_0 1))(assert (>= X_1 -1))(assert (<= X_1 1))"
+    ...                 "(assert (>= Y_0 1000))")
+    >>> main(["verify", "data/demo.json", prop])
+    network   ReLUNetwork(2 -> [8, 8] -> 1)  (data/demo.json)
+    property  ...: 1 unsafe conjunction(s), constants read as exact decimals
+    result    holds
+    examined  51 of 51 regions, 0 exact LPs, ... s
+    0
+    """
     from ..verify import verify
     from ..vnnlib import parse_vnnlib
 
-    net = load_net(args.network)
+    net = load_network(args.network)
     prop = parse_vnnlib(args.property)
     r = verify(net, prop, backend=args.backend, max_regions=args.max_regions, workers=args.workers,
                progress=args.progress)
