@@ -41,7 +41,11 @@ def networks(draw, max_n0=4, max_depth=3, max_width=4):
     n0 = draw(st.integers(1, max_n0))
     depth = draw(st.integers(1, max_depth))
     widths = [draw(st.integers(1, max_width)) for _ in range(depth)]
-    kind = draw(st.sampled_from(["int", "float32", "degenerate"]))
+    kind = draw(st.sampled_from(["int", "float32", "degenerate", "near"]))
+    # "near": small integers (which make coincidences) moved by 2^-k, so that many points lie
+    # within 2^-k of a hyperplane they are not on: for k = 20 the float filter decides, for k = 60
+    # it cannot (2^-60 is below double precision) and exact arithmetic must
+    eps = F(1, 2 ** draw(st.sampled_from([20, 40, 52, 60])))
     layers, prev = [], n0
     for w in widths + [1]:
         if kind == "float32":
@@ -50,6 +54,9 @@ def networks(draw, max_n0=4, max_depth=3, max_width=4):
         else:
             W = [[F(draw(st.integers(-2, 2))) for _ in range(prev)] for _ in range(w)]
             b = [F(draw(st.integers(-2, 2))) for _ in range(w)]
+        if kind == "near":
+            W = [[x + eps * draw(st.integers(-1, 1)) for x in row] for row in W]
+            b = [x + eps * draw(st.integers(-1, 1)) for x in b]
         if kind == "degenerate" and w > 1:
             # coincidences on purpose: a unit equal to, opposite to or a multiple of another, a
             # zero row, a unit through the origin like the others
@@ -92,6 +99,27 @@ def test_core_equals_reference(data):
     ref = net.complex(domain=dom, engine="reference")
     assert len(core) == len(ref)
     assert fingerprint(core) == fingerprint(ref)
+
+
+@DIFF
+@given(st.data())
+def test_core_equals_reference_on_a_small_box_far_away(data):
+    """The network seen through x = c + s y: the same complex on a box of side 2s about c, far from
+    the origin (ACAS Xu's property boxes are like this), where floats keep few useful digits."""
+    net = data.draw(networks(max_n0=3))
+    n = net.input_dim
+    c = [F(10 ** data.draw(st.integers(3, 9))) + F(data.draw(st.integers(-5, 5)), 7) for _ in range(n)]
+    s = F(1, 2 ** data.draw(st.integers(0, 40)))
+    (W1, b1), rest = net.layers[0], list(net.layers[1:])
+    W = [[w / s for w in row] for row in W1]
+    b = [bi - sum(w * ci for w, ci in zip(row, c)) / s for row, bi in zip(W1, b1)]
+    far = ReLUNetwork([(W, b)] + rest)
+    box = Polytope.box([ci - s for ci in c], [ci + s for ci in c])
+    core = far.complex(domain=box)
+    ref = far.complex(domain=box, engine="reference")
+    assert fingerprint(core) == fingerprint(ref)
+    # and the same as the network itself on the box of side 2 about 0
+    assert len(core) == len(net.complex(domain=Polytope.box([-1] * n, [1] * n)))
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

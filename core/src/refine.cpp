@@ -318,10 +318,14 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         const ApproxTable no_local;
         std::vector<Cell> next_cells;
         // chunks: limits, progress and interrupts are looked at between them; each chunk's
-        // cells are refined in parallel and merged in order, so threads change nothing
-        const std::size_t chunk = 64 * static_cast<std::size_t>(nthreads);
-        for (std::size_t a = 0; a < cells.size(); a += chunk) {
-            const std::size_t b = std::min(cells.size(), a + chunk);
+        // cells are refined in parallel and merged in order,
+        // so threads change nothing.  A chunk grows while chunks are quick (each one starts its
+        // threads: small 2-D cells would spend more time on that than on the cells) and shrinks
+        // when slow, so that limits, progress and interrupts are still looked at often.
+        std::size_t chunk = 64 * static_cast<std::size_t>(nthreads);
+        for (std::size_t a = 0, b = 0; a < cells.size(); a = b) {
+            b = std::min(cells.size(), a + chunk);
+            const auto chunk_start = Clock::now();
             std::vector<CellOutput> outs(b - a);
             enum : char { not_started, stopped, done };
             std::vector<char> state(b - a, not_started);
@@ -394,6 +398,9 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
                 return;
             }
             for (std::size_t k = a; k < b; ++k) cells[k] = Cell();  // done: free as we go
+            const double took = std::chrono::duration<double>(Clock::now() - chunk_start).count();
+            if (took < 0.01 && chunk < 8192) chunk *= 2;
+            else if (took > 0.1 && chunk > static_cast<std::size_t>(nthreads)) chunk /= 2;
             if (timed && Clock::now() >= deadline && b < cells.size()) {
                 stop_at(Status::time_limit, l, b, cells, names, next, next_cells, out);
                 return;
