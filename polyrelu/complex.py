@@ -964,8 +964,6 @@ def decision_boundary(cx: PolyhedralComplex, output: int = 0) -> list[tuple[int,
     >>> sorted((p.dim, p.vertices) for _, p in decision_boundary(cx))[0]
     (1, ((Fraction(0, 1), Fraction(0, 1)), (Fraction(1, 1), Fraction(1, 1))))
     """
-    from .polytope import Polytope
-
     out = []
     for r in cx.regions:
         A, c = r.affine_map

@@ -15,7 +15,10 @@ import json
 import sys
 from typing import Any
 
+from ..analyses.realization import compare_realizations
 from ..exact import PolyreluError, fraction_to_str
+from ..network import load_network
+from ._common import parse_box
 
 __all__ = ["register", "run"]
 
@@ -60,10 +63,6 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
-    from ..network import load_network
-    from ..realization import compare_realizations
-    from ._common import parse_box
-
     try:
         net1 = load_network(args.network1)
         net2 = load_network(args.network2)

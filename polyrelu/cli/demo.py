@@ -7,6 +7,7 @@ from typing import Any
 from ..exact import InvalidInputError
 from ..network import load_network
 from ._common import add_domain_arguments, atomic_output, domain_from_args, dumps, final_paths
+from .regions import summary
 
 
 def register(sub: Any) -> None:
@@ -36,8 +37,6 @@ def run(args: Any) -> int:
     ...
     0
     """
-    from .regions import summary
-
     net = load_network(args.network)
     dom = domain_from_args(args, net)
     cx = net.complex(domain=dom, progress=False)

@@ -15,7 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..complex import PolyhedralComplex
 from ..exact import InvalidInputError
+from ..network import load_network
 from ._common import add_domain_arguments, allow_negative_values, domain_from_args, parse_box  # noqa: F401
 from ._common import atomic_output, check_output_path, final_paths
 
@@ -86,9 +88,7 @@ def run(args: Any) -> int:
     {"format": "polymake", "regions": 51, "f_vector": [66, 116, 51], "domain": "bounded", "written": [...]}
     0
     """
-    from ..complex import PolyhedralComplex
     from ..export import export
-    from ..network import load_network
 
     net = load_network(args.network)
     domain = domain_from_args(args, net)

@@ -21,7 +21,9 @@ import json
 import sys
 from typing import Any
 
+from ..analyses.lipschitz import lipschitz_constant
 from ..exact import PolyreluError
+from ..network import load_network
 
 from ._common import allow_negative_values, parse_box  # noqa: F401
 
@@ -63,9 +65,6 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
-    from ..lipschitz import lipschitz_constant
-    from ..network import load_network
-
     try:
         net = load_network(args.network)
         domain = parse_box(args.box[0], args.box[1], net.input_dim) if args.box else net.domain

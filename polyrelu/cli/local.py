@@ -14,6 +14,8 @@ import argparse
 import json
 from typing import Any
 
+from ..exact import to_rational
+from ..local import local_complexity
 from ..network import load_network
 from ._common import positive_int, read_points
 
@@ -57,9 +59,6 @@ def run(args: Any) -> int:
     mean      3.000 regions per ball
     0
     """
-    from ..exact import to_rational
-    from ..local import local_complexity
-
     net = load_network(args.network)
     pts = read_points(args.points, "--points")
     # a radius typed as a decimal means that decimal (0.01 = 1/100), like VNN-LIB constants

@@ -16,6 +16,9 @@ import json
 from typing import Any
 
 from ..exact import InvalidInputError, to_rational
+from ..network import load_network
+from ..polytope import Polytope
+from ._common import add_domain_arguments, atomic_output, bounded_float, check_output_path, network_and_domain
 
 __all__ = ["register", "run"]
 
@@ -29,8 +32,6 @@ def register(subparsers: Any) -> None:
     >>> sub.choices["plot"].parse_args(['NET.json', '-o', 'r.png', '--labels']).labels
     True
     """
-    from ._common import add_domain_arguments, bounded_float
-
     p = subparsers.add_parser(
         "plot",
         help="draw the regions, bent hyperplanes and adjacency graph to PNG/SVG/PDF",
@@ -69,16 +70,12 @@ def run(args: Any) -> int:
     {"written": "...r.png"}
     0
     """
-    from ..network import load_network
     from ..plotting import save_plot
-    from ._common import atomic_output, check_output_path, network_and_domain
 
     net = load_network(args.network)
     net, domain, notes = network_and_domain(args, net)
     plane = None
     if args.plane and domain is None:
-        from ..polytope import Polytope
-
         domain = Polytope.box([0] * net.input_dim, [1] * net.input_dim)  # the unit square in (s, t)
     if domain is None and plane is None:
         raise InvalidInputError("plot needs a bounded domain: give --box LO HI (or --domain F)")

@@ -4,8 +4,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from ..complex import diameter
 from ..network import load_network
-from ._common import add_domain_arguments, dumps, positive_float, positive_int
+from ._common import add_domain_arguments, dumps, network_and_domain, positive_float, positive_int
 
 
 def register(sub: Any) -> None:
@@ -46,8 +47,6 @@ def summary(cx: Any) -> dict:
     >>> d["n_regions"], d["f_vector"], d["graph"]["diameter"], d["domain"]
     (3, [2, 3], 2, 'R^1')
     """
-    from ..complex import diameter
-
     if not cx.complete:
         layer, done, total = cx.result.stopped_at
         return {"complete": False, "n_regions": len(cx), "stopped_at": {"hidden_layer": layer, "cells_done": done,
@@ -96,8 +95,6 @@ def run(args: Any) -> int:
     ...
     0
     """
-    from ._common import network_and_domain
-
     net = load_network(args.network)
     t0 = time.perf_counter()  # everything after the network file was read
     net, dom, notes = network_and_domain(args, net)
