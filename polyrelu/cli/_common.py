@@ -18,6 +18,36 @@ from ..validate import matrix, read_bytes, read_json
 from ..vnnlib import parse_vnnlib
 
 
+def add_command(subparsers: Any, name: str, help: str, description: str | None = None, *,
+                network: str | None = "NET.json") -> argparse.ArgumentParser:
+    """A command's parser: ``description`` (the command module's docstring) shown as written, and,
+    unless ``network`` is None, the network file as its first argument (with that metavar).
+
+    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
+    >>> add_command(sub, "show", "show a network").parse_args(["net.onnx"]).network
+    'net.onnx'
+    """
+    p = subparsers.add_parser(name, help=help, description=description,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    if network is not None:
+        p.add_argument("network", metavar=network, help="network file (.json, .npz or .onnx)")
+    return p
+
+
+def add_run_arguments(p: argparse.ArgumentParser, workers: str) -> None:
+    """The options of every command that computes complexes: ``--backend``, ``--workers`` (what
+    the workers do is ``workers``) and ``--progress``.
+
+    >>> p = argparse.ArgumentParser()
+    >>> add_run_arguments(p, "points in parallel with this many processes")
+    >>> p.parse_args(["--workers", "2", "--progress"]).workers
+    2
+    """
+    p.add_argument("--backend", default=None, help="exact backend: cdd (default) or ppl")
+    p.add_argument("--workers", type=positive_int, default=None, help=workers)
+    p.add_argument("--progress", action="store_true", help="show a progress bar")
+
+
 def parse_box(lo: str, hi: str, dim: int) -> Polytope:
     """The box Polytope from two command-line corners (a number each, or comma-separated): the
     text is read here, the box is :meth:`Polytope.box(lo, hi, dim=dim) <polyrelu.polytope.Polytope.box>`.

@@ -26,10 +26,8 @@ __all__ = ["register", "run", "load_arrangement", "format_report"]
 def register(subparsers: Any) -> None:
     """Add the ``arrangement`` command to an argparse subparsers object.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["arrangement"].parse_args(['FILE.json', '--layer', '2']).layer
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["arrangement", 'FILE.json', '--layer', '2']).layer
     2
     """
     p = subparsers.add_parser(

@@ -14,10 +14,8 @@ __all__ = ["register", "run"]
 def register(subparsers: Any) -> None:
     """Add the ``bounds`` command to an argparse subparsers object.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["bounds"].parse_args(['--n0', '2', '--widths', '3', '3']).widths
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["bounds", '--n0', '2', '--widths', '3', '3']).widths
     [3, 3]
     """
     p = subparsers.add_parser(

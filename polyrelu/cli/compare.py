@@ -26,10 +26,8 @@ __all__ = ["register", "run"]
 def register(subparsers: Any) -> None:
     """Add the ``compare`` command to an argparse subparsers object.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["compare"].parse_args(['A.json', 'B.json', '--box', '-1', '1']).box
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["compare", 'A.json', 'B.json', '--box', '-1', '1']).box
     ['-1', '1']
     """
     p = subparsers.add_parser(

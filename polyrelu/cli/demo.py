@@ -13,10 +13,8 @@ from .regions import summary
 def register(sub: Any) -> None:
     """Add the ``demo`` command to an argparse subparsers object.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["demo"].parse_args(['--out', 'DIR']).network
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["demo", '--out', 'DIR']).network
     'data/demo.json'
     """
     p = sub.add_parser("demo", help="summarise a network's complex and write every export plus a picture")

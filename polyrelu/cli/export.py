@@ -9,7 +9,6 @@ without one of those the whole input space.
 """
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 from pathlib import Path
@@ -19,7 +18,7 @@ from ..complex import PolyhedralComplex
 from ..exact import InvalidInputError
 from ..network import load_network
 from ._common import add_domain_arguments, allow_negative_values, domain_from_args, parse_box  # noqa: F401
-from ._common import atomic_output, check_output_path, final_paths
+from ._common import add_command, atomic_output, check_output_path, final_paths
 
 __all__ = ["register", "run"]
 
@@ -27,21 +26,13 @@ __all__ = ["register", "run"]
 def register(subparsers: Any) -> None:
     """Add the ``export`` command.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["export"].parse_args(['NET.json', '--to', 'sage', '-o', 'x.sage']).to
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["export", 'NET.json', '--to', 'sage', '-o', 'x.sage']).to
     'sage'
     """
     from ..export import FORMATS
 
-    p = subparsers.add_parser(
-        "export",
-        help="write the polyhedral complex for polymake, Sage, cdd, ParaView, GIS or graph tools",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("network", metavar="NET.json", help="network file (.json, .npz or .onnx)")
+    p = add_command(subparsers, "export", "write the polyhedral complex for polymake, Sage, cdd, ParaView, GIS or graph tools", __doc__)
     add_domain_arguments(p)
     p.add_argument("--to", required=True, choices=list(FORMATS), help="; ".join(f"{k}: {v}" for k, v in FORMATS.items()))
     p.add_argument("-o", "--output", required=True, metavar="PATH", help="output file (a directory for cdd)")

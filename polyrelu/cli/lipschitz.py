@@ -33,10 +33,8 @@ __all__ = ["register", "run"]
 def register(subparsers: Any) -> None:
     """Add the ``lipschitz`` command to an argparse subparsers object.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["lipschitz"].parse_args(['NET.json', '--norm', '1']).norm
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["lipschitz", 'NET.json', '--norm', '1']).norm
     '1'
     """
     p = subparsers.add_parser(

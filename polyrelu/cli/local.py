@@ -10,14 +10,13 @@ numbers as the binary floats they are (JSON strings such as ``"1/3"`` are exact 
 """
 from __future__ import annotations
 
-import argparse
 import json
 from typing import Any
 
 from ..exact import to_rational
 from ..local import local_complexity
 from ..network import load_network
-from ._common import positive_int, read_points
+from ._common import add_command, add_run_arguments, read_points
 
 __all__ = ["register", "run"]
 
@@ -25,22 +24,17 @@ __all__ = ["register", "run"]
 def register(sub: Any) -> None:
     """Add the ``local`` command.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["local"].parse_args(['NET', '--points', 'X.npy', '--radius', '1/10']).radius
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["local", 'NET', '--points', 'X.npy', '--radius', '1/10']).radius
     '1/10'
     """
-    p = sub.add_parser("local", help="exact local complexity: regions and neurons meeting a ball around each point",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("network", metavar="NET", help="network file (.onnx, .json or .npz)")
+    p = add_command(sub, "local", "exact local complexity: regions and neurons meeting a ball around each point",
+                    __doc__, network="NET")
     p.add_argument("--points", required=True, metavar="X", help=".npy (k x n), .csv (a point a row) or JSON list of points")
     p.add_argument("--radius", required=True, metavar="R", help="ball radius (> 0; exact: '1/100', 0.01 = 1/100)")
     p.add_argument("--norm", choices=["inf", "1"], default="inf", help="l-infinity box (default) or l1 cross-polytope")
     p.add_argument("--json", action="store_true", help="one JSON object per point, one per line")
-    p.add_argument("--backend", default=None, help="exact backend: cdd (default) or ppl")
-    p.add_argument("--workers", type=positive_int, default=None, help="points in parallel with this many processes")
-    p.add_argument("--progress", action="store_true", help="show a progress bar")
+    add_run_arguments(p, "points in parallel with this many processes")
     p.set_defaults(func=run)
 
 

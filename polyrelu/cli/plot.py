@@ -11,14 +11,14 @@ is then the network restricted to the plane through them, in its coordinates ``(
 """
 from __future__ import annotations
 
-import argparse
 import json
 from typing import Any
 
 from ..exact import InvalidInputError, to_rational
 from ..network import load_network
 from ..polytope import Polytope
-from ._common import add_domain_arguments, atomic_output, bounded_float, check_output_path, network_and_domain
+from ._common import (add_command, add_domain_arguments, atomic_output, bounded_float, check_output_path,
+                      network_and_domain)
 
 __all__ = ["register", "run"]
 
@@ -26,19 +26,11 @@ __all__ = ["register", "run"]
 def register(subparsers: Any) -> None:
     """Add the ``plot`` command.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["plot"].parse_args(['NET.json', '-o', 'r.png', '--labels']).labels
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["plot", 'NET.json', '-o', 'r.png', '--labels']).labels
     True
     """
-    p = subparsers.add_parser(
-        "plot",
-        help="draw the regions, bent hyperplanes and adjacency graph to PNG/SVG/PDF",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("network", metavar="NET.json", help="network file (.json, .npz or .onnx)")
+    p = add_command(subparsers, "plot", "draw the regions, bent hyperplanes and adjacency graph to PNG/SVG/PDF", __doc__)
     add_domain_arguments(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="picture file: .png, .svg or .pdf")
     p.add_argument("--color-by", choices=["region", "linear", "output"], default="region")

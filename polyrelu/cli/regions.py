@@ -6,25 +6,22 @@ from typing import Any
 
 from ..complex import diameter
 from ..network import load_network
-from ._common import add_domain_arguments, dumps, network_and_domain, positive_float, positive_int
+from ._common import (add_command, add_domain_arguments, add_run_arguments, dumps, network_and_domain, positive_float,
+                      positive_int)
 
 
 def register(sub: Any) -> None:
     """Add the ``regions`` command to an argparse subparsers object.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["regions"].parse_args(['NET.json', '--json']).json
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["regions", 'NET.json', '--json']).json
     True
     """
-    p = sub.add_parser("regions", help="count and describe the exact linear regions of a network")
-    p.add_argument("network", metavar="NET.json", help="network file (.json, .npz or .onnx)")
+    p = add_command(sub, "regions", "count and describe the exact linear regions of a network")
     add_domain_arguments(p)
     p.add_argument("--plane", nargs="+", metavar="POINTS",
                    help="restrict to the plane (3 points) or line (2 points) through these points: a JSON file "
                         "{'points': [...]}, a .npy of shape (k, n), or comma-separated points; --box is then in (s, t)")
-    p.add_argument("--backend", default=None, help="exact backend: cdd (default) or ppl")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--max-regions", type=positive_int, default=None, help="stop with an error beyond this many regions")
     p.add_argument("--max-seconds", type=positive_float, default=None,
@@ -32,8 +29,7 @@ def register(sub: Any) -> None:
     p.add_argument("--partial", action="store_true",
                    help="with --max-regions/--max-seconds: report the regions found when the limit hit "
                         "(marked incomplete) instead of an error")
-    p.add_argument("--workers", type=positive_int, default=None, help="refine with this many threads in the core")
-    p.add_argument("--progress", action="store_true", help="show a progress bar")
+    add_run_arguments(p, "refine with this many threads in the core")
     p.set_defaults(func=run)
 
 

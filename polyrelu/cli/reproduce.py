@@ -26,10 +26,8 @@ PAPERS = ("arora", "pascanu", "montufar", "serra", "telgarsky")
 def register(subparsers: Any) -> None:
     """Add the ``reproduce`` command to an argparse subparsers object.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["reproduce"].parse_args(['--paper', 'pascanu', '--quick']).quick
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["reproduce", '--paper', 'pascanu', '--quick']).quick
     True
     """
     p = subparsers.add_parser(

@@ -8,11 +8,10 @@ way (the answer is in the output); 2 on bad input.
 """
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
 from ..network import load_network
-from ._common import dumps, positive_int
+from ._common import add_command, add_run_arguments, dumps, positive_int
 
 __all__ = ["register", "run"]
 
@@ -20,21 +19,16 @@ __all__ = ["register", "run"]
 def register(sub: Any) -> None:
     """Add the ``verify`` command.
 
-    >>> import argparse
-    >>> sub = argparse.ArgumentParser(prog="polyrelu").add_subparsers()
-    >>> register(sub)
-    >>> sub.choices["verify"].parse_args(['NET', 'PROP.vnnlib', '--json']).property
+    >>> from polyrelu.cli import build_parser
+    >>> build_parser().parse_args(["verify", 'NET', 'PROP.vnnlib', '--json']).property
     'PROP.vnnlib'
     """
-    p = sub.add_parser("verify", help="decide a VNN-LIB property exactly (holds, or an exact counterexample)",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("network", metavar="NET", help="network file (.onnx, .json or .npz)")
+    p = add_command(sub, "verify", "decide a VNN-LIB property exactly (holds, or an exact counterexample)",
+                    __doc__, network="NET")
     p.add_argument("property", metavar="PROP.vnnlib", help="VNN-LIB property (input box and unsafe outputs)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--backend", default=None, help="exact backend: cdd (default) or ppl")
     p.add_argument("--max-regions", type=positive_int, default=None, help="stop with an error beyond this many regions")
-    p.add_argument("--workers", type=positive_int, default=None, help="compute the complex with this many processes")
-    p.add_argument("--progress", action="store_true", help="show a progress bar")
+    add_run_arguments(p, "compute the complex with this many processes")
     p.set_defaults(func=run)
 
 
