@@ -1,5 +1,7 @@
 #include "structure.hpp"
 
+#include "id_sets.hpp"
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -100,25 +102,22 @@ private:
 
 struct Builder {
     Faces out;
-    // faces by a hash of their sorted generator ids; equal hashes compare the ids themselves
-    std::unordered_multimap<std::uint64_t, std::int64_t> index;
+    IdSetIndex index;
     std::vector<int> ids;
 
     bool fresh = false;  // whether the last node() made a new face
 
     std::int64_t node(const std::vector<int>& sorted_ids, std::int64_t dim) {
         fresh = false;
-        std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the ids
-        for (int x : sorted_ids) h = (h ^ static_cast<std::uint32_t>(x)) * 1099511628211ull;
-        auto range = index.equal_range(h);
-        for (auto it = range.first; it != range.second; ++it) {
-            const std::int64_t id = it->second;
+        const std::uint64_t h = hash_ids(sorted_ids);
+        const std::size_t slot = index.find(h, [&](std::int64_t id) {
             const auto a = out.gen_ids.begin() + out.gen_ptr[id], b = out.gen_ids.begin() + out.gen_ptr[id + 1];
-            if (static_cast<std::size_t>(b - a) == sorted_ids.size() && std::equal(a, b, sorted_ids.begin())) return id;
-        }
+            return static_cast<std::size_t>(b - a) == sorted_ids.size() && std::equal(a, b, sorted_ids.begin());
+        });
+        if (index.at(slot) >= 0) return index.at(slot);
         const std::int64_t id = static_cast<std::int64_t>(out.dim.size());
         fresh = true;
-        index.emplace(h, id);
+        index.put(slot, h, id);
         out.dim.push_back(dim);
         out.gen_ids.insert(out.gen_ids.end(), sorted_ids.begin(), sorted_ids.end());
         out.gen_ptr.push_back(static_cast<std::int64_t>(out.gen_ids.size()));

@@ -1,15 +1,15 @@
 #include "structure.hpp"
 
+#include "id_sets.hpp"
+
 #include <algorithm>
 #include <stdexcept>
-#include <string>
-#include <unordered_map>
 
 namespace polyrelu {
 
 Facets shared_facets(const Refinement& r) {
     Facets f;
-    std::unordered_map<std::string, std::int64_t> index;
+    IdSetIndex index;
     f.gen_ptr.push_back(0);
     f.cell_ptr.push_back(0);
     std::vector<int> ids;
@@ -23,10 +23,15 @@ Facets shared_facets(const Refinement& r) {
             for (std::size_t g = 0; g < c.gens.size(); ++g)
                 if (test_bit(c.inc_of(g), k)) ids.push_back(c.gens[g]);
             std::sort(ids.begin(), ids.end());
-            std::string key(reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(int));
-            auto [it, fresh] = index.emplace(std::move(key), static_cast<std::int64_t>(f.cells.size() / 2));
-            const std::int64_t id = it->second;
+            const std::uint64_t h = hash_ids(ids);
+            const std::size_t slot = index.find(h, [&](std::int64_t id) {
+                const auto a = f.gen_ids.begin() + f.gen_ptr[id], b = f.gen_ids.begin() + f.gen_ptr[id + 1];
+                return static_cast<std::size_t>(b - a) == ids.size() && std::equal(a, b, ids.begin());
+            });
+            const bool fresh = index.at(slot) < 0;
+            const std::int64_t id = fresh ? static_cast<std::int64_t>(f.cells.size() / 2) : index.at(slot);
             if (fresh) {
+                index.put(slot, h, id);
                 f.gen_ids.insert(f.gen_ids.end(), ids.begin(), ids.end());
                 f.gen_ptr.push_back(static_cast<std::int64_t>(f.gen_ids.size()));
                 f.cells.push_back(static_cast<std::int64_t>(ci));
