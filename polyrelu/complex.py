@@ -218,9 +218,6 @@ class Region:
         >>> r.affine_map                               # x + (1 - x) = 1
         (((Fraction(0, 1),),), (Fraction(1, 1),))
         """
-        if not self._cx.network.widths:  # no hidden layer: the network is one affine map
-            W, b = self._cx.network.layers[-1]
-            return W, b
         return self._get("affine", lambda: self._cx.network.affine_map(self.pattern))
 
     def atoms(self) -> tuple[Any, ...]:

@@ -138,3 +138,10 @@ def test_one_domain_default_everywhere_a_network_meets_a_domain():
     assert net.complex().domain == box and net.complex(None).domain is None
     assert configuration(net, [(1, 1)]).polytope == Polytope.box([0], ["1/2"])
     assert same_realization(net, net.with_domain(None)).same
+
+
+def test_complex_is_a_method_of_the_network_class():
+    """net.complex() is defined with the network (issue 16), not attached to it from elsewhere."""
+    assert "complex" in vars(ReLUNetwork)
+    assert ReLUNetwork.complex.__module__ == "polyrelu.network"
+    assert ReLUNetwork.complex.__qualname__ == "ReLUNetwork.complex"
