@@ -70,6 +70,17 @@ inline Frame frame_for(const std::vector<double>& lo, const std::vector<double>&
     return f;
 }
 
+// An error bound stored as a float, rounded up (halves the memory of the bounds, which are
+// only ever compared): the float is never below the double it stands for.
+inline float bound_up(double e) {
+    if (!(e <= 3.0e38)) return std::isnan(e) ? e : HUGE_VALF;  // NaN stays NaN: nothing certified
+    float f = static_cast<float>(e);
+    if (static_cast<double>(f) < e) f = std::nextafter(f, HUGE_VALF);
+    return f;
+}
+inline void store_bound(double& to, double e) { to = e; }
+inline void store_bound(float& to, double e) { to = bound_up(e); }
+
 struct FloatLayer {
     std::size_t rows = 0, cols = 0;
     std::vector<double> W, b;     // W 2^-a_l and b c_l (layer 0: in the frame), rounded toward zero
@@ -145,8 +156,9 @@ struct FloatNet {
 // z = W a + b t with a bound ez_i on each entry, from inputs a (activation applied) with errors
 // at most ea_j and t with error et.  Each term's product and sum round (gamma_n), the weights were
 // rounded (2u), and the inputs' errors propagate through |W|.
+template <class E>
 inline void float_layer(const FloatLayer& F, const double* a, const double* ea, double t, double et, double* z,
-                        double* ez) {
+                        E* ez) {
     const double n = static_cast<double>(F.cols + 1);
     const double gamma = (n + 8) * kU, inflate = 1 + (2 * n + 16) * kU;
     for (std::size_t i = 0; i < F.rows; ++i) {
@@ -158,7 +170,7 @@ inline void float_layer(const FloatLayer& F, const double* a, const double* ea, 
             prop += std::fabs(w[j]) * ea[j];
         }
         z[i] = acc;
-        ez[i] = (gamma * mag + prop) * inflate + kTiny;
+        store_bound(ez[i], (gamma * mag + prop) * inflate + kTiny);
     }
 }
 
@@ -171,14 +183,14 @@ inline int certified_sign(double v, double e) {
 
 // Multiplies x (n entries), z, and their bounds by a power of two that brings max |x| near 1:
 // exact except for underflow, which kTiny covers.  Keeps repeated crossings in range.
-inline void normalize(double* x, std::size_t n, double* z, double* ez, std::size_t nz, double& ex) {
+inline void normalize(double* x, std::size_t n, double* z, float* ez, std::size_t nz, double& ex) {
     double m = 0;
     for (std::size_t k = 0; k < n; ++k) m = std::max(m, std::fabs(x[k]));
     if (!(m > 0) || !std::isfinite(m)) return;
     const int e = -std::ilogb(m);
     if (e == 0) return;
     for (std::size_t k = 0; k < n; ++k) x[k] = std::ldexp(x[k], e);
-    for (std::size_t k = 0; k < nz; ++k) z[k] = std::ldexp(z[k], e), ez[k] = std::ldexp(ez[k], e) + kTiny;
+    for (std::size_t k = 0; k < nz; ++k) z[k] = std::ldexp(z[k], e), ez[k] = bound_up(std::ldexp(double(ez[k]), e) + kTiny);
     ex = std::ldexp(ex, e) + kTiny;
 }
 

@@ -18,7 +18,7 @@ struct ApproxTable {
     std::size_t nz = 0;  // values per generator (width of the current layer)
     std::vector<double> x, z;        // size() * D, size() * nz
     std::vector<double> ex;          // per generator: the error bound of its coordinates
-    std::vector<double> ez;          // size() * nz: the error bound of each value
+    std::vector<float> ez;           // size() * nz: the error bound of each value (rounded up)
     std::vector<char> ray;           // T = 0 exactly: known combinatorially, never from a double
     std::vector<std::int64_t> hid;   // record in the History (-1 in a cell's local table)
     std::vector<Origin> origin;      // a cell's local table: the edge and neuron that made it
@@ -28,8 +28,8 @@ struct ApproxTable {
     const double* zs(int g) const { return &z[static_cast<std::size_t>(g) * nz]; }
     double* xs(int g) { return &x[static_cast<std::size_t>(g) * D]; }
     double* zs(int g) { return &z[static_cast<std::size_t>(g) * nz]; }
-    const double* ezs(int g) const { return &ez[static_cast<std::size_t>(g) * nz]; }
-    double* ezs(int g) { return &ez[static_cast<std::size_t>(g) * nz]; }
+    const float* ezs(int g) const { return &ez[static_cast<std::size_t>(g) * nz]; }
+    float* ezs(int g) { return &ez[static_cast<std::size_t>(g) * nz]; }
     bool is_ray(int g) const { return ray[g] != 0; }
 
     // A new entry, zero-filled; its id.
@@ -38,7 +38,7 @@ struct ApproxTable {
         x.resize(x.size() + D, 0.0);
         z.resize(z.size() + nz, 0.0);
         ex.push_back(0);
-        ez.resize(ez.size() + nz, 0.0);
+        ez.resize(ez.size() + nz, 0.0f);
         ray.push_back(0);
         hid.push_back(-1);
         origin.emplace_back();

@@ -26,7 +26,11 @@ using Clock = std::chrono::steady_clock;
 void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int threads) {
     const FloatLayer& F = fnet.layers[layer];
     const std::size_t n = t.size(), D = t.D;
-    std::vector<double> z(n * F.rows), ez(n * F.rows);
+    // in place when the layer is as wide as the last (each generator's old values are read into
+    // a buffer first): a second table of values would double the peak memory
+    const bool in_place = layer > 0 && F.rows == t.nz;
+    std::vector<double> z(in_place ? 0 : n * F.rows);
+    std::vector<float> ez(in_place ? 0 : n * F.rows);
     const bool relu = layer > 0 && fnet.layers[layer - 1].unit == Unit::relu;
     auto work = [&](std::size_t a, std::size_t b) {
         std::vector<double> in, ein;
@@ -46,7 +50,9 @@ void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int
                         in[j] = in[j] > 0 ? in[j] : 0;
                     }
             }
-            float_layer(F, in.data(), ein.data(), x[D - 1], t.ex[g], &z[g * F.rows], &ez[g * F.rows]);
+            double* zo = in_place ? t.zs(static_cast<int>(g)) : &z[g * F.rows];
+            float* eo = in_place ? t.ezs(static_cast<int>(g)) : &ez[g * F.rows];
+            float_layer(F, in.data(), ein.data(), x[D - 1], t.ex[g], zo, eo);
         }
     };
     if (threads <= 1 || n < 1024) {
@@ -56,9 +62,11 @@ void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int
         for (int k = 0; k < threads; ++k) pool.emplace_back(work, n * k / threads, n * (k + 1) / threads);
         for (auto& th : pool) th.join();
     }
-    t.z.swap(z);
-    t.ez.swap(ez);
-    t.nz = F.rows;
+    if (!in_place) {
+        t.z.swap(z);
+        t.ez.swap(ez);
+        t.nz = F.rows;
+    }
 }
 
 void advance_exact(GenStore& store, const Network& net, std::size_t layer) {

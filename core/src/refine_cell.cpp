@@ -39,7 +39,7 @@ public:
         const long shift = -top - ctx_.float_net->shift[layer0_];
         for (std::size_t i = 0; i < t.nz; ++i) {
             t.zs(k)[i] = scaled_double(p.Z[i], shift);
-            t.ezs(k)[i] = 2 * kU * std::fabs(t.zs(k)[i]) + kTiny;
+            t.ezs(k)[i] = bound_up(2 * kU * std::fabs(t.zs(k)[i]) + kTiny);
         }
         t.ex[k] = 2 * kU + kTiny;
     }
@@ -172,19 +172,20 @@ void approx_crossing(const ApproxTable& tu, int ku, const ApproxTable& tv, int k
     const double* xv = tv.xs(kv);
     const double* zu = tu.zs(ku);
     const double* zv = tv.zs(kv);
-    const double* eu = tu.ezs(ku);
-    const double* ev = tv.ezs(kv);
+    const float* eu = tu.ezs(ku);
+    const float* ev = tv.ezs(kv);
     const double alpha = zu[unit], beta = -zv[unit];
     const double a = std::fabs(alpha), b = std::fabs(beta), ea = eu[unit], eb = ev[unit];
     const double inflate = 1 + 16 * kU;
     double* xr = out.xs(r);
     double* zr = out.zs(r);
-    double* er = out.ezs(r);
+    float* er = out.ezs(r);
     for (std::size_t k = 0; k < D; ++k) xr[k] = alpha * xv[k] + beta * xu[k];
     for (std::size_t k = 0; k < nz; ++k) {
         zr[k] = alpha * zv[k] + beta * zu[k];
         const double mu = std::fabs(zu[k]), mv = std::fabs(zv[k]);
-        er[k] = (ea * mv + eb * mu + (a + ea) * ev[k] + (b + eb) * eu[k] + 2 * kU * (a * mv + b * mu)) * inflate + kTiny;
+        er[k] = bound_up((ea * mv + eb * mu + (a + ea) * double(ev[k]) + (b + eb) * double(eu[k]) +
+                          2 * kU * (a * mv + b * mu)) * inflate + kTiny);
     }
     zr[unit] = 0;  // exactly: the crossing is on the neuron's hyperplane
     er[unit] = 0;
