@@ -67,8 +67,7 @@ def region_output(cx: Any, region: Any) -> tuple[Fraction, ...] | None:
     [False, True]
     """
     net = getattr(cx, "network", None)
-    # the complex of an arrangement keeps its hyperplanes; it has no public flag for that yet
-    if net is None or getattr(cx, "_arrangement", None) is not None:
+    if net is None or getattr(cx, "arrangement", None) is not None:  # an arrangement has no map
         return None
     return tuple(net(region.interior_point))
 
