@@ -576,7 +576,11 @@ class PolyhedralComplex:
         """Regions as nodes, an edge for every shared facet.
 
         Node attributes: ``region``, ``pattern``.  Edge attributes: ``neurons`` (the (layer, unit)
-        whose bent hyperplanes contain the facet) and ``facet`` (a Polytope).
+        whose bent hyperplanes contain the facet) and ``facet`` (a Polytope).  Built on first use.
+
+        >>> G = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().graph  # [0, 1], x >= 1, x <= 0
+        >>> sorted((i, j, e["neurons"], e["facet"].vertices) for i, j, e in G.edges(data=True))
+        [(0, 1, ((1, 1),), ((Fraction(1, 1),),)), (0, 2, ((1, 0),), ((Fraction(0, 1),),))]
         """
         if self._graph is None:
             self._require_complete("the adjacency graph")

@@ -16,7 +16,7 @@ import contextlib
 import gc
 import math
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from .exact import EmptyDomainError, InvalidInputError, PolyreluError, primitive_ints
 from .linalg import express as _express
@@ -30,20 +30,53 @@ __all__ = ["refine", "LimitError", "RegionLimitError", "TimeLimitError", "scale_
 
 
 class LimitError(PolyreluError):
-    """A run stopped by one of its limits (``max_regions``, ``max_seconds``)."""
+    """A run stopped by one of its limits (``max_regions``, ``max_seconds``).
+
+    The common base, so one ``except`` catches both; ``on_limit="partial"`` returns the regions
+    so far instead of raising.
+
+    >>> net = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])])  # 3 regions
+    >>> try:
+    ...     net.complex(max_regions=2)
+    ... except LimitError as e:
+    ...     print(type(e).__name__)
+    RegionLimitError
+    >>> net.complex(max_regions=2, on_limit="partial").result.complete
+    False
+    """
 
 
 class RegionLimitError(LimitError):
-    """Raised when an enumeration would exceed ``max_regions``."""
+    """Raised when an enumeration would exceed ``max_regions``.
+
+    >>> ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex(max_regions=2)  # 3 regions
+    Traceback (most recent call last):
+    ...
+    polyrelu.engine.RegionLimitError: more than max_regions=2 regions: stopped in hidden layer 1 of 1, ...
+    """
 
 
 class TimeLimitError(LimitError):
-    """Raised when an enumeration runs past ``max_seconds``."""
+    """Raised when an enumeration runs past ``max_seconds``.
+
+    >>> issubclass(TimeLimitError, LimitError), issubclass(TimeLimitError, RegionLimitError)
+    (True, False)
+    """
 
 
 @contextlib.contextmanager
-def paused_gc():
-    """Switch the cyclic garbage collector off for a block (restored as it was afterwards)."""
+def paused_gc() -> Iterator[None]:
+    """Switch the cyclic garbage collector off for a block (restored as it was afterwards).
+
+    Building many small objects without cycles (the graph, the regions) is faster without it.
+
+    >>> was = gc.isenabled()
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled() == was
+    True
+    """
     was = gc.isenabled()
     gc.disable()
     try:
@@ -61,12 +94,18 @@ def _lcm(a: int, b: int) -> int:
     return a // math.gcd(a, b) * b
 
 
-def scale_network(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]]):
+def scale_network(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]]
+                  ) -> tuple[list[list[list[int]]], list[list[int]], list[Fraction]]:
     """Integer rescaling of a network.
 
     Returns ``(Ws, bs, scales)`` where ``Ws[l]`` and ``bs[l]`` are integer matrices/vectors with
     ``zhat^l = Ws[l] xhat^{l-1} + bs[l]``, ``xhat^l = relu(zhat^l) = S_l x^l`` and ``S_0 = 1``;
     ``scales[l] = S_l`` (a positive Fraction), so the true output is ``zhat^{L+1} / S_{L+1}``.
+
+    >>> Ws, bs, scales = scale_network([([[Fraction(1, 2)], [Fraction(-1)]], [Fraction(0), Fraction(1, 3)]),
+    ...                                 ([[Fraction(1), Fraction(1)]], [Fraction(0)])])
+    >>> Ws, bs, [str(s) for s in scales]  # layer 1 times 6 (denominators 2 and 3): S_1 = S_2 = 6
+    ([[[3], [-6]], [[1, 1]]], [[0, 2], [0]], ['1', '6', '6'])
     """
     S_prev = Fraction(1)
     Ws, bs, scales = [], [], [Fraction(1)]
@@ -246,12 +285,20 @@ def _sign_combinations(k: int):
 # the integer network and the start cells
 # ---------------------------------------------------------------------------------------------
 
-def prepare(layers, domain_ineqs, backend: str = "cdd") -> "Prepared":
+def prepare(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]],
+            domain_ineqs: list[tuple[list[Fraction], Fraction]] | None, backend: str = "cdd") -> Prepared:
     """The integer network in working coordinates and the pointed start cells (exact).
 
     Shared by the compiled core and the reference engine: the domain's vertices come from a
     backend, the lineality the network cannot see is quotiented out, and the orthants of a few
     first-layer neurons make every start cell pointed.
+
+    >>> net = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])])
+    >>> prep = prepare(net.layers, None)  # all of R: the start cells are the half-lines of unit 0
+    >>> prep.dim, prep.widths, [c.gens for c in prep.start_cells]
+    (1, [2], [[(0, 1), (1, 0)], [(0, 1), (-1, 0)]])
+    >>> prepare([([[1, 1]], [0]), ([[1]], [0])], None).dim  # relu(x + y) only sees x + y
+    1
     """
     n0 = len(layers[0][0][0])
     widths = [len(W) for W, _ in layers[:-1]]
@@ -353,16 +400,27 @@ def prepare(layers, domain_ineqs, backend: str = "cdd") -> "Prepared":
 class Prepared:
     """What :func:`prepare` computes: the working dimension, the lift back to the input space, the
     layer scales, integer weights ``Ws``/``bs`` (layer 1 as ``G1`` rows in working coordinates)
-    and the start cells."""
+    and the start cells.
+
+    >>> prep = prepare([([[1, 1]], [0]), ([[1]], [0])], None)
+    >>> prep.dim, prep.widths, prep.G1, [str(x) for x in prep.lift["K"][0]]  # (-1, 1) is invisible
+    (1, [1], [(1, 0)], ['-1', '1'])
+    """
 
     __slots__ = ("dim", "lift", "scales", "widths", "Ws", "bs", "G1", "start_cells")
 
-    def __init__(self, dim, lift, scales, widths, Ws, bs, G1, start_cells):
+    def __init__(self, dim: int, lift: dict | None, scales: list[Fraction], widths: list[int],
+                 Ws: list[list[list[int]]], bs: list[list[int]], G1: list[tuple[int, ...]] | None,
+                 start_cells: list[_Cell]):
         self.dim, self.lift, self.scales, self.widths = dim, lift, scales, widths
         self.Ws, self.bs, self.G1, self.start_cells = Ws, bs, G1, start_cells
 
     def core_layers(self) -> list[tuple[list, list]]:
-        """The layers as the core takes them: layer 1 on working coordinates, then the rest."""
+        """The layers as the core takes them: layer 1 on working coordinates, then the rest.
+
+        >>> prepare([([[1, 1]], [0]), ([[3]], [1])], None).core_layers()  # relu(x + y): one coordinate
+        [([[1]], [0]), ([[3]], [1])]
+        """
         if self.G1 is None:  # no hidden layer: the output on working coordinates is not needed
             return [([[0] * self.dim for _ in self.Ws[0]], [0] * len(self.Ws[0]))]
         first = ([list(r[:-1]) for r in self.G1], [r[-1] for r in self.G1])
@@ -449,9 +507,11 @@ def _limit_error(res, max_regions, max_seconds, L):
                             "or use a smaller domain")
 
 
-def refine(layers, domain_ineqs, *, max_regions: int | None = None, max_seconds: float | None = None,
-           on_limit: str = "raise", progress: bool | Callable | None = None, executor: Any = None,
-           workers: int | None = None, order: str = "given", backend: str = "cdd") -> RefinementResult:
+def refine(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]],
+           domain_ineqs: list[tuple[list[Fraction], Fraction]] | None, *, max_regions: int | None = None,
+           max_seconds: float | None = None, on_limit: str = "raise", progress: bool | Callable | None = None,
+           executor: Any = None, workers: int | None = None, order: str = "given",
+           backend: str = "cdd") -> RefinementResult:
     """The exact refinement of a domain by every neuron, computed by the compiled core.
 
     ``workers`` threads run inside the core (the result does not depend on them); an
@@ -584,7 +644,15 @@ def pattern_words(masks: Sequence[int], widths: Sequence[int]) -> list[int]:
 
 
 def cell_data_from_v1(c: dict, widths: Sequence[int]) -> dict:
-    """A cell of a version 1 complex file (bitmask incidences, per-layer pattern masks) as core data."""
+    """A cell of a version 1 complex file (bitmask incidences, per-layer pattern masks) as core data.
+
+    So complex files written before the compiled core still load.
+
+    >>> v1 = {"gens": [[0, 1], [2, 1]], "inc": [0b01, 0b10], "alive": 0b11,   # the interval [0, 2]
+    ...       "slots": [[[1, 0], [["domain", 0]]], [[-1, 2], [["domain", 1]]]], "pattern": [1], "zero": [0]}
+    >>> cell_data_from_v1(v1, [2])
+    {'gens': [[0, 1], [2, 1]], 'inc': [[0], [1]], 'slots': [[0], [1]], 'facets': [0, 1], 'active': [1], 'zero': [0]}
+    """
     slots = tuple((tuple(nv), frozenset(tuple(x) for x in labs)) for nv, labs in c["slots"])
     cell = _Cell([tuple(g) for g in c["gens"]], [int(m) for m in c["inc"]], slots, int(c["alive"]))
     d = _start_cell_data(cell)

@@ -51,7 +51,12 @@ Vector = tuple[int, ...]
 
 @dataclass(frozen=True)
 class Slot:
-    """A valid inequality ``normal . g >= 0`` of a region, and what it stands for."""
+    """A valid inequality ``normal . g >= 0`` of a region, and what it stands for.
+
+    >>> prep, (r, *_) = reference_regions([([[1]], [0]), ([[1]], [0])], None)  # relu(x); x >= 0 first
+    >>> r.slots  # x >= 0, cut by unit 0; T >= 0, the far face of the unbounded region
+    (Slot(normal=(1, 0), labels=frozenset({(1, 0)})), Slot(normal=(0, 1), labels=frozenset({('infinity',)})))
+    """
 
     normal: Vector
     labels: frozenset  # ("domain", j), ("infinity",) or the (layer, unit) that cut along it
@@ -59,7 +64,13 @@ class Slot:
 
 @dataclass(frozen=True)
 class Facet:
-    """A facet of a region: the generators on it (indices), a normal pointing inside, its labels."""
+    """A facet of a region: the generators on it (indices), a normal pointing inside, its labels.
+
+    >>> prep, regions = reference_regions([([[1], [-1]], [0, 1]), ([[1, 1]], [0])], None)
+    >>> r = regions[0]  # the interval [0, 1]: x >= 0 and 1 - x >= 0; its far-face slot is no facet
+    >>> len(r.slots), [(sorted(f.gens), f.normal, sorted(f.labels)) for f in r.facets()]
+    (3, [([0], (1, 0), [(1, 0)]), ([1], (-1, 1), [(1, 1)])])
+    """
 
     gens: frozenset[int]
     normal: Vector
@@ -74,6 +85,11 @@ class Region:
     the region / identically zero on it.  ``rows``: per finished layer (the output layer last,
     once all are done), the exact rows of its pre-activations on the region, in the integer
     scaling of :func:`~polyrelu.engine.prepare` (divide by ``prep.scales[l]`` for true values).
+
+    >>> prep, regions = reference_regions([([[1], [-1]], [0, 1]), ([[1, 1]], [0])], None)
+    >>> r = regions[0]  # [0, 1]: generators 0 and 1, both units active, the output 1 (the row of T)
+    >>> r.gens, r.active, r.zero, r.rows[-1]
+    (((0, 1), (1, 1)), (3,), (0,), ((0, 1),))
     """
 
     gens: tuple[Vector, ...]
@@ -191,8 +207,9 @@ def _start_region(cell) -> Region:
     return Region(tuple(tuple(g) for g in cell.gens), tight, slots)
 
 
-def reference_regions(layers, domain_ineqs, *, max_regions: int | None = None, order: str = "given",
-                      backend: str = "cdd") -> tuple[Prepared, list[Region]]:
+def reference_regions(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]],
+                      domain_ineqs: list[tuple[list[Fraction], Fraction]] | None, *, max_regions: int | None = None,
+                      order: str = "given", backend: str = "cdd") -> tuple[Prepared, list[Region]]:
     """The regions of a network (exact ``(W, b)`` layers) inside a domain, in pure Python.
 
     ``domain_ineqs``: the irredundant facets ``a.x <= c`` of a full-dimensional domain
@@ -242,8 +259,9 @@ def _core_cell(region: Region, widths: Sequence[int]) -> dict:
             "active": pattern_words(region.active, widths), "zero": pattern_words(region.zero, widths)}
 
 
-def reference_result(layers, domain_ineqs, *, max_regions: int | None = None, order: str = "given",
-                     backend: str = "cdd") -> RefinementResult:
+def reference_result(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]],
+                     domain_ineqs: list[tuple[list[Fraction], Fraction]] | None, *, max_regions: int | None = None,
+                     order: str = "given", backend: str = "cdd") -> RefinementResult:
     """:func:`reference_regions` in the result contract (:mod:`polyrelu.result`), what
     ``net.complex(engine="reference")`` returns.
 

@@ -81,6 +81,10 @@ class RefinementResult:
     hidden layer, cells of that layer reached, cells of that layer).  They tile the domain, but a
     neuron may have split some of them and not yet their neighbours, so the tiling need not be
     face to face: only the regions themselves are available, not the graph, faces or pieces.
+
+    >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+    >>> res, res.complete, res.stopped_at
+    (RefinementResult(3 regions, 4 generators in R^1), True, None)
     """
 
     def __init__(self, core: Any, dim: int, lift: dict | None, scales: list[Fraction], widths: list[int],
@@ -115,7 +119,14 @@ class RefinementResult:
         return self._gens
 
     def generator(self, g: int) -> tuple[int, ...]:
-        """Exact homogeneous coordinates ``(X, T)`` of generator ``g`` (T = 0: a ray)."""
+        """Exact homogeneous coordinates ``(X, T)`` of generator ``g`` (T = 0: a ray).
+
+        Decoded from the core's bytes on first use and cached: a run that never asks builds no ints.
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> [res.generator(g) for g in range(res.n_generators)]  # the points 0 and 1, the rays +x and -x
+        [(0, 1), (1, 1), (1, 0), (-1, 0)]
+        """
         c = self._gen_cache.get(g)
         if c is None:
             sign, off, data = self._gen_arrays()
@@ -125,7 +136,12 @@ class RefinementResult:
 
     @property
     def is_ray(self) -> np.ndarray:
-        """Per generator: is it a ray (T = 0)?  Known without making the generators exact."""
+        """Per generator: is it a ray (T = 0)?  Known without making the generators exact.
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> res.is_ray.tolist()
+        [False, False, True, True]
+        """
         if self._rays is None:
             self._rays = np.asarray(self.core.rays(), dtype=bool)
         return self._rays
@@ -133,10 +149,22 @@ class RefinementResult:
     # -- regions ---------------------------------------------------------------------------------
     @property
     def cell_ptr(self) -> np.ndarray:
+        """CSR offsets into :attr:`cell_ids`: region ``i``'s generators are ``cell_ids[cell_ptr[i]:cell_ptr[i + 1]]``.
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> res.cell_ptr.tolist()
+        [0, 2, 4, 6]
+        """
         return self._cell_arrays()[0]
 
     @property
     def cell_ids(self) -> np.ndarray:
+        """The generator ids of all regions, one after the other (CSR with :attr:`cell_ptr`).
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> res.cell_ids.tolist()  # [0, 1], then x >= 1, then x <= 0
+        [0, 1, 2, 1, 0, 3]
+        """
         return self._cell_arrays()[1]
 
     def _cell_arrays(self):
@@ -145,16 +173,34 @@ class RefinementResult:
         return self._cells
 
     def cell_generators(self, i: int) -> list[int]:
-        """Generator ids of region ``i``."""
+        """Generator ids of region ``i`` (its slice of :attr:`cell_ids`, as a list).
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> [res.cell_generators(i) for i in range(res.n_regions)]
+        [[0, 1], [2, 1], [0, 3]]
+        """
         ptr, ids = self._cell_arrays()
         return ids[ptr[i]:ptr[i + 1]].tolist()
 
     @property
     def active(self) -> np.ndarray:
+        """The active bits: a (regions x words) uint64 array, bit ``offset(l) + i`` set if neuron i of
+        hidden layer l is positive somewhere on the region (:meth:`layer_bits` unpacks it).
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> res.active[:, 0].tolist()  # on [0, 1] both units, on x >= 1 unit 0, on x <= 0 unit 1
+        [3, 1, 2]
+        """
         return self._pattern_arrays()[0]
 
     @property
     def zero(self) -> np.ndarray:
+        """The zero bits, laid out as :attr:`active`: neurons identically zero on the region.
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> res.zero[:, 0].tolist()  # no unit vanishes on a whole region here
+        [0, 0, 0]
+        """
         return self._pattern_arrays()[1]
 
     def _pattern_arrays(self):
@@ -163,7 +209,12 @@ class RefinementResult:
         return self._patterns
 
     def layer_bits(self, which: str = "active") -> list[np.ndarray]:
-        """Per hidden layer, a (regions x width) 0/1 array of the ``active`` or ``zero`` bits."""
+        """Per hidden layer, a (regions x width) 0/1 array of the ``active`` or ``zero`` bits.
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> [b.tolist() for b in res.layer_bits()], res.layer_bits("zero")[0].tolist()
+        ([[[1, 1], [1, 0], [0, 1]]], [[0, 0], [0, 0], [0, 0]])
+        """
         words = self.active if which == "active" else self.zero
         bits = np.unpackbits(words.view(np.uint8), axis=1, bitorder="little")
         out, at = [], 0
@@ -174,6 +225,14 @@ class RefinementResult:
 
     @property
     def label_sets(self) -> list[frozenset]:
+        """The distinct facet label sets; :meth:`facets` refers to them by index.
+
+        A label is a neuron ``(layer, unit)``, a domain facet ``("domain", j)`` or ``("infinity",)``.
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> res.label_sets
+        [frozenset({(1, 0)}), frozenset({('infinity',)}), frozenset({(1, 1)})]
+        """
         if self._labels is None:
             ptr, codes = self.core.label_sets()
             codes = codes.tolist()
@@ -183,23 +242,53 @@ class RefinementResult:
 
     # -- structure (computed by the core on first use) -------------------------------------------
     def facets(self) -> dict[str, np.ndarray]:
+        """The facets as CSR arrays (computed by the core on first use; keys in the module doc).
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> f = res.facets()
+        >>> f["gen_ids"].tolist(), f["cells"].reshape(-1, 2).tolist()  # the points 0 and 1, each between two regions
+        ([0, 1], [[0, 2], [0, 1]])
+        """
         if self._facets is None:
             self._facets = self.core.facets()
         return self._facets
 
     def faces(self) -> dict[str, np.ndarray]:
+        """The face poset as CSR arrays (computed by the core on first use; keys in the module doc).
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> f = res.faces()
+        >>> f["dim"].tolist(), f["region"].tolist()  # three intervals (regions 0, 1, 2) and the points 0, 1
+        ([1, 0, 0, 1, 1], [0, -1, -1, 1, 2])
+        """
         if self._faces is None:
             self._faces = self.core.faces()
         return self._faces
 
     def pieces(self) -> np.ndarray:
+        """Per region, the index of its linear region (regions where the network has one affine map).
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> res.pieces().tolist()  # the affine maps 1, x and 1 - x differ
+        [0, 1, 2]
+        >>> ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, -1]], [0])]).complex().result.pieces().tolist()  # x twice
+        [0, 0]
+        """
         if self._pieces is None:
             self._pieces = self.core.linear_regions()
         return self._pieces
 
     # -- the cells as plain data (saving, and the executor's work units) -------------------------
     def cells_data(self) -> list[dict]:
-        """Every region as the dict the core's ``assemble``/``refine`` take back (exact ints)."""
+        """Every region as the dict the core's ``assemble``/``refine`` take back (exact ints).
+
+        What a complex file stores and what an executor's work units carry.
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> d = res.cells_data()[0]
+        >>> d["gens"], d["facets"], d["active"]
+        ([[0, 1], [1, 1]], [0, 2], [3])
+        """
         slot_ptr, labels, alive, inc_ptr, inc = self.core.cell_slots()
         act, zer = self.active, self.zero
         ptr, ids = self._cell_arrays()

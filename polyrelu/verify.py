@@ -38,7 +38,15 @@ __all__ = ["verify", "VerifyResult", "unsafe_point_in_region"]
 
 @dataclass
 class VerifyResult:
-    """The answer of :func:`verify`."""
+    """The answer of :func:`verify`: the status, the exact counterexample and its output if violated,
+    and what the proof took (regions, exact LPs, seconds).
+
+    >>> r = verify(ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])]),  # |x| on [-1, 1/2]
+    ...            "(declare-const X_0 Real)(declare-const Y_0 Real)(assert (>= X_0 -1))(assert (<= X_0 0.5))"
+    ...            "(assert (>= Y_0 1))")
+    >>> r.status, r.counterexample, r.output, r.n_regions
+    ('violated', (Fraction(-1, 1),), (Fraction(1, 1),), 2)
+    """
 
     status: str  # "holds" or "violated"
     counterexample: tuple[Fraction, ...] | None
@@ -47,11 +55,19 @@ class VerifyResult:
     n_regions_examined: int
     n_lps: int
     seconds: float
-    fixed_inputs: dict = field(default_factory=dict)
+    fixed_inputs: dict[int, Fraction] = field(default_factory=dict)
     source: str = ""
 
-    def to_json(self) -> dict:
-        """JSON-ready (exact numbers as "p/q" strings)."""
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready (exact numbers as "p/q" strings; floats alongside for reading).
+
+        >>> r = verify(ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])]),  # |x| on [-1/2, 1/4]
+        ...            "(declare-const X_0 Real)(declare-const Y_0 Real)(assert (>= X_0 -0.5))(assert (<= X_0 0.25))"
+        ...            "(assert (>= Y_0 0.5))")
+        >>> d = r.to_json()
+        >>> d["status"], d["counterexample"], d["output"], d["output_float"]
+        ('violated', ['-1/2'], ['1/2'], [0.5])
+        """
         d = {
             "property": self.source,
             "status": self.status,

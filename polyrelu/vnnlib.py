@@ -30,9 +30,13 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .exact import InvalidInputError
+
+if TYPE_CHECKING:  # imported where used: reading a property needs neither
+    from .network import ReLUNetwork
+    from .polytope import Polytope
 
 __all__ = ["VnnlibProperty", "OutputConstraint", "parse_vnnlib", "domain_from_vnnlib"]
 
@@ -41,7 +45,13 @@ _VAR = re.compile(r"^([XY])_(\d+)$")
 
 @dataclass(frozen=True)
 class OutputConstraint:
-    """``sum_j coeffs[j] * Y_j <= rhs`` (``<`` when ``strict``)."""
+    """``sum_j coeffs[j] * Y_j <= rhs`` (``<`` when ``strict``): one atom of the unsafe set.
+
+    >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const Y_0 Real)(declare-const Y_1 Real)"
+    ...                  "(assert (>= X_0 0))(assert (<= X_0 1))(assert (< Y_0 Y_1))")
+    >>> p.unsafe[0][0]  # Y_0 - Y_1 < 0
+    OutputConstraint(coeffs=(Fraction(1, 1), Fraction(-1, 1)), rhs=Fraction(0, 1), strict=True)
+    """
 
     coeffs: tuple[Fraction, ...]
     rhs: Fraction
@@ -76,37 +86,68 @@ class VnnlibProperty:
 
     @property
     def fixed(self) -> dict[int, Fraction]:
-        """Inputs whose lower and upper bound coincide: index -> value."""
+        """Inputs whose lower and upper bound coincide: index -> value.
+
+        >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+        ...     "(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 2))(assert (<= X_1 2))(assert (>= Y_0 0.5))")
+        >>> p.fixed  # X_1 = 2
+        {1: Fraction(2, 1)}
+        """
         return {i: a for i, (a, b) in enumerate(zip(self.lo, self.hi)) if a == b}
 
     @property
     def free(self) -> tuple[int, ...]:
-        """Indices of the inputs that are not fixed."""
+        """Indices of the inputs that are not fixed.
+
+        >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+        ...     "(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 2))(assert (<= X_1 2))(assert (>= Y_0 0.5))")
+        >>> p.free
+        (0,)
+        """
         return tuple(i for i, (a, b) in enumerate(zip(self.lo, self.hi)) if a != b)
 
     @property
-    def box(self):
-        """The input box as a :class:`~polyrelu.polytope.Polytope` in R^n (flat if inputs are fixed)."""
+    def box(self) -> Polytope:
+        """The input box as a :class:`~polyrelu.polytope.Polytope` in R^n (flat if inputs are fixed).
+
+        >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+        ...     "(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 2))(assert (<= X_1 2))(assert (>= Y_0 0.5))")
+        >>> p.box.ambient_dim, p.box.dim  # a segment in R^2: X_1 is fixed
+        (2, 1)
+        """
         from .polytope import Polytope
 
         return Polytope.box(self.lo, self.hi)
 
     def embedding(self) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]]:
-        """``(A, c)`` with ``x = A y + c`` mapping the free inputs ``y`` into R^n (fixed ones at their value)."""
+        """``(A, c)`` with ``x = A y + c`` mapping the free inputs ``y`` into R^n (fixed ones at their value).
+
+        >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+        ...     "(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 2))(assert (<= X_1 2))(assert (>= Y_0 0.5))")
+        >>> A, c = p.embedding()
+        >>> [[str(a) for a in row] for row in A], [str(x) for x in c]  # x = (y, 2)
+        ([['1'], ['0']], ['0', '2'])
+        """
         free = self.free
         A = tuple(tuple(Fraction(int(i == f)) for f in free) for i in range(self.n_inputs))
         c = tuple(self.fixed.get(i, Fraction(0)) for i in range(self.n_inputs))
         return A, c
 
-    def free_box(self):
-        """The box of the free inputs (a full-dimensional Polytope in R^k, k = number of free inputs)."""
+    def free_box(self) -> Polytope:
+        """The box of the free inputs (a full-dimensional Polytope in R^k, k = number of free inputs).
+
+        >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+        ...     "(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 2))(assert (<= X_1 2))(assert (>= Y_0 0.5))")
+        >>> p.free_box().as_box()  # 0 <= X_0 <= 1
+        ((Fraction(0, 1),), (Fraction(1, 1),))
+        """
         from .polytope import Polytope
 
         if not self.free:
             raise InvalidInputError(f"{self.source}: every input is fixed; the box is a single point")
         return Polytope.box([self.lo[i] for i in self.free], [self.hi[i] for i in self.free])
 
-    def restrict(self, net):
+    def restrict(self, net: ReLUNetwork) -> tuple[ReLUNetwork, Polytope]:
         """``(net', box')``: the network on the free inputs and their box (``net`` itself without fixed inputs).
 
         >>> from polyrelu import ReLUNetwork
@@ -124,13 +165,28 @@ class VnnlibProperty:
         return net.with_domain(None).restrict(A, c), self.free_box()
 
     def lift(self, y: Sequence[Any]) -> tuple[Fraction, ...]:
-        """The input point in R^n of a point ``y`` of the free inputs."""
+        """The input point in R^n of a point ``y`` of the free inputs.
+
+        >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+        ...     "(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 2))(assert (<= X_1 2))(assert (>= Y_0 0.5))")
+        >>> p.lift([Fraction(1, 2)])
+        (Fraction(1, 2), Fraction(2, 1))
+        """
         A, c = self.embedding()
         y = [Fraction(v) for v in y]
         return tuple(sum((a * v for a, v in zip(row, y)), ci) for row, ci in zip(A, c))
 
-    def check_network(self, net) -> None:
-        """Raise unless the network has as many inputs and outputs as the property declares."""
+    def check_network(self, net: ReLUNetwork) -> None:
+        """Raise unless the network has as many inputs and outputs as the property declares.
+
+        >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+        ...     "(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 2))(assert (<= X_1 2))(assert (>= Y_0 0.5))")
+        >>> p.check_network(ReLUNetwork([([[1, 1]], [0]), ([[1]], [0])]))  # 2 inputs, 1 output: fine
+        >>> p.check_network(ReLUNetwork([([[1]], [0]), ([[1]], [0])]))
+        Traceback (most recent call last):
+        ...
+        polyrelu.exact.InvalidInputError: vnnlib text declares 2 inputs X_i but the network has 1
+        """
         if net.input_dim != self.n_inputs:
             raise InvalidInputError(
                 f"{self.source} declares {self.n_inputs} inputs X_i but the network has {net.input_dim}"
@@ -141,15 +197,34 @@ class VnnlibProperty:
             )
 
     def is_unsafe(self, y: Sequence[Any]) -> bool:
-        """Whether the output ``y`` lies in the unsafe set (decided exactly)."""
+        """Whether the output ``y`` lies in the unsafe set (decided exactly).
+
+        >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+        ...     "(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 2))(assert (<= X_1 2))(assert (>= Y_0 0.5))")
+        >>> p.is_unsafe([Fraction(1, 2)]), p.is_unsafe([Fraction(49, 100)])  # unsafe: Y_0 >= 0.5
+        (True, False)
+        """
         return any(all(c.holds(y) for c in conj) for conj in self.unsafe)
 
     def in_box(self, x: Sequence[Any]) -> bool:
-        """Whether the input ``x`` lies in the (closed) input box."""
+        """Whether the input ``x`` lies in the (closed) input box.
+
+        >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+        ...     "(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 2))(assert (<= X_1 2))(assert (>= Y_0 0.5))")
+        >>> p.in_box([1, 2]), p.in_box([1, 3])
+        (True, False)
+        """
         return all(a <= Fraction(v) <= b for a, v, b in zip(self.lo, x, self.hi))
 
-    def summary(self) -> dict:
-        """A JSON-ready description (numbers as exact strings)."""
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready description (numbers as exact strings).
+
+        >>> p = parse_vnnlib("(declare-const X_0 Real)(declare-const X_1 Real)(declare-const Y_0 Real)"
+        ...     "(assert (>= X_0 0))(assert (<= X_0 1))(assert (>= X_1 2))(assert (<= X_1 2))(assert (>= Y_0 0.5))")
+        >>> s = p.summary()
+        >>> s["box"], s["fixed_inputs"], s["n_unsafe_disjuncts"]
+        ([['0', '2'], ['1', '2']], {'X_1': '2'}, 1)
+        """
         from .exact import fraction_to_str as fs
 
         return {
@@ -422,7 +497,7 @@ def parse_vnnlib(text_or_path: Any, *, source: str | None = None) -> VnnlibPrope
     )
 
 
-def domain_from_vnnlib(path: Any, n_inputs: int | None = None):
+def domain_from_vnnlib(path: Any, n_inputs: int | None = None) -> Polytope:
     """The input box of a VNN-LIB property as a :class:`~polyrelu.polytope.Polytope` in R^n.
 
     Constants are read exactly as written (decimal).  A property fixing inputs gives a flat box

@@ -8,11 +8,12 @@ import os
 import re
 import secrets
 import shutil
+from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..exact import InvalidInputError, fraction_to_str, shorten, to_rational, to_vector
-from ..network import domain_from_json
+from ..network import ReLUNetwork, domain_from_json
 from ..polytope import Polytope
 from ..validate import matrix, read_bytes, read_json
 from ..vnnlib import parse_vnnlib
@@ -112,7 +113,7 @@ def positive_float(text: str) -> float:
     return x
 
 
-def bounded_float(lo: float, hi: float):
+def bounded_float(lo: float, hi: float) -> Callable[[str], float]:
     """An argparse ``type``: a finite number in ``[lo, hi]`` (``plot --dpi``).
 
     >>> bounded_float(1, 2000)("150")
@@ -135,13 +136,26 @@ def bounded_float(lo: float, hi: float):
 
 
 def allow_negative_values(p: argparse.ArgumentParser) -> None:
-    """Let option values such as ``-1,-1`` and ``-1/2`` through (argparse would read them as options)."""
+    """Let option values such as ``-1,-1`` and ``-1/2`` through (argparse would read them as options).
+
+    >>> p = argparse.ArgumentParser()
+    >>> _ = p.add_argument("--box", nargs=2)
+    >>> allow_negative_values(p)
+    >>> p.parse_args(["--box", "-1,-1", "-1/2"]).box
+    ['-1,-1', '-1/2']
+    """
     if hasattr(p, "_negative_number_matcher"):
         p._negative_number_matcher = _NEGATIVE_VALUE
 
 
 def add_domain_arguments(p: argparse.ArgumentParser) -> None:
-    """The ``--box`` / ``--domain`` / ``--whole-space`` options (mutually exclusive)."""
+    """The ``--box`` / ``--domain`` / ``--whole-space`` / ``--vnnlib`` options (mutually exclusive).
+
+    >>> p = argparse.ArgumentParser()
+    >>> add_domain_arguments(p)
+    >>> p.parse_args(["--box", "-1", "1/2"]).box, p.parse_args(["--whole-space"]).whole_space
+    (['-1', '1/2'], True)
+    """
     allow_negative_values(p)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--box", nargs=2, metavar=("LO", "HI"), help="the box [LO, HI]^n (or comma-separated corners)")
@@ -150,8 +164,15 @@ def add_domain_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--vnnlib", metavar="PROP.vnnlib", help="the input box of a VNN-LIB property (decimals read exactly)")
 
 
-def domain_from_args(args: Any, net: Any):
-    """The domain Polytope the options name (None = all of R^n)."""
+def domain_from_args(args: Any, net: ReLUNetwork) -> Polytope | None:
+    """The domain Polytope the options name (None = all of R^n; no option: the network's own domain).
+
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> domain_from_args(argparse.Namespace(box=["-1", "1/2"]), net).as_box()
+    ((Fraction(-1, 1), Fraction(-1, 1)), (Fraction(1, 2), Fraction(1, 2)))
+    >>> domain_from_args(argparse.Namespace(whole_space=True), net) is None
+    True
+    """
     if getattr(args, "box", None):
         return parse_box(args.box[0], args.box[1], net.input_dim)
     if getattr(args, "domain", None):
@@ -291,8 +312,17 @@ def final_paths(paths: list, tmp: Path, final: Path) -> list[Path]:
 
 
 # -- issue 15: --vnnlib and --plane ------------------------------------------------------------------
-def vnnlib_domain(path: str, net: Any):
-    """The input box of a VNN-LIB property for a command that needs a full-dimensional domain."""
+def vnnlib_domain(path: str, net: ReLUNetwork) -> Polytope:
+    """The input box of a VNN-LIB property for a command that needs a full-dimensional domain.
+
+    >>> net = ReLUNetwork([([[1, 1, 1, 1, 1]], [0]), ([[1]], [0])])  # 5 inputs, as ACAS Xu
+    >>> vnnlib_domain("data/acasxu/prop_3.vnnlib", net)
+    Polytope(dim=5 in R^5, bounded, 32 vertices, 10 facets)
+    >>> vnnlib_domain("data/acasxu/prop_4.vnnlib", net)
+    Traceback (most recent call last):
+    ...
+    polyrelu.exact.InvalidInputError: data/acasxu/prop_4.vnnlib fixes X_2 = 0: its box is lower-dimensional; ...
+    """
     prop = parse_vnnlib(path)
     if prop.n_inputs != net.input_dim:
         raise InvalidInputError(f"{path} declares {prop.n_inputs} inputs X_i but the network has {net.input_dim}")
@@ -305,12 +335,17 @@ def vnnlib_domain(path: str, net: Any):
     return prop.box
 
 
-def network_and_domain(args: Any, net: Any):
+def network_and_domain(args: Any, net: ReLUNetwork) -> tuple[ReLUNetwork, Polytope | None, dict[str, Any]]:
     """``(net', domain, notes)`` for ``--plane`` / ``--vnnlib`` / the usual domain options.
 
     ``--plane POINTS`` restricts the network to the line or plane through the points first (the
     box is then in the plane's coordinates); a ``--vnnlib`` property fixing inputs restricts the
     network to its free inputs.  ``notes`` says what was done (for the output).
+
+    >>> net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    >>> small, dom, notes = network_and_domain(argparse.Namespace(plane=["0,0", "1,1"], box=["0", "1"]), net)
+    >>> small.input_dim, dom.as_box(), notes["plane"]["coordinates"]  # the diagonal, s in [0, 1]
+    (1, ((Fraction(0, 1),), (Fraction(1, 1),)), 'x = p0 + s (p1 - p0)')
     """
     notes: dict = {}
     plane = getattr(args, "plane", None)
@@ -339,7 +374,7 @@ def network_and_domain(args: Any, net: Any):
     return net, domain_from_args(args, net), notes
 
 
-def plane_points(values: Any, dim: int):
+def plane_points(values: Any, dim: int) -> list[tuple[Fraction, ...]]:
     """The 2 or 3 points of ``--plane``: a JSON file ``{"points": [...]}``, a ``.npy`` of shape (k, n), or
     comma-separated points on the command line.
 
@@ -367,8 +402,17 @@ def plane_points(values: Any, dim: int):
     return pts
 
 
-def read_points(path: str, what: str = "--points") -> list:
-    """Points from a ``.npy`` (k x n), ``.csv`` (one point a row) or JSON file (a list, or ``{"points": [...]}``)."""
+def read_points(path: str, what: str = "--points") -> list[list[Any]]:
+    """Points from a ``.npy`` (k x n), ``.csv`` (one point a row) or JSON file (a list, or ``{"points": [...]}``).
+
+    The coordinates come back as read (text from a ``.csv``); the caller makes them exact vectors.
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "points.csv"
+    >>> _ = f.write_text("# x, y\\n0, 1/2\\n1, -1\\n")
+    >>> read_points(str(f))
+    [['0', '1/2'], ['1', '-1']]
+    """
     p = Path(path)
     if not p.is_file():
         raise InvalidInputError(f"{what}: no such file: {p}")
