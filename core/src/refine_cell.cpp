@@ -29,19 +29,18 @@ public:
         return sgn(value(id, unit));
     }
 
-    // Replaces local generator k's approximation by the rounding of its exact point: used where
-    // the exact point is cheap (the first layer, whose rows are the network's own) or the
-    // approximation has drifted (errors compound along a chain of crossings).
+    // Replaces local generator k's approximation by the rounding of its exact point, and its
+    // values by a float step from there (first layer only: its rows are the network's own, so
+    // the exact point is cheap, and chains of crossings, which compound float error, are
+    // longest there).
     void anchor(int k) {
-        const ExactPoint& p = point(k);
+        const IntVec& X = point(k).X;
         ApproxTable& t = out_.local;
-        const long top = ctx_.float_net->to_float(p.X, t.xs(k));
-        const long shift = -top - ctx_.float_net->shift[layer0_];
-        for (std::size_t i = 0; i < t.nz; ++i) {
-            t.zs(k)[i] = scaled_double(p.Z[i], shift);
-            t.ezs(k)[i] = bound_up(2 * kU * std::fabs(t.zs(k)[i]) + kTiny);
-        }
+        ctx_.float_net->to_float(X, t.xs(k));
         t.ex[k] = 2 * kU + kTiny;
+        const std::size_t D = t.D;
+        std::vector<double> ein(D - 1, t.ex[k]);
+        float_layer(ctx_.float_net->layers[0], t.xs(k), ein.data(), t.xs(k)[D - 1], t.ex[k], t.zs(k), t.ezs(k));
     }
 
 private:
@@ -52,13 +51,20 @@ private:
 
     Int value(int id, std::size_t unit) {
         if (!is_local(id)) return ctx_.history->value(*ctx_.net, ctx_.global->hid[id], layer0_, unit);
-        return point(local_index(id)).Z[unit];
+        const ExactPoint& p = point(local_index(id));
+        if (layer0_ > 0) return p.Z[unit];
+        // the first layer's row at X: D products, not a whole layer
+        const Layer& L = ctx_.net->layers[0];
+        Int z = L.b[unit] * p.X[L.cols];
+        for (std::size_t j = 0; j < L.cols; ++j) mpz_addmul(z.get_mpz_t(), L.W[unit * L.cols + j].get_mpz_t(), p.X[j].get_mpz_t());
+        return z;
     }
     const IntVec& coords(int id) {
         if (!is_local(id)) return ctx_.history->coords(*ctx_.net, ctx_.global->hid[id]);
         return point(local_index(id)).X;
     }
-    // The exact point of local generator k, with this layer's values (its parents come first).
+    // The exact point of local generator k (its parents come first), with this layer's values
+    // beyond the first layer (where value() takes one row at a time).
     const ExactPoint& point(int k) {
         if (!out_.exact[k]) {
             const Origin o = out_.local.origin[k];
@@ -66,8 +72,10 @@ private:
             const Int za = value(a, static_cast<std::size_t>(o.unit)), zb = value(b, static_cast<std::size_t>(o.unit));
             auto p = std::make_unique<ExactPoint>();
             p->X = crossing_point(coords(a), za, coords(b), zb);
-            exact_values(*ctx_.net, p->X, layer0_, p->Z, dot_);
-            p->layer = static_cast<int>(layer0_);
+            if (layer0_ > 0) {
+                exact_values(*ctx_.net, p->X, layer0_, p->Z, dot_);
+                p->layer = static_cast<int>(layer0_);
+            }
             out_.exact[k] = std::move(p);
         }
         return *out_.exact[k];
@@ -108,9 +116,12 @@ void label_zero_facets(Cell& c, const Signs& s, std::size_t D, Label label, Labe
 // generator lies on all of them (the combinatorial test; exact, since slots are valid inequalities
 // and the generators are the cell's extreme rays).  `on_slot` is the transpose of the incidences
 // (for each slot, the bitset of its generators, gw words), so the generators on all common slots
-// are an AND of |common| rows: cheap even for cells with hundreds of generators.
+// are an AND of |common| rows: cheap even for cells with hundreds of generators.  Most pairs that
+// are not edges fail because of one of a few generators (those on many slots): the last such
+// witnesses are tried first, at a cost of nw words each (in 8-D, where cells have hundreds of
+// generators, this halves the time of a split).
 bool is_edge(const Cell& c, std::size_t u, std::size_t v, std::size_t D, const std::vector<Word>& on_slot,
-             std::size_t gw, Word* common, std::vector<Word>& acc) {
+             std::size_t gw, Word* common, std::vector<Word>& acc, std::vector<std::size_t>& witnesses) {
     const int nw = c.nw;
     int count = 0;
     for (int w = 0; w < nw; ++w) {
@@ -118,6 +129,12 @@ bool is_edge(const Cell& c, std::size_t u, std::size_t v, std::size_t D, const s
         count += std::popcount(common[w]);
     }
     if (count + 2 < static_cast<int>(D)) return false;
+    for (std::size_t g : witnesses) {
+        if (g == u || g == v) continue;
+        bool on_all = true;
+        for (int w = 0; w < nw && on_all; ++w) on_all = (c.inc_of(g)[w] & common[w]) == common[w];
+        if (on_all) return false;
+    }
     const std::size_t n = c.gens.size();
     acc.assign(gw, ~Word(0));
     if (n % 64) acc[gw - 1] = (Word(1) << (n % 64)) - 1;
@@ -133,7 +150,20 @@ bool is_edge(const Cell& c, std::size_t u, std::size_t v, std::size_t D, const s
     }
     int left = 0;
     for (std::size_t x = 0; x < gw; ++x) left += std::popcount(acc[x]);
-    return left == 2;
+    if (left == 2) return true;  // no common slot at all (a segment, D = 2)
+    // not an edge: remember a generator that shows it
+    for (std::size_t x = 0; x < gw; ++x) {
+        Word m = acc[x];
+        while (m) {
+            const std::size_t g = x * 64 + std::countr_zero(m);
+            m &= m - 1;
+            if (g == u || g == v) continue;
+            if (witnesses.size() < 4) witnesses.push_back(g);
+            else witnesses[(u + v) & 3] = g;
+            return false;
+        }
+    }
+    return false;
 }
 
 // A crossing is known by its edge and neuron: within one cell the same edge (shared by two
@@ -158,6 +188,7 @@ struct Scratch {
     Signs signs;
     std::vector<int> new_gens;
     std::vector<Word> new_inc, common, touched, on_slot, acc;
+    std::vector<std::size_t> witnesses;  // of the split in progress (indices into its cell)
     EdgeIndex made;
 };
 
@@ -210,6 +241,7 @@ void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx, C
     // the transpose of the incidences: the generators on each slot
     const std::size_t ng = p.gens.size(), gw = (ng + 63) / 64, ns = p.nslots();
     sc.on_slot.assign(ns * gw, 0);
+    sc.witnesses.clear();
     for (std::size_t gi = 0; gi < ng; ++gi)
         for (int w = 0; w < nw; ++w) {
             Word m = p.inc_of(gi)[w];
@@ -222,7 +254,7 @@ void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx, C
     ApproxTable& local = co.local;
     for (std::size_t u : s.pos) {
         for (std::size_t v : s.neg) {
-            if (!is_edge(p, u, v, D, sc.on_slot, gw, common.data(), sc.acc)) continue;
+            if (!is_edge(p, u, v, D, sc.on_slot, gw, common.data(), sc.acc, sc.witnesses)) continue;
             const int gu = p.gens[u], gv = p.gens[v];
             const EdgeKey key{std::min(gu, gv), std::max(gu, gv), static_cast<int>(unit)};
             auto [it, fresh] = sc.made.try_emplace(key, 0);
