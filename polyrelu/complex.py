@@ -22,7 +22,7 @@ import os
 import time
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import networkx as nx
 import numpy as np
@@ -41,6 +41,23 @@ __all__ = ["Region", "PolyhedralComplex", "diameter", "degree_statistics", "regi
 
 
 
+
+
+# Region.atoms (deprecated) calls polyrelu.analyses.region_atoms, which registers itself here when
+# the analyses are imported (as `import polyrelu` does): the complex imports nothing above it.
+_region_atoms: Callable[[Any], Any] | None = None
+
+
+def register_region_atoms(fn: Callable[[Any], Any]) -> None:
+    """Set the function the deprecated :meth:`Region.atoms` calls (``polyrelu.analyses`` does).
+
+    >>> from polyrelu.analyses import region_atoms
+    >>> register_region_atoms(region_atoms)  # what importing polyrelu.analyses already did
+    >>> _region_atoms is region_atoms
+    True
+    """
+    global _region_atoms
+    _region_atoms = fn
 
 
 class Region:
@@ -235,11 +252,11 @@ class Region:
         """
         import warnings
 
-        from .analyses.configurations import region_atoms  # the alias's only upward import, until it goes
-
         warnings.warn("Region.atoms() is deprecated: use polyrelu.analyses.region_atoms(region)",
                       DeprecationWarning, stacklevel=2)
-        return region_atoms(self)
+        if _region_atoms is None:  # pragma: no cover - importing polyrelu imports the analyses
+            raise PolyreluError("Region.atoms() needs polyrelu.analyses: import polyrelu.analyses")
+        return _region_atoms(self)
 
     @property
     def neighbors(self) -> list[int]:

@@ -52,12 +52,7 @@ SUBPACKAGES_BY_PREFIX = {"cli.": CLI}
 
 #: (importer, imported, kind) -> why it is still there.  kind: "upward", "cycle" or "private".
 #: Remove an entry when its import goes; the test fails when a violation is not listed here.
-ALLOWED = {
-    # Region.atoms() is the deprecated alias of polyrelu.analyses.region_atoms(region) (it warns);
-    # its lazy import goes with the alias in the next release.  An alias cannot reach the analyses
-    # without importing them, and the method was documented (docs/analyses.md), so it stays a release
-    ("complex", "analyses.configurations", "upward"): "Region.atoms, deprecated alias of analyses.region_atoms",
-}
+ALLOWED: dict = {}
 
 
 def module_name(path: Path, root: Path = PACKAGE) -> str:

@@ -15,6 +15,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any, Iterable
 
+from ..complex import register_region_atoms
 from ..exact import InvalidInputError, fraction_to_str
 from ..linalg import mat_add, matmul, outer, zeros
 from ..network import NETWORK_DOMAIN, ReLUNetwork, resolve_domain
@@ -475,6 +476,9 @@ def region_atoms(region: Any, net: ReLUNetwork | None = None) -> tuple[Atom, ...
     True
     """
     return atoms(_network_of(region, net), region.pattern)
+
+
+register_region_atoms(region_atoms)  # the deprecated Region.atoms() calls it
 
 
 def region_path_atoms(region: Any, net: ReLUNetwork | None = None) -> tuple[PathAtom, ...]:
