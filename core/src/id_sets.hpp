@@ -7,6 +7,14 @@
 
 namespace polyrelu {
 
+// Three ids mixed into one hash (an edge's ends and a neuron: how crossings are named).
+inline std::size_t hash3(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+    std::uint64_t h = a * 0x9E3779B97F4A7C15ull;
+    h ^= (b + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
+    h ^= c * 0x165667B19E3779F9ull;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+}
+
 // FNV-1a over the ids.
 inline std::uint64_t hash_ids(const std::vector<int>& ids) {
     std::uint64_t h = 1469598103934665603ull;

@@ -1,6 +1,7 @@
 #include "refine_cell.hpp"
 
 #include "approx.hpp"
+#include "id_sets.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -175,10 +176,7 @@ struct EdgeKey {
 };
 struct EdgeKeyHash {
     std::size_t operator()(const EdgeKey& k) const {
-        std::uint64_t h = static_cast<std::uint32_t>(k.a) * 0x9E3779B97F4A7C15ull;
-        h ^= (static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.b)) + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
-        h ^= static_cast<std::uint64_t>(k.unit) * 0x165667B19E3779F9ull;
-        return static_cast<std::size_t>(h ^ (h >> 29));
+        return hash3(static_cast<std::uint32_t>(k.a), static_cast<std::uint32_t>(k.b), static_cast<std::uint32_t>(k.unit));
     }
 };
 using EdgeIndex = std::unordered_map<EdgeKey, int, EdgeKeyHash>;
