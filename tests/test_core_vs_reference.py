@@ -188,3 +188,24 @@ def test_ctrl_c_reaches_a_long_refinement():
     finally:
         timer.cancel()
         signal.signal(signal.SIGINT, old)
+
+
+def test_output_values_are_the_networks_exact_outputs_at_the_generators():
+    """The core's output_values() (made exact on first call, from each generator's history) at
+    every vertex and ray, against the network evaluated in Fractions: f(x) = relu(x) + 2 relu(1 - x)
+    times T, and at a ray its recession function."""
+    net = ReLUNetwork([([[3], [-3]], [0, 3]), ([[1, 2]], [0])])  # relu(3x), relu(3 - 3x): 1/3 of f
+    res = net.complex().result
+    sign, off, data = res.core.output_values()
+    outs = [int(sign[k]) * int.from_bytes(data[off[k]:off[k + 1]], "little") for k in range(len(sign))]
+    seen = {}
+    for g, value in enumerate(outs):
+        x, t = res.generator(g)
+        if t:
+            point = F(x, t)
+            want = 3 * max(point, 0) + 6 * max(1 - point, 0)
+        else:
+            want = 3 * max(x, 0) + 6 * max(-x, 0)  # the recession function along the ray
+        # the core's integer network is the given one times a positive constant per layer
+        seen[(x, t)] = F(value, t or 1) / want
+    assert len(seen) == 4 and len(set(seen.values())) == 1 and next(iter(seen.values())) > 0

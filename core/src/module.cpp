@@ -197,7 +197,7 @@ PYBIND11_MODULE(_core, m) {
             return encode(e.coords.data(), e.coords.size());
         })
         .def("output_values", [](const Result& r) {
-            const GenStore& e = r.r.exact();
+            const GenStore& e = r.r.exact(true);
             return encode(e.vals.data(), e.vals.size());
         })
         .def("rays", [](const Result& r) {

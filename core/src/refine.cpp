@@ -85,7 +85,7 @@ void advance_exact(GenStore& store, const Network& net, std::size_t layer) {
     store.nz = L.rows;
 }
 
-const GenStore& Refinement::exact() const {
+const GenStore& Refinement::exact(bool with_outputs) const {
     if (!exact_) {
         auto e = std::make_unique<GenStore>();
         e->D = gens.D;
@@ -95,9 +95,10 @@ const GenStore& Refinement::exact() const {
             const IntVec& X = history.coords(net, gens.hid[g]);
             e->coords.insert(e->coords.end(), X.begin(), X.end());
         }
-        for (std::size_t l = 0; l < net.layers.size(); ++l) advance_exact(*e, net, l);
         exact_ = std::move(e);
     }
+    if (with_outputs && exact_->vals.empty() && exact_->size() > 0)
+        for (std::size_t l = 0; l < net.layers.size(); ++l) advance_exact(*exact_, net, l);
     return *exact_;
 }
 

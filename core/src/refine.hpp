@@ -51,9 +51,10 @@ struct Refinement {
     int stopped_layer = 0;         // where a limit stopped the run (1-based hidden layer)
     std::size_t stopped_cell = 0, stopped_of = 0;
 
-    // The final generators exactly, with the output layer's exact values: made on first use
-    // (a run that only needs counts and the combinatorics never makes them).  Not thread-safe.
-    const GenStore& exact() const;
+    // The final generators exactly (and, if asked, the output layer's exact values there): made
+    // on first use (a run that only needs counts and the combinatorics never makes them; the
+    // coordinates alone cost much less than a forward pass per generator).  Not thread-safe.
+    const GenStore& exact(bool with_outputs = false) const;
 
 private:
     mutable std::unique_ptr<GenStore> exact_;
