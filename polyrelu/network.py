@@ -19,7 +19,7 @@ import os
 import re
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from . import validate as v
 from .exact import (
@@ -36,9 +36,6 @@ from .importers import sklearn_layers, torch_layers
 from .linalg import rank
 from .onnx_import import onnx_layers
 from .polytope import Polytope
-
-if TYPE_CHECKING:  # the complex sits above the network: ReLUNetwork.complex reaches it through its builder
-    from .complex import PolyhedralComplex
 
 __all__ = ["ReLUNetwork", "Layer", "load_network", "domain_from_json", "domain_to_json", "resolve_domain",
            "register_complex_builder", "pad_depth", "difference_network", "slice_network", "default_plane"]
@@ -281,7 +278,9 @@ class ReLUNetwork:
         outc = tuple(sum((w * c[k] for k, w in enumerate(row) if w), bi) for row, bi in zip(W, b))
         return outA, outc
 
-    def complex(self, domain: Any = NETWORK_DOMAIN, **options: Any) -> "PolyhedralComplex":
+    # returns a PolyhedralComplex; annotated Any because the complex sits above the network (not
+    # even a type-only import goes up: the builder is registered by polyrelu.complex)
+    def complex(self, domain: Any = NETWORK_DOMAIN, **options: Any) -> Any:
         """The exact :class:`~polyrelu.complex.PolyhedralComplex` of this network inside ``domain``:
         ``PolyhedralComplex.from_network(self, domain, **options)`` (see there for the options).
 
