@@ -79,7 +79,7 @@ def read_complex(cls, path: str | os.PathLike):
             raise _fail(path, f"engine.dim is {str(e.get('dim'))[:20]}, the network and domain give {prep.dim}")
         widths = list(net.widths)
         cells = e["cells"] if version == 2 else [_engine.cell_data_from_v1(c, widths) for c in e["cells"]]
-        from . import _core
+        import polyrelu._core as _core  # the compiled extension (not the package)
 
         core = _core.assemble(prep.dim, prep.core_layers(), cells)
     except PolyreluError:

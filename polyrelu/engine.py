@@ -488,7 +488,7 @@ def _start_cell_data(cell: _Cell) -> dict:
 
 def _core_unit(dim, layers, cells, first_layer, reverse, max_regions):
     """One work unit for an executor: finish some cells of one layer; plain data in and out."""
-    from . import _core
+    import polyrelu._core as _core  # the compiled extension (not the package)
 
     res = _core.refine(dim, layers, cells, first_layer=first_layer, reverse=reverse, max_regions=max_regions)
     if res.status != "complete":
@@ -525,7 +525,7 @@ def refine(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fractio
     >>> res.n_regions, res.complete
     (3, True)
     """
-    from . import _core
+    import polyrelu._core as _core  # the compiled extension (not the package)
 
     if order not in ("given", "reversed"):
         raise InvalidInputError(f"unknown order {order!r}: use 'given' or 'reversed'")
@@ -572,7 +572,7 @@ def _refine_distributed(prep, core_layers, starts, executor, workers, reverse, m
     cells come back as plain data and are assembled in order (the serial order, exactly)."""
     from concurrent.futures import Executor
 
-    from . import _core
+    import polyrelu._core as _core  # the compiled extension (not the package)
 
     if not isinstance(executor, Executor) and not hasattr(executor, "submit"):
         raise InvalidInputError(f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}")

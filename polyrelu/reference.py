@@ -268,7 +268,7 @@ def reference_result(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequen
     >>> reference_result([([[1], [-1]], [0, 1]), ([[1, 1]], [0])], None).n_regions
     3
     """
-    from . import _core
+    import polyrelu._core as _core  # the compiled extension (not the package)
 
     prep, regions = reference_regions(layers, domain_ineqs, max_regions=max_regions, order=order, backend=backend)
     core = _core.assemble(prep.dim, prep.core_layers(), [_core_cell(r, prep.widths) for r in regions])
