@@ -107,6 +107,38 @@ void arrangement(std::size_t d, std::size_t n) {
     check(distinct == want, "linear regions of a sum of ReLUs", distinct, want);
 }
 
+// A second layer that repeats the first (relu of each first-layer unit, plus one unit that is the
+// difference of two of them): its values vanish exactly on half of every first-layer hyperplane,
+// so the float filter cannot decide them and the exact points come from the generators' history
+// (given vertices, first-layer crossings, and second-layer crossings of the difference unit).
+void exact_fallback(std::size_t d, std::size_t n) {
+    Network net;
+    net.dim = d;
+    Layer L2;
+    L2.rows = n + 1;
+    L2.cols = n;
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) L2.W.push_back(Int(i == j ? 1 : 0));
+    for (std::size_t j = 0; j < n; ++j) L2.W.push_back(Int(j == 0 ? 1 : j == 1 ? -1 : 0));
+    L2.b.assign(n + 1, Int(0));
+    net.layers = {moment_layer(d, n), L2, sum_layer(n + 1)};
+    for (Layer& L : net.layers) L.prepare_small();
+    Refinement r;
+    run(net, d, 1, false, r);
+    check(r.exact_signs > 0, "signs left to exact arithmetic", r.exact_signs, 1);
+    check(verify_cells(r).empty(), "verify_cells after exact fallbacks", 0, 0);
+    const Faces f = face_poset(r);
+    long euler = 0;
+    for (std::int64_t k : f.dim) euler += k % 2 ? -1 : 1;
+    check(euler == 1, "Euler characteristic with a repeated layer", euler, 1);
+    Refinement t;
+    run(net, d, 2, true, t);
+    check(t.cells.size() == r.cells.size(), "threads and reversed order, repeated layer",
+          static_cast<long>(t.cells.size()), static_cast<long>(r.cells.size()));
+    check(r.exact().size() == r.gens.size(), "every generator made exact", static_cast<long>(r.exact().size()),
+          static_cast<long>(r.gens.size()));
+}
+
 void limits() {
     Network net;
     net.dim = 2;
@@ -127,6 +159,8 @@ int main() {
     arrangement(2, 9);
     arrangement(3, 7);
     arrangement(4, 6);
+    exact_fallback(2, 6);
+    exact_fallback(3, 5);
     limits();
     std::printf("core: %d passed, %d failed\n", checks - failures, failures);
     return failures ? EXIT_FAILURE : EXIT_SUCCESS;
