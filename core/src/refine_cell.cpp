@@ -290,15 +290,22 @@ void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx, C
         }
         out.gens.insert(out.gens.end(), new_gens.begin(), new_gens.end());
         out.inc.insert(out.inc.end(), new_inc.begin(), new_inc.end());
-        out.slot_labels = p.slot_labels;
+        // the (-) side is made last: it takes the parent's labels and patterns instead of copies
+        if (side == 0) out.slot_labels = p.slot_labels;
+        else out.slot_labels = std::move(p.slot_labels);
         out.slot_labels.push_back((*ctx.neuron_sets)[unit]);
         // a facet survives on this side iff it holds a generator strictly on this side
         out.alive.assign(nw, 0);
         for (int w = 0; w < nw; ++w) out.alive[w] = p.alive[w] & touched[w];
         set_bit(out.alive, nb);
-        out.active = p.active;
-        out.zero = p.zero;
-        if (side == 0) set_bit(out.active, ctx.bit_offset + unit);
+        if (side == 0) {
+            out.active = p.active;
+            out.zero = p.zero;
+            set_bit(out.active, ctx.bit_offset + unit);
+        } else {
+            out.active = std::move(p.active);
+            out.zero = std::move(p.zero);
+        }
     }
 }
 
