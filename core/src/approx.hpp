@@ -153,24 +153,32 @@ struct FloatNet {
     }
 };
 
+// Row i of z = W a + b t, and (in e) its error bound; float_layer does every row.
 // z = W a + b t with a bound ez_i on each entry, from inputs a (activation applied) with errors
 // at most ea_j and t with error et.  Each term's product and sum round (gamma_n), the weights were
 // rounded (2u), and the inputs' errors propagate through |W|.
+inline double float_row(const FloatLayer& F, std::size_t i, const double* a, const double* ea, double t, double et,
+                        double& e) {
+    const double n = static_cast<double>(F.cols + 1);
+    const double gamma = (n + 8) * kU, inflate = 1 + (2 * n + 16) * kU;
+    const double* w = &F.W[i * F.cols];
+    double acc = F.b[i] * t, mag = std::fabs(F.b[i] * t), prop = std::fabs(F.b[i]) * et;
+    for (std::size_t j = 0; j < F.cols; ++j) {
+        acc += w[j] * a[j];
+        mag += std::fabs(w[j] * a[j]);
+        prop += std::fabs(w[j]) * ea[j];
+    }
+    e = (gamma * mag + prop) * inflate + kTiny;
+    return acc;
+}
+
 template <class E>
 inline void float_layer(const FloatLayer& F, const double* a, const double* ea, double t, double et, double* z,
                         E* ez) {
-    const double n = static_cast<double>(F.cols + 1);
-    const double gamma = (n + 8) * kU, inflate = 1 + (2 * n + 16) * kU;
     for (std::size_t i = 0; i < F.rows; ++i) {
-        const double* w = &F.W[i * F.cols];
-        double acc = F.b[i] * t, mag = std::fabs(F.b[i] * t), prop = std::fabs(F.b[i]) * et;
-        for (std::size_t j = 0; j < F.cols; ++j) {
-            acc += w[j] * a[j];
-            mag += std::fabs(w[j] * a[j]);
-            prop += std::fabs(w[j]) * ea[j];
-        }
-        z[i] = acc;
-        store_bound(ez[i], (gamma * mag + prop) * inflate + kTiny);
+        double e;
+        z[i] = float_row(F, i, a, ea, t, et, e);
+        store_bound(ez[i], e);
     }
 }
 

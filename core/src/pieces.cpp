@@ -65,12 +65,10 @@ private:
         for (const FloatLayer& F : fnet_.layers) {
             z.assign(F.rows, 0);
             ez.assign(F.rows, 0);
-            float_layer(F, h.data(), eh.data(), 1.0, 0.0, z.data(), ez.data());
-            if (F.unit == Unit::relu) {
-                for (std::size_t i = 0; i < F.rows; ++i)
-                    if (!bit(A, offset + i)) z[i] = 0, ez[i] = 0;  // A's pattern, imposed
-                offset += F.rows;
-            }
+            const bool relu = F.unit == Unit::relu;
+            for (std::size_t i = 0; i < F.rows; ++i)  // A's pattern, imposed: inactive rows are 0
+                if (!relu || bit(A, offset + i)) z[i] = float_row(F, i, h.data(), eh.data(), 1.0, 0.0, ez[i]);
+            if (relu) offset += F.rows;
             h.swap(z);
             eh.swap(ez);
         }
