@@ -182,6 +182,26 @@ inline void float_layer(const FloatLayer& F, const double* a, const double* ea, 
     }
 }
 
+// float_layer when only the inputs listed in `cols` can be nonzero or uncertain (the others are
+// exactly 0 with no error: relu of a certainly negative value), so only those terms are summed.
+template <class E>
+inline void float_layer_on(const FloatLayer& F, const std::vector<std::uint32_t>& cols, const double* a,
+                           const double* ea, double t, double et, double* z, E* ez) {
+    const double n = static_cast<double>(cols.size() + 1);
+    const double gamma = (n + 8) * kU, inflate = 1 + (2 * n + 16) * kU;
+    for (std::size_t i = 0; i < F.rows; ++i) {
+        const double* w = &F.W[i * F.cols];
+        double acc = F.b[i] * t, mag = std::fabs(F.b[i] * t), prop = std::fabs(F.b[i]) * et;
+        for (std::uint32_t j : cols) {
+            acc += w[j] * a[j];
+            mag += std::fabs(w[j] * a[j]);
+            prop += std::fabs(w[j]) * ea[j];
+        }
+        z[i] = acc;
+        store_bound(ez[i], (gamma * mag + prop) * inflate + kTiny);
+    }
+}
+
 // The sign of an approximate value if its bound proves it, else 2 (ask the exact arithmetic).
 inline int certified_sign(double v, double e) {
     if (v > e) return 1;

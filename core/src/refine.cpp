@@ -35,6 +35,7 @@ void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int
     const bool relu = layer > 0 && fnet.layers[layer - 1].unit == Unit::relu;
     auto work = [&](std::size_t a, std::size_t b) {
         std::vector<double> in, ein;
+        std::vector<std::uint32_t> cols;
         for (std::size_t g = a; g < b; ++g) {
             const double* x = t.xs(static_cast<int>(g));
             if (layer == 0) {
@@ -53,7 +54,10 @@ void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int
             }
             double* zo = in_place ? t.zs(static_cast<int>(g)) : &z[g * F.rows];
             float* eo = in_place ? t.ezs(static_cast<int>(g)) : &ez[g * F.rows];
-            float_layer(F, in.data(), ein.data(), x[D - 1], t.ex[g], zo, eo);
+            cols.clear();
+            for (std::size_t j = 0; j < F.cols; ++j)
+                if (in[j] != 0 || ein[j] != 0) cols.push_back(static_cast<std::uint32_t>(j));
+            float_layer_on(F, cols, in.data(), ein.data(), x[D - 1], t.ex[g], zo, eo);
         }
     };
     if (threads <= 1 || n < 1024) {
