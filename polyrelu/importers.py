@@ -11,8 +11,16 @@ when ``var + eps`` is a rational square and otherwise rounded to 64 significant 
 >>> m = MLPRegressor(hidden_layer_sizes=(4,), max_iter=2000, random_state=0).fit(X, np.abs(X).ravel())
 >>> from polyrelu import ReLUNetwork
 >>> net = ReLUNetwork(sklearn_layers(m))
->>> net, bool(abs(float(net([0.5])[0]) - m.predict([[0.5]])[0]) < 1e-12)
-(ReLUNetwork(1 -> [4] -> 1), True)
+>>> net
+ReLUNetwork(1 -> [4] -> 1)
+
+The network is the model's exactly: its value is the model's formula evaluated in rationals.
+
+>>> from fractions import Fraction as F
+>>> (W1, W2), (b1, b2) = m.coefs_, m.intercepts_
+>>> h = [max(F(0), F(1, 2) * F(W1[0, j]) + F(b1[j])) for j in range(4)]
+>>> net([F(1, 2)])[0] == sum(F(W2[j, 0]) * h[j] for j in range(4)) + F(b2[0])
+True
 """
 from __future__ import annotations
 

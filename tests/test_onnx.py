@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import json
-import os
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-if os.environ.get("CI"):  # on CI these tests must run: a missing extra is a failure, not a skip
-    import onnx
-    import onnxruntime as ort
-else:
-    onnx = pytest.importorskip("onnx")
-    ort = pytest.importorskip("onnxruntime")
+from oracles import require_module
+
+onnx = require_module("onnx")  # on CI these must run: a missing extra is a failure, not a skip
+ort = require_module("onnxruntime")
 from onnx import TensorProto, helper as h  # noqa: E402
 
 from polyrelu import InvalidInputError, ReLUNetwork  # noqa: E402

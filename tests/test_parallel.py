@@ -1,11 +1,12 @@
 """Parallel refinement through standard executors gives the serial complex exactly."""
 from __future__ import annotations
 
-import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from oracles import require_module
 
 from polyrelu import Polytope, ReLUNetwork
 
@@ -27,10 +28,7 @@ def test_process_pool_executor_equals_serial():
 
 
 def test_dask_local_cluster_equals_serial():
-    if os.environ.get("CI") == "true":
-        import distributed  # CI installs the test extras: a missing dask is a failure there
-    else:
-        distributed = pytest.importorskip("distributed", reason="dask.distributed is an optional extra")
+    distributed = require_module("distributed")  # CI installs the test extras: a missing dask fails there
     net = ReLUNetwork.load(BENCH / "d2_16x3.json")
     serial = net.complex()
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from fractions import Fraction
 from pathlib import Path
@@ -10,10 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-if os.environ.get("CI"):
-    import sklearn  # noqa: F401
-else:
-    pytest.importorskip("sklearn")
+from oracles import require_module
+
+require_module("sklearn")  # on CI a missing extra is a failure, not a skip
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
 
