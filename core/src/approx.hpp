@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <ranges>
 #include <vector>
 
 namespace polyrelu {
@@ -153,17 +154,19 @@ struct FloatNet {
     }
 };
 
-// Row i of z = W a + b t, and (in e) its error bound; float_layer does every row.
-// z = W a + b t with a bound ez_i on each entry, from inputs a (activation applied) with errors
-// at most ea_j and t with error et.  Each term's product and sum round (gamma_n), the weights were
-// rounded (2u), and the inputs' errors propagate through |W|.
-inline double float_row(const FloatLayer& F, std::size_t i, const double* a, const double* ea, double t, double et,
-                        double& e) {
-    const double n = static_cast<double>(F.cols + 1);
+// Row i of z = W a + b t, and (in e) its error bound, from inputs a (activation applied) with
+// errors at most ea_j and t with error et, summing the terms of the columns in `cols` only (the
+// others must be exactly 0 with no error, like relu of a certainly negative value).  Each term's
+// product and sum round (gamma_n, n the terms summed), the weights were rounded (2u), and the
+// inputs' errors propagate through |W|.
+template <class Cols>
+inline double float_row(const FloatLayer& F, std::size_t i, const Cols& cols, const double* a, const double* ea,
+                        double t, double et, double& e) {
+    const double n = static_cast<double>(std::ranges::size(cols) + 1);
     const double gamma = (n + 8) * kU, inflate = 1 + (2 * n + 16) * kU;
     const double* w = &F.W[i * F.cols];
     double acc = F.b[i] * t, mag = std::fabs(F.b[i] * t), prop = std::fabs(F.b[i]) * et;
-    for (std::size_t j = 0; j < F.cols; ++j) {
+    for (const auto j : cols) {
         acc += w[j] * a[j];
         mag += std::fabs(w[j] * a[j]);
         prop += std::fabs(w[j]) * ea[j];
@@ -172,33 +175,16 @@ inline double float_row(const FloatLayer& F, std::size_t i, const double* a, con
     return acc;
 }
 
-template <class E>
-inline void float_layer(const FloatLayer& F, const double* a, const double* ea, double t, double et, double* z,
-                        E* ez) {
+inline auto all_columns(const FloatLayer& F) { return std::views::iota(std::size_t{0}, F.cols); }
+
+// Every row of z = W a + b t, with the bounds ez_i, summing the columns in `cols` (float_row).
+template <class Cols, class E>
+inline void float_layer(const FloatLayer& F, const Cols& cols, const double* a, const double* ea, double t,
+                        double et, double* z, E* ez) {
     for (std::size_t i = 0; i < F.rows; ++i) {
         double e;
-        z[i] = float_row(F, i, a, ea, t, et, e);
+        z[i] = float_row(F, i, cols, a, ea, t, et, e);
         store_bound(ez[i], e);
-    }
-}
-
-// float_layer when only the inputs listed in `cols` can be nonzero or uncertain (the others are
-// exactly 0 with no error: relu of a certainly negative value), so only those terms are summed.
-template <class E>
-inline void float_layer_on(const FloatLayer& F, const std::vector<std::uint32_t>& cols, const double* a,
-                           const double* ea, double t, double et, double* z, E* ez) {
-    const double n = static_cast<double>(cols.size() + 1);
-    const double gamma = (n + 8) * kU, inflate = 1 + (2 * n + 16) * kU;
-    for (std::size_t i = 0; i < F.rows; ++i) {
-        const double* w = &F.W[i * F.cols];
-        double acc = F.b[i] * t, mag = std::fabs(F.b[i] * t), prop = std::fabs(F.b[i]) * et;
-        for (std::uint32_t j : cols) {
-            acc += w[j] * a[j];
-            mag += std::fabs(w[j] * a[j]);
-            prop += std::fabs(w[j]) * ea[j];
-        }
-        z[i] = acc;
-        store_bound(ez[i], (gamma * mag + prop) * inflate + kTiny);
     }
 }
 

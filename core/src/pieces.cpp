@@ -67,7 +67,7 @@ private:
             ez.assign(F.rows, 0);
             const bool relu = F.unit == Unit::relu;
             for (std::size_t i = 0; i < F.rows; ++i)  // A's pattern, imposed: inactive rows are 0
-                if (!relu || bit(A, offset + i)) z[i] = float_row(F, i, h.data(), eh.data(), 1.0, 0.0, ez[i]);
+                if (!relu || bit(A, offset + i)) z[i] = float_row(F, i, all_columns(F), h.data(), eh.data(), 1.0, 0.0, ez[i]);
             if (relu) offset += F.rows;
             h.swap(z);
             eh.swap(ez);

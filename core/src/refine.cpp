@@ -57,7 +57,7 @@ void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int
             cols.clear();
             for (std::size_t j = 0; j < F.cols; ++j)
                 if (in[j] != 0 || ein[j] != 0) cols.push_back(static_cast<std::uint32_t>(j));
-            float_layer_on(F, cols, in.data(), ein.data(), x[D - 1], t.ex[g], zo, eo);
+            float_layer(F, cols, in.data(), ein.data(), x[D - 1], t.ex[g], zo, eo);
         }
     };
     if (threads <= 1 || n < 1024) {

@@ -41,7 +41,7 @@ public:
         t.ex[k] = 2 * kU + kTiny;
         const std::size_t D = t.D;
         std::vector<double> ein(D - 1, t.ex[k]);
-        float_layer(ctx_.float_net->layers[0], t.xs(k), ein.data(), t.xs(k)[D - 1], t.ex[k], t.zs(k), t.ezs(k));
+        float_layer(ctx_.float_net->layers[0], all_columns(ctx_.float_net->layers[0]), t.xs(k), ein.data(), t.xs(k)[D - 1], t.ex[k], t.zs(k), t.ezs(k));
     }
 
 private:

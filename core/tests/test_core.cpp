@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 using namespace polyrelu;
@@ -81,6 +82,20 @@ void run(const Network& net, std::size_t d, int threads, bool reverse, Refinemen
     refine(net, {box(d, 100000)}, 0, threads, reverse, Limits{}, ProgressFn{}, r);
 }
 
+// What every complex of the box satisfies: Euler characteristic 1, the same regions with two
+// threads in reversed neuron order, and cells that verify against the network.
+void check_box_complex(const Network& net, std::size_t d, const Refinement& r, const char* what) {
+    const Faces f = face_poset(r);
+    long euler = 0;
+    for (std::int64_t k : f.dim) euler += k % 2 ? -1 : 1;
+    check(euler == 1, (std::string("Euler characteristic of the box, ") + what).c_str(), euler, 1);
+    Refinement t;
+    run(net, d, 2, true, t);
+    check(t.cells.size() == r.cells.size(), (std::string("threads and reversed order, ") + what).c_str(),
+          static_cast<long>(t.cells.size()), static_cast<long>(r.cells.size()));
+    check(verify_cells(r).empty(), (std::string("verify_cells, ") + what).c_str(), 0, 0);
+}
+
 void arrangement(std::size_t d, std::size_t n) {
     Network net;
     net.dim = d;
@@ -90,15 +105,7 @@ void arrangement(std::size_t d, std::size_t n) {
     Refinement r;
     run(net, d, 1, false, r);
     check(static_cast<long>(r.cells.size()) == want, "arrangement regions", static_cast<long>(r.cells.size()), want);
-    const Faces f = face_poset(r);
-    long euler = 0;
-    for (std::int64_t k : f.dim) euler += k % 2 ? -1 : 1;
-    check(euler == 1, "Euler characteristic of the box", euler, 1);
-    Refinement t;
-    run(net, d, 2, true, t);
-    check(t.cells.size() == r.cells.size(), "threads and reversed order", static_cast<long>(t.cells.size()),
-          static_cast<long>(r.cells.size()));
-    check(verify_cells(r).empty(), "verify_cells", 0, 0);
+    check_box_complex(net, d, r, "an arrangement");
     // every interior facet has two regions, and the output sum of ReLUs joins no two of them
     const Facets fa = shared_facets(r);
     const std::vector<std::int64_t> pieces = linear_regions(r, fa);
@@ -126,15 +133,7 @@ void exact_fallback(std::size_t d, std::size_t n) {
     Refinement r;
     run(net, d, 1, false, r);
     check(r.exact_signs > 0, "signs left to exact arithmetic", r.exact_signs, 1);
-    check(verify_cells(r).empty(), "verify_cells after exact fallbacks", 0, 0);
-    const Faces f = face_poset(r);
-    long euler = 0;
-    for (std::int64_t k : f.dim) euler += k % 2 ? -1 : 1;
-    check(euler == 1, "Euler characteristic with a repeated layer", euler, 1);
-    Refinement t;
-    run(net, d, 2, true, t);
-    check(t.cells.size() == r.cells.size(), "threads and reversed order, repeated layer",
-          static_cast<long>(t.cells.size()), static_cast<long>(r.cells.size()));
+    check_box_complex(net, d, r, "a repeated layer");
     check(r.exact().size() == r.gens.size(), "every generator made exact", static_cast<long>(r.exact().size()),
           static_cast<long>(r.gens.size()));
 }
