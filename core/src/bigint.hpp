@@ -1,7 +1,7 @@
 // Exact integers for the core: GMP's mpz_class, plus the few operations the refinement needs.
 //
-// Why GMP and no float path for values: every sign the core reads is the sign of an exact
-// integer (a pre-activation at an exact homogeneous generator), so no tolerance can enter.
+// Why GMP: every sign the float filter cannot prove (approx.hpp) is the sign of an exact integer
+// (a pre-activation at an exact homogeneous generator), so no tolerance can enter.
 #pragma once
 
 #include <gmpxx.h>
@@ -16,7 +16,7 @@ using Int = mpz_class;
 using IntVec = std::vector<Int>;
 
 // Divide v by the gcd of its entries (v != 0): equal points get equal coordinates in every cell,
-// which is what lets cells share generators by their exact coordinates.
+// which is what lets start cells share their given generators by exact coordinates.
 inline void make_primitive(IntVec& v) {
     Int g = 0;
     for (const Int& x : v) {
@@ -27,8 +27,8 @@ inline void make_primitive(IntVec& v) {
         for (Int& x : v) mpz_divexact(x.get_mpz_t(), x.get_mpz_t(), g.get_mpz_t());
 }
 
-// A byte string that identifies v exactly (sign, length, limbs of each entry): the key of the
-// generator tables.
+// A byte string that identifies v exactly (sign, length, limbs of each entry): how the start
+// cells' given generators are matched.
 inline std::string exact_key(const IntVec& v) {
     std::string key;
     for (const Int& x : v) {

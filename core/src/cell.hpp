@@ -14,7 +14,7 @@ namespace polyrelu {
 using Word = std::uint64_t;
 
 struct Cell {
-    std::vector<int> gens;          // generator ids (see split.hpp for local ids)
+    std::vector<int> gens;          // generator ids (see refine_cell.hpp for local ids)
     std::vector<Word> inc;          // gens.size() * nw
     std::vector<int> slot_labels;   // label-set id per slot
     std::vector<Word> alive;        // nw words
