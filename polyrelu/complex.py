@@ -756,8 +756,8 @@ class PolyhedralComplex:
         (4, 3)
         """
         self._require_complete("the f-vector")
-        dims = self.result.faces()["dim"] + len(self._lines)
-        return tuple(int(x) for x in np.bincount(dims, minlength=self.dim + 1)[: self.dim + 1])
+        counts = (0,) * len(self._lines) + self.result.face_counts()
+        return counts[: self.dim + 1] + (0,) * (self.dim + 1 - len(counts))
 
     @property
     def euler_characteristic(self) -> int:

@@ -12,7 +12,7 @@ counts builds none.  :class:`RefinementResult` wraps them and decodes exact inte
 * ``facets()``: ``gen_ptr``/``gen_ids`` (CSR, sorted ids), ``cells`` (two per facet, -1 on the
   boundary), ``label_sets`` (each side's set id, -1), ``cell_ptr``/``cell_facets`` (CSR);
 * ``faces()``: ``dim``, ``gen_ptr``/``gen_ids``, ``region`` (-1 if none), ``edges`` (pairs face ->
-  cell of one dimension more);
+  cell of one dimension more); ``face_counts()`` the number of each ``dim`` alone;
 * ``pieces()``: the linear region of each region (indices in order of first region).
 
 ``dim`` is the working dimension (the input dimension less the lineality the network cannot see,
@@ -106,6 +106,7 @@ class RefinementResult:
         self._labels = None
         self._facets = None
         self._faces = None
+        self._face_counts = None
         self._pieces = None
 
     def __repr__(self) -> str:
@@ -264,6 +265,22 @@ class RefinementResult:
         if self._faces is None:
             self._faces = self.core.faces()
         return self._faces
+
+    def face_counts(self) -> tuple[int, ...]:
+        """The number of faces of each dimension ``0..dim`` (the face poset's, counted by the core
+        without keeping the poset when it was not made already).
+
+        >>> res = ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex().result  # relu(x) + relu(1 - x)
+        >>> res.face_counts()  # the points 0 and 1, three intervals
+        (2, 3)
+        """
+        if self._face_counts is None:
+            if self._faces is not None:
+                counts = np.bincount(self._faces["dim"], minlength=self.dim + 1)
+            else:
+                counts = self.core.face_counts()
+            self._face_counts = tuple(int(x) for x in counts[: self.dim + 1])
+        return self._face_counts
 
     def pieces(self) -> np.ndarray:
         """Per region, the index of its linear region (regions where the network has one affine map).

@@ -195,6 +195,33 @@ inline int certified_sign(double v, double e) {
     return 2;
 }
 
+// One generator's values of `layer` (0-based) from its coordinates x (layer 0, error ex each) or
+// from the previous layer's values z with bounds ez (relu applied here), into zo and eo.  `in`,
+// `ein` and `cols` are scratch space.
+inline void float_step(const FloatNet& fnet, std::size_t layer, const double* x, double ex, std::size_t D,
+                       const double* z, const float* ez, double* zo, float* eo, std::vector<double>& in,
+                       std::vector<double>& ein, std::vector<std::uint32_t>& cols) {
+    const FloatLayer& F = fnet.layers[layer];
+    if (layer == 0) {
+        in.assign(x, x + F.cols);
+        ein.assign(F.cols, ex);
+    } else {
+        in.assign(z, z + F.cols);
+        ein.assign(ez, ez + F.cols);
+        if (fnet.layers[layer - 1].unit == Unit::relu)
+            for (std::size_t j = 0; j < F.cols; ++j) {
+                // relu is 1-Lipschitz, so the bound carries over; where the value is certainly
+                // negative, relu is exactly 0 and so is the error
+                if (in[j] < -ein[j]) ein[j] = 0;
+                in[j] = in[j] > 0 ? in[j] : 0;
+            }
+    }
+    cols.clear();
+    for (std::size_t j = 0; j < F.cols; ++j)
+        if (in[j] != 0 || ein[j] != 0) cols.push_back(static_cast<std::uint32_t>(j));
+    float_layer(F, cols, in.data(), ein.data(), x[D - 1], ex, zo, eo);
+}
+
 // Multiplies x (n entries), z, and their bounds by a power of two that brings max |x| near 1:
 // exact except for underflow, which kTiny covers.  Keeps repeated crossings in range.
 inline void normalize(double* x, std::size_t n, double* z, float* ez, std::size_t nz, double& ex) {

@@ -104,6 +104,8 @@ struct Builder {
     Faces out;
     IdSetIndex index;
     std::vector<int> ids;
+    bool whole = true;                 // false: count the faces only (no dims, regions, edges)
+    std::vector<std::int64_t> counts;  // per dimension
 
     bool fresh = false;  // whether the last node() made a new face
 
@@ -115,16 +117,20 @@ struct Builder {
             return static_cast<std::size_t>(b - a) == sorted_ids.size() && std::equal(a, b, sorted_ids.begin());
         });
         if (index.at(slot) >= 0) return index.at(slot);
-        const std::int64_t id = static_cast<std::int64_t>(out.dim.size());
+        const std::int64_t id = static_cast<std::int64_t>(out.gen_ptr.size()) - 1;
         fresh = true;
         index.put(slot, h, id);
-        out.dim.push_back(dim);
         out.gen_ids.insert(out.gen_ids.end(), sorted_ids.begin(), sorted_ids.end());
         out.gen_ptr.push_back(static_cast<std::int64_t>(out.gen_ids.size()));
-        out.region.push_back(-1);
+        ++counts[static_cast<std::size_t>(dim)];
+        if (whole) {
+            out.dim.push_back(dim);
+            out.region.push_back(-1);
+        }
         return id;
     }
     void edge(std::int64_t child, std::int64_t parent) {
+        if (!whole) return;
         out.edges.push_back(child);
         out.edges.push_back(parent);
     }
@@ -172,7 +178,7 @@ void cell_faces(const Refinement& r, std::size_t ci, Builder& b, FaceTable<NW>& 
     std::int64_t dim = static_cast<std::int64_t>(r.net.dim);
     bool made;
     const std::int64_t region = node_of(top, dim, made);
-    if (region >= 0) b.out.region[region] = static_cast<std::int64_t>(ci);
+    if (region >= 0 && b.whole) b.out.region[region] = static_cast<std::int64_t>(ci);
     // level: faces this region made, whose facets (and their edges) are found here, once for the
     // whole complex; each edge is therefore made exactly once
     std::vector<B> level, next, cands;
@@ -208,8 +214,12 @@ void cell_faces(const Refinement& r, std::size_t ci, Builder& b, FaceTable<NW>& 
 
 }  // namespace
 
-Faces face_poset(const Refinement& r) {
+namespace {
+
+Builder all_faces(const Refinement& r, bool whole) {
     Builder b;
+    b.whole = whole;
+    b.counts.assign(r.net.dim + 1, 0);
     b.out.gen_ptr.push_back(0);
     FaceTable<1> t1;
     FaceTable<2> t2;
@@ -227,7 +237,13 @@ Faces face_poset(const Refinement& r) {
         else if (n <= 4096) cell_faces<64>(r, ci, b, t64);
         else throw std::length_error("a region with more than 4096 generators: the face poset is not supported");
     }
-    return b.out;
+    return b;
 }
+
+}  // namespace
+
+Faces face_poset(const Refinement& r) { return std::move(all_faces(r, true).out); }
+
+std::vector<std::int64_t> face_counts(const Refinement& r) { return all_faces(r, false).counts; }
 
 }  // namespace polyrelu

@@ -22,6 +22,8 @@ struct ApproxTable {
     std::vector<char> ray;           // T = 0 exactly: known combinatorially, never from a double
     std::vector<std::int64_t> hid;   // record in the History (-1 in a cell's local table)
     std::vector<Origin> origin;      // a cell's local table: the edge and neuron that made it
+    bool with_origins = true;        // false for the layer's global tables, which name their
+                                     // generators by History record (24 bytes each saved)
 
     std::size_t size() const { return ray.size(); }
     const double* xs(int g) const { return &x[static_cast<std::size_t>(g) * D]; }
@@ -41,15 +43,18 @@ struct ApproxTable {
         ez.resize(ez.size() + nz, 0.0f);
         ray.push_back(0);
         hid.push_back(-1);
-        origin.emplace_back();
+        if (with_origins) origin.emplace_back();
         return id;
     }
-    // A copy of entry k of src (same D and nz), with its history record; its id.
+    // A copy of entry k of src (same D) with its history record, and its values if src holds the
+    // same layer's (else they are left zero for the caller to fill); its id.
     int copy_from(const ApproxTable& src, int k, std::int64_t record) {
         const int id = append();
         std::copy(src.xs(k), src.xs(k) + D, xs(id));
-        std::copy(src.zs(k), src.zs(k) + nz, zs(id));
-        std::copy(src.ezs(k), src.ezs(k) + nz, ezs(id));
+        if (src.nz == nz) {
+            std::copy(src.zs(k), src.zs(k) + nz, zs(id));
+            std::copy(src.ezs(k), src.ezs(k) + nz, ezs(id));
+        }
         ex[id] = src.ex[k];
         ray[id] = src.ray[k];
         hid[id] = record;

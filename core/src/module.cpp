@@ -191,7 +191,7 @@ PYBIND11_MODULE(_core, m) {
         .def_property_readonly("exact_signs", [](const Result& r) { return r.r.exact_signs; })
         .def_property_readonly("n_generators", [](const Result& r) { return r.r.gens.size(); })
         .def_property_readonly("homogeneous_dim", [](const Result& r) { return r.r.gens.D; })
-        .def_property_readonly("n_outputs", [](const Result& r) { return r.r.gens.nz; })
+        .def_property_readonly("n_outputs", [](const Result& r) { return r.r.net.layers.back().rows; })
         .def("generators", [](const Result& r) {
             const GenStore& e = r.r.exact();
             return encode(e.coords.data(), e.coords.size());
@@ -263,6 +263,14 @@ PYBIND11_MODULE(_core, m) {
             }
             return columns({{"dim", &f.dim}, {"gen_ptr", &f.gen_ptr}, {"gen_ids", &f.gen_ids},
                             {"region", &f.region}, {"edges", &f.edges}});
+        })
+        .def("face_counts", [](Result& r) {
+            std::vector<std::int64_t> counts;
+            {
+                py::gil_scoped_release nogil;
+                counts = face_counts(r.r);
+            }
+            return as_array(counts);
         })
         .def("diameter", [](Result& r) {
             const Facets& f = r.get_facets();

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <unordered_map>
 
 namespace polyrelu {
 namespace {
@@ -38,26 +37,34 @@ public:
     }
 
 private:
-    struct Pass {
-        std::vector<double> z, e;
-    };
     const Refinement& r_;
     FloatNet fnet_;
     const std::size_t n_;
-    std::unordered_map<std::uint64_t, Pass> passes_;
+    // per point k, lazily: every region's float pass there (z, then e, per output), flat so that
+    // a pass costs 16 bytes per output and no allocation (most regions need point 0 only)
+    std::vector<std::vector<double>> passes_;
+    std::vector<std::vector<char>> have_;
 
-    static bool differ(const Pass& p, const Pass& q) {
-        for (std::size_t i = 0; i < p.z.size(); ++i) {
-            const double slack = (p.e[i] + q.e[i]) * (1 + 4 * kU);
-            if (std::isfinite(slack) && std::fabs(p.z[i] - q.z[i]) > slack) return true;
+    bool differ(const double* p, const double* q) const {
+        const std::size_t m = fnet_.layers.back().rows;
+        for (std::size_t i = 0; i < m; ++i) {
+            const double slack = (p[m + i] + q[m + i]) * (1 + 4 * kU);
+            if (std::isfinite(slack) && std::fabs(p[i] - q[i]) > slack) return true;
         }
         return false;
     }
 
-    // The region's map at point k, in floats (the frame's coordinates of the point are exact).
-    const Pass& pass(std::size_t region, std::size_t k) {
-        auto [it, fresh] = passes_.try_emplace(static_cast<std::uint64_t>(region) * (n_ + 1) + k);
-        if (!fresh) return it->second;
+    // The region's map at point k, in floats (the frame's coordinates of the point are exact):
+    // its outputs, then their bounds.
+    const double* pass(std::size_t region, std::size_t k) {
+        const std::size_t m = fnet_.layers.back().rows;
+        if (passes_.empty()) passes_.resize(n_ + 1), have_.resize(n_ + 1);
+        if (have_[k].empty()) {
+            have_[k].assign(r_.cells.size(), 0);
+            passes_[k].assign(r_.cells.size() * 2 * m, 0.0);
+        }
+        double* out = &passes_[k][region * 2 * m];
+        if (have_[k][region]) return out;
         const Cell& A = r_.cells[region];
         std::vector<double> h(n_, 0.0), eh(n_, 0.0), z, ez;
         if (k > 0) h[k - 1] = 1;
@@ -72,8 +79,10 @@ private:
             h.swap(z);
             eh.swap(ez);
         }
-        it->second = Pass{std::move(h), std::move(eh)};
-        return it->second;
+        std::copy(h.begin(), h.end(), out);
+        std::copy(eh.begin(), eh.end(), out + m);
+        have_[k][region] = 1;
+        return out;
     }
 
     // The region's map at point k, exactly (homogeneous: (C + 2^(k + e_j) [j = k - 1], 2^k)).

@@ -27,37 +27,20 @@ using Clock = std::chrono::steady_clock;
 void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int threads) {
     const FloatLayer& F = fnet.layers[layer];
     const std::size_t n = t.size(), D = t.D;
-    // in place when the layer is as wide as the last (each generator's old values are read into
-    // a buffer first): a second table of values would double the peak memory
+    // in place when the layer is as wide as the last (float_step reads the old values into a
+    // buffer first): a second table of values would double the peak memory
     const bool in_place = layer > 0 && F.rows == t.nz;
     std::vector<double> z(in_place ? 0 : n * F.rows);
     std::vector<float> ez(in_place ? 0 : n * F.rows);
-    const bool relu = layer > 0 && fnet.layers[layer - 1].unit == Unit::relu;
     auto work = [&](std::size_t a, std::size_t b) {
         std::vector<double> in, ein;
         std::vector<std::uint32_t> cols;
         for (std::size_t g = a; g < b; ++g) {
-            const double* x = t.xs(static_cast<int>(g));
-            if (layer == 0) {
-                in.assign(x, x + F.cols);
-                ein.assign(F.cols, t.ex[g]);
-            } else {
-                in.assign(t.zs(static_cast<int>(g)), t.zs(static_cast<int>(g)) + F.cols);
-                ein.assign(t.ezs(static_cast<int>(g)), t.ezs(static_cast<int>(g)) + F.cols);
-                if (relu)
-                    for (std::size_t j = 0; j < F.cols; ++j) {
-                        // relu is 1-Lipschitz, so the bound carries over; where the value is
-                        // certainly negative, relu is exactly 0 and so is the error
-                        if (in[j] < -ein[j]) ein[j] = 0;
-                        in[j] = in[j] > 0 ? in[j] : 0;
-                    }
-            }
-            double* zo = in_place ? t.zs(static_cast<int>(g)) : &z[g * F.rows];
-            float* eo = in_place ? t.ezs(static_cast<int>(g)) : &ez[g * F.rows];
-            cols.clear();
-            for (std::size_t j = 0; j < F.cols; ++j)
-                if (in[j] != 0 || ein[j] != 0) cols.push_back(static_cast<std::uint32_t>(j));
-            float_layer(F, cols, in.data(), ein.data(), x[D - 1], t.ex[g], zo, eo);
+            const int k = static_cast<int>(g);
+            double* zo = in_place ? t.zs(k) : &z[g * F.rows];
+            float* eo = in_place ? t.ezs(k) : &ez[g * F.rows];
+            float_step(fnet, layer, t.xs(k), t.ex[g], D, layer > 0 ? t.zs(k) : nullptr, layer > 0 ? t.ezs(k) : nullptr,
+                       zo, eo, in, ein, cols);
         }
     };
     if (threads <= 1 || n < 1024) {
@@ -73,6 +56,22 @@ void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int
         t.nz = F.rows;
     }
 }
+
+namespace {
+
+// A table's values, from this layer's to those of the 0-based layer `next` (none after the last
+// hidden layer: nothing reads the output's approximations).
+void to_next_layer(ApproxTable& t, const FloatNet& fnet, std::size_t next, std::size_t hidden) {
+    if (next < hidden) {
+        advance_approx(t, fnet, next, 1);
+        return;
+    }
+    t.z = {};
+    t.ez = {};
+    t.nz = 0;
+}
+
+}  // namespace
 
 void advance_exact(GenStore& store, const Network& net, std::size_t layer) {
     const Layer& L = net.layers[layer];
@@ -114,7 +113,8 @@ namespace {
 // n_global are the layer's global generators; a crossing is n_global + its number.
 class Crossings {
 public:
-    explicit Crossings(const ApproxTable& cur) : cur_(cur), n_(static_cast<std::int64_t>(cur.size())), from_cur_(cur.size(), -1) {}
+    Crossings(const ApproxTable& cur, const FloatNet& fnet, std::size_t next_layer)
+        : cur_(cur), fnet_(fnet), next_layer_(next_layer), n_(static_cast<std::int64_t>(cur.size())), from_cur_(cur.size(), -1) {}
 
     // The names of output `o`'s local generators, in the order they were made (parents first);
     // new crossings get a record in the History.
@@ -135,16 +135,18 @@ public:
     }
 
     // The id in `next` of cell id `id` (global, or local to the output named by `names`): copied
-    // into `next` on first use.
+    // into `next` on first use, with the next layer's values (a local table has them already:
+    // to_next_layer).  Why here rather than in one pass over `next` at the end: `next` never
+    // holds this layer's values, so the last layer's table (the largest) carries none at all.
     int carry(int id, const ApproxTable& local, const std::vector<std::int64_t>& names, ApproxTable& next) {
         if (!is_local(id)) {
             int& slot = from_cur_[id];
-            if (slot < 0) slot = next.copy_from(cur_, id, cur_.hid[id]);
+            if (slot < 0) slot = copy(cur_, id, cur_.hid[id], next);
             return slot;
         }
         const std::int64_t c = names[local_index(id)] - n_;
         int& slot = next_[c];
-        if (slot < 0) slot = next.copy_from(local, local_index(id), record_[c]);
+        if (slot < 0) slot = copy(local, local_index(id), record_[c], next);
         return slot;
     }
 
@@ -160,6 +162,8 @@ private:
         }
     };
     const ApproxTable& cur_;
+    const FloatNet& fnet_;
+    const std::size_t next_layer_;  // 0-based layer whose values `next` holds
     const std::int64_t n_;
     std::vector<int> from_cur_;
     std::unordered_map<Key, std::int64_t, KeyHash> index_;
@@ -168,6 +172,16 @@ private:
 
     std::int64_t of(std::int64_t id, const std::vector<std::int64_t>& names) const {
         return is_local(static_cast<int>(id)) ? names[local_index(static_cast<int>(id))] : id;
+    }
+    std::vector<double> in_, ein_;
+    std::vector<std::uint32_t> cols_;
+
+    int copy(const ApproxTable& src, int k, std::int64_t record, ApproxTable& next) {
+        const int id = next.copy_from(src, k, record);
+        if (next.nz > 0 && &src == &cur_)
+            float_step(fnet_, next_layer_, next.xs(id), next.ex[id], next.D, src.zs(k), src.ezs(k), next.zs(id),
+                       next.ezs(id), in_, ein_, cols_);
+        return id;
     }
     std::int64_t record(std::int64_t name) const { return name < n_ ? cur_.hid[name] : record_[name - n_]; }
 };
@@ -259,8 +273,8 @@ void assemble(const Network& net, const std::vector<StartCell>& cells, Refinemen
     out.gens.nz = 0;
     out.frame = frame_of(cells, net.dim);
     const FloatNet fnet(net, out.frame);
+    out.gens.with_origins = false;
     out.cells = to_cells(cells, out.pattern_words, fnet, out.gens, out.history, out.labels);
-    for (std::size_t l = 0; l < net.layers.size(); ++l) advance_approx(out.gens, fnet, l, 1);
 }
 
 void refine(const Network& net, const std::vector<StartCell>& starts, std::size_t first_layer, int threads,
@@ -279,6 +293,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
     ApproxTable cur;
     cur.D = D;
     cur.nz = 0;
+    cur.with_origins = false;
     std::vector<Cell> cells = to_cells(starts, out.pattern_words, fnet, cur, out.history, out.labels);
     for (std::size_t l = 0; l <= first_layer && l < net.layers.size(); ++l) advance_approx(cur, fnet, l, threads);
 
@@ -323,8 +338,9 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
 
         ApproxTable next;
         next.D = D;
-        next.nz = L.rows;
-        Crossings names(cur);
+        next.nz = l + 1 < hidden ? net.layers[l + 1].rows : 0;
+        next.with_origins = false;
+        Crossings names(cur, fnet, l + 1);
         std::vector<std::int64_t> local_names;
         const ApproxTable no_local;
         std::vector<Cell> next_cells;
@@ -343,6 +359,9 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             auto work = [&](std::size_t x, std::size_t y) {
                 for (std::size_t k = x; k < y; ++k) {
                     const bool ok = refine_cell(std::move(cells[a + k]), ctx, outs[k]);
+                    // the cell is done with this layer's values: its new generators wait for the
+                    // merge with the next layer's (less memory when the next is narrower)
+                    to_next_layer(outs[k].local, fnet, l + 1, hidden);
                     state[k] = ok ? done : stopped;
                     if (!ok) return;
                 }
@@ -425,8 +444,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             }
         }
         cells.swap(next_cells);
-        cur = std::move(next);
-        advance_approx(cur, fnet, l + 1, threads);  // the next layer's values (the output's, at the end)
+        cur = std::move(next);  // with the next layer's values already (Crossings::carry)
         bit_offset += L.rows;
     }
     out.cells = std::move(cells);

@@ -40,7 +40,7 @@ using InterruptFn = std::function<bool()>;
 
 struct Refinement {
     Network net;
-    ApproxTable gens;              // final generators (approximate); z = the output layer's values
+    ApproxTable gens;              // final generators (approximate coordinates; no values)
     mutable History history;       // where each came from: exact on demand
     Frame frame;                   // of the float coordinates (approx.hpp)
     long exact_signs = 0;          // signs the float filter left to exact arithmetic
@@ -65,7 +65,7 @@ private:
 void advance_exact(GenStore& store, const Network& net, std::size_t layer);
 
 // A Refinement from cells that are already refined (a saved complex, the reference engine's
-// output): the generators' output values are computed, nothing is split.
+// output): nothing is split, and nothing is computed until it is read.
 void assemble(const Network& net, const std::vector<StartCell>& cells, Refinement& out);
 
 // Refines the start cells by the hidden layers first_layer, first_layer + 1, ... (0-based; the

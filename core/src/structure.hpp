@@ -29,6 +29,10 @@ struct Faces {
 };
 Faces face_poset(const Refinement& r);
 
+// The number of cells of each dimension 0..n (lineality not included): the face poset's, counted
+// without keeping its dimensions, regions and edges (a third of the memory).
+std::vector<std::int64_t> face_counts(const Refinement& r);
+
 // For each region, the index of its linear region: regions joined across shared facets where
 // their affine maps agree (the map is determined by the exact output values at the generators).
 std::vector<std::int64_t> linear_regions(const Refinement& r, const Facets& f);
