@@ -30,15 +30,16 @@ void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int
     // in place when the layer is as wide as the last (float_step reads the old values into a
     // buffer first): a second table of values would double the peak memory
     const bool in_place = layer > 0 && F.rows == t.nz;
-    std::vector<double> z(in_place ? 0 : n * F.rows);
-    std::vector<float> ez(in_place ? 0 : n * F.rows);
+    Rows<double> z;
+    Rows<float> ez;
+    if (!in_place) z.reset(F.rows, n), ez.reset(F.rows, n);
     auto work = [&](std::size_t a, std::size_t b) {
         std::vector<double> in, ein;
         std::vector<std::uint32_t> cols;
         for (std::size_t g = a; g < b; ++g) {
             const int k = static_cast<int>(g);
-            double* zo = in_place ? t.zs(k) : &z[g * F.rows];
-            float* eo = in_place ? t.ezs(k) : &ez[g * F.rows];
+            double* zo = in_place ? t.zs(k) : z.row(g);
+            float* eo = in_place ? t.ezs(k) : ez.row(g);
             float_step(fnet, layer, t.xs(k), t.ex[g], D, layer > 0 ? t.zs(k) : nullptr, layer > 0 ? t.ezs(k) : nullptr,
                        zo, eo, in, ein, cols);
         }
@@ -56,22 +57,6 @@ void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int
         t.nz = F.rows;
     }
 }
-
-namespace {
-
-// A table's values, from this layer's to those of the 0-based layer `next` (none after the last
-// hidden layer: nothing reads the output's approximations).
-void to_next_layer(ApproxTable& t, const FloatNet& fnet, std::size_t next, std::size_t hidden) {
-    if (next < hidden) {
-        advance_approx(t, fnet, next, 1);
-        return;
-    }
-    t.z = {};
-    t.ez = {};
-    t.nz = 0;
-}
-
-}  // namespace
 
 void advance_exact(GenStore& store, const Network& net, std::size_t layer) {
     const Layer& L = net.layers[layer];
@@ -135,9 +120,11 @@ public:
     }
 
     // The id in `next` of cell id `id` (global, or local to the output named by `names`): copied
-    // into `next` on first use, with the next layer's values (a local table has them already:
-    // to_next_layer).  Why here rather than in one pass over `next` at the end: `next` never
-    // holds this layer's values, so the last layer's table (the largest) carries none at all.
+    // into `next` on first use, with the next layer's values (none after the last hidden layer:
+    // nothing reads the output's approximations).  Why here rather than in one pass over `next`
+    // at the end: `next` never holds this layer's values, so the last layer's table (the largest)
+    // carries none at all; and here, after the names are shared, each generator is stepped once
+    // (a cell's worker would step the crossings it shares with a neighbour twice).
     int carry(int id, const ApproxTable& local, const std::vector<std::int64_t>& names, ApproxTable& next) {
         if (!is_local(id)) {
             int& slot = from_cur_[id];
@@ -178,7 +165,7 @@ private:
 
     int copy(const ApproxTable& src, int k, std::int64_t record, ApproxTable& next) {
         const int id = next.copy_from(src, k, record);
-        if (next.nz > 0 && &src == &cur_)
+        if (next.nz > 0)
             float_step(fnet_, next_layer_, next.xs(id), next.ex[id], next.D, src.zs(k), src.ezs(k), next.zs(id),
                        next.ezs(id), in_, ein_, cols_);
         return id;
@@ -359,9 +346,6 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             auto work = [&](std::size_t x, std::size_t y) {
                 for (std::size_t k = x; k < y; ++k) {
                     const bool ok = refine_cell(std::move(cells[a + k]), ctx, outs[k]);
-                    // the cell is done with this layer's values: its new generators wait for the
-                    // merge with the next layer's (less memory when the next is narrower)
-                    to_next_layer(outs[k].local, fnet, l + 1, hidden);
                     state[k] = ok ? done : stopped;
                     if (!ok) return;
                 }

@@ -1,0 +1,68 @@
+// A growing table of fixed-width rows (a generator's coordinates, or its values and their
+// bounds), stored in blocks.
+//
+// Why not one std::vector: a layer's table of values is the largest thing the refinement holds
+// (width x 12 bytes per generator), and a vector that doubles holds up to twice the rows it has
+// and, while it moves, the old copy too: three times the table at the moment of the move, which
+// was the peak memory of a whole run.  Blocks are never moved: the first grows like a vector up to
+// kBlock rows (so a cell's small local table stays small), each further block is allocated at
+// its full size once, and rows keep their address.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace polyrelu {
+
+template <class T>
+class Rows {
+public:
+    static constexpr std::size_t kShift = 12, kBlock = std::size_t(1) << kShift;
+
+    explicit Rows(std::size_t width = 0) : width_(width) {}
+
+    std::size_t width() const { return width_; }
+    std::size_t size() const { return size_; }
+
+    // (data() + offset rather than &v[offset]: rows of width 0 have empty blocks)
+    T* row(std::size_t g) { return blocks_[g >> kShift].data() + (g & (kBlock - 1)) * width_; }
+    const T* row(std::size_t g) const { return blocks_[g >> kShift].data() + (g & (kBlock - 1)) * width_; }
+
+    // A new row, zero-filled.
+    T* append() {
+        const std::size_t b = size_ >> kShift;
+        if (b == blocks_.size()) {
+            blocks_.emplace_back();
+            if (b > 0) blocks_.back().reserve(kBlock * width_);
+        }
+        blocks_[b].resize(blocks_[b].size() + width_, T(0));
+        return row(size_++);
+    }
+
+    // Rows of another width (the old ones are dropped): n zero rows.
+    void reset(std::size_t width, std::size_t n) {
+        blocks_.clear();
+        width_ = width;
+        size_ = 0;
+        for (std::size_t b = 0; b * kBlock < n; ++b) {
+            blocks_.emplace_back();
+            if (b > 0) blocks_.back().reserve(kBlock * width_);
+            blocks_.back().resize(std::min(kBlock, n - b * kBlock) * width_, T(0));
+        }
+        size_ = n;
+    }
+
+    void swap(Rows& o) noexcept {
+        blocks_.swap(o.blocks_);
+        std::swap(width_, o.width_);
+        std::swap(size_, o.size_);
+    }
+
+private:
+    std::vector<std::vector<T>> blocks_;
+    std::size_t width_ = 0;
+    std::size_t size_ = 0;
+};
+
+}  // namespace polyrelu
