@@ -19,6 +19,7 @@
 #include "network.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <ranges>
@@ -76,7 +77,9 @@ inline Frame frame_for(const std::vector<double>& lo, const std::vector<double>&
 inline float bound_up(double e) {
     if (!(e <= 3.0e38)) return std::isnan(e) ? e : HUGE_VALF;  // NaN stays NaN: nothing certified
     float f = static_cast<float>(e);
-    if (static_cast<double>(f) < e) f = std::nextafter(f, HUGE_VALF);
+    // the next float up, as the next bit pattern (bounds are >= 0 and f is finite here): a libm
+    // nextafter call was a few percent of a 2-D run
+    if (static_cast<double>(f) < e) f = std::bit_cast<float>(std::bit_cast<std::uint32_t>(f) + 1);
     return f;
 }
 inline void store_bound(double& to, double e) { to = e; }
@@ -230,9 +233,17 @@ inline void normalize(double* x, std::size_t n, double* z, float* ez, std::size_
     if (!(m > 0) || !std::isfinite(m)) return;
     const int e = -std::ilogb(m);
     if (e == 0) return;
-    for (std::size_t k = 0; k < n; ++k) x[k] = std::ldexp(x[k], e);
-    for (std::size_t k = 0; k < nz; ++k) z[k] = std::ldexp(z[k], e), ez[k] = bound_up(std::ldexp(double(ez[k]), e) + kTiny);
-    ex = std::ldexp(ex, e) + kTiny;
+    if (e < -1000 || e > 1000) {  // 2^e itself would not be a normal double
+        for (std::size_t k = 0; k < n; ++k) x[k] = std::ldexp(x[k], e);
+        for (std::size_t k = 0; k < nz; ++k) z[k] = std::ldexp(z[k], e), ez[k] = bound_up(std::ldexp(double(ez[k]), e) + kTiny);
+        ex = std::ldexp(ex, e) + kTiny;
+        return;
+    }
+    // a product by a power of two rounds exactly as ldexp does (only on underflow), and is cheaper
+    const double p = std::ldexp(1.0, e);
+    for (std::size_t k = 0; k < n; ++k) x[k] *= p;
+    for (std::size_t k = 0; k < nz; ++k) z[k] *= p, ez[k] = bound_up(double(ez[k]) * p + kTiny);
+    ex = ex * p + kTiny;
 }
 
 inline double max_abs(const double* x, std::size_t n) {

@@ -26,41 +26,51 @@ public:
     std::size_t size() const { return size_; }
 
     // (data() + offset rather than &v[offset]: rows of width 0 have empty blocks)
-    T* row(std::size_t g) { return blocks_[g >> kShift].data() + (g & (kBlock - 1)) * width_; }
-    const T* row(std::size_t g) const { return blocks_[g >> kShift].data() + (g & (kBlock - 1)) * width_; }
+    T* row(std::size_t g) {
+        return g < kBlock ? first_.data() + g * width_ : more_[(g >> kShift) - 1].data() + (g & (kBlock - 1)) * width_;
+    }
+    const T* row(std::size_t g) const {
+        return g < kBlock ? first_.data() + g * width_ : more_[(g >> kShift) - 1].data() + (g & (kBlock - 1)) * width_;
+    }
 
     // A new row, zero-filled.
     T* append() {
-        const std::size_t b = size_ >> kShift;
-        if (b == blocks_.size()) {
-            blocks_.emplace_back();
-            if (b > 0) blocks_.back().reserve(kBlock * width_);
+        if (size_ < kBlock) {
+            first_.resize(first_.size() + width_, T(0));
+        } else {
+            if ((size_ & (kBlock - 1)) == 0) {
+                more_.emplace_back();
+                more_.back().reserve(kBlock * width_);
+            }
+            more_.back().resize(more_.back().size() + width_, T(0));
         }
-        blocks_[b].resize(blocks_[b].size() + width_, T(0));
         return row(size_++);
     }
 
     // Rows of another width (the old ones are dropped): n zero rows.
     void reset(std::size_t width, std::size_t n) {
-        blocks_.clear();
+        first_.clear();
+        more_.clear();
         width_ = width;
-        size_ = 0;
-        for (std::size_t b = 0; b * kBlock < n; ++b) {
-            blocks_.emplace_back();
-            if (b > 0) blocks_.back().reserve(kBlock * width_);
-            blocks_.back().resize(std::min(kBlock, n - b * kBlock) * width_, T(0));
+        first_.resize(std::min(n, kBlock) * width_, T(0));
+        for (std::size_t b = kBlock; b < n; b += kBlock) {
+            more_.emplace_back();
+            more_.back().reserve(kBlock * width_);
+            more_.back().resize(std::min(kBlock, n - b) * width_, T(0));
         }
         size_ = n;
     }
 
     void swap(Rows& o) noexcept {
-        blocks_.swap(o.blocks_);
+        first_.swap(o.first_);
+        more_.swap(o.more_);
         std::swap(width_, o.width_);
         std::swap(size_, o.size_);
     }
 
 private:
-    std::vector<std::vector<T>> blocks_;
+    std::vector<T> first_;               // rows 0 .. kBlock - 1: grows like a vector
+    std::vector<std::vector<T>> more_;   // each further kBlock rows, allocated at full size once
     std::size_t width_ = 0;
     std::size_t size_ = 0;
 };
