@@ -67,14 +67,18 @@ private:
         if (have_[k][region]) return out;
         const Cell& A = r_.cells[region];
         std::vector<double> h(n_, 0.0), eh(n_, 0.0), z, ez;
+        std::vector<std::uint32_t> cols;
         if (k > 0) h[k - 1] = 1;
         std::size_t offset = 0;
         for (const FloatLayer& F : fnet_.layers) {
             z.assign(F.rows, 0);
             ez.assign(F.rows, 0);
+            cols.clear();  // the inputs that are not exactly 0 (inactive units of A, above all)
+            for (std::size_t j = 0; j < F.cols; ++j)
+                if (h[j] != 0 || eh[j] != 0) cols.push_back(static_cast<std::uint32_t>(j));
             const bool relu = F.unit == Unit::relu;
             for (std::size_t i = 0; i < F.rows; ++i)  // A's pattern, imposed: inactive rows are 0
-                if (!relu || bit(A, offset + i)) z[i] = float_row(F, i, all_columns(F), h.data(), eh.data(), 1.0, 0.0, ez[i]);
+                if (!relu || bit(A, offset + i)) z[i] = float_row(F, i, cols, h.data(), eh.data(), 1.0, 0.0, ez[i]);
             if (relu) offset += F.rows;
             h.swap(z);
             eh.swap(ez);
