@@ -110,16 +110,22 @@ def scale_network(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[
     S_prev = Fraction(1)
     Ws, bs, scales = [], [], [Fraction(1)]
     for W, b in layers:
-        bb = [S_prev * x for x in b]
-        # integer arithmetic throughout (math.lcm/gcd run in C): the layer's common denominator,
-        # then every entry as numerator * (den // denominator)
-        den = math.lcm(1, *(q.denominator for row in W for q in row), *(q.denominator for q in bb))
-        Wi = [[q.numerator * (den // q.denominator) for q in row] for row in W]
-        bi = [q.numerator * (den // q.denominator) for q in bb]
-        g = math.gcd(*(x for row in Wi for x in row), *bi)
+        # integer arithmetic throughout (math.lcm/gcd run in C): every entry as a ratio of ints
+        # (the biases' times S_prev, not reduced: the gcd below makes the rows primitive, and the
+        # primitive integer form of a rational vector is one and the same however it is written),
+        # the layer's common denominator, then every entry as numerator * (den // denominator)
+        cols = len(W[0]) if W else 0
+        P, Q = S_prev.numerator, S_prev.denominator
+        wr = [q.as_integer_ratio() for row in W for q in row]
+        br = [(P * n, Q * d) for n, d in (q.as_integer_ratio() for q in b)]
+        den = math.lcm(1, *(d for _, d in wr), *(d for _, d in br))
+        flat = [n * (den // d) for n, d in wr]
+        bi = [n * (den // d) for n, d in br]
+        g = math.gcd(*flat, *bi)
         if g > 1:
-            Wi = [[x // g for x in row] for row in Wi]
+            flat = [x // g for x in flat]
             bi = [x // g for x in bi]
+        Wi = [flat[i * cols:(i + 1) * cols] for i in range(len(W))]
         r = Fraction(den, g if g else 1)
         S_prev = S_prev * r
         Ws.append(Wi)

@@ -94,7 +94,34 @@ def rank(rows: Sequence[Sequence[Fraction]], ncols: int | None = None) -> int:
     >>> rank([[1, 2], [2, 4]]), rank([[1, 2], [2, 5]], 1)
     (1, 1)
     """
-    return len(echelon(rows, ncols)[1]) if rows else 0
+    if not rows:
+        return 0
+    # fraction-free: each row scaled to integers (the rank does not change), then elimination
+    # with every new row divided by its gcd, so that entries stay small (Fraction arithmetic was
+    # most of the start cells' set-up)
+    n = len(rows[0]) if ncols is None else ncols
+    A = []
+    for r in rows:
+        ratios = [Fraction(x).as_integer_ratio() if type(x) is not int else (x, 1) for x in r[:n]]
+        d = math.lcm(1, *(q for _, q in ratios))
+        row = [p * (d // q) for p, q in ratios]
+        if any(row):
+            A.append(row)
+    r = 0
+    for col in range(n):
+        p = next((i for i in range(r, len(A)) if A[i][col]), None)
+        if p is None:
+            continue
+        A[r], A[p] = A[p], A[r]
+        piv, R = A[r][col], A[r]
+        for i in range(r + 1, len(A)):
+            f = A[i][col]
+            if f:
+                row = [a * piv - f * b for a, b in zip(A[i], R)]
+                g = math.gcd(*row)
+                A[i] = [x // g for x in row] if g > 1 else row
+        r += 1
+    return r
 
 
 def det(M: Sequence[Sequence[Fraction]]) -> Fraction:
