@@ -247,10 +247,10 @@ def test_whole_space_euler_and_backends_agree(net):
 
 @FAST
 @given(small_nets())
-def test_filter_order_and_exact_only_agree(net):
+def test_core_reference_order_and_backends_agree(net):
     box = Polytope.box([-3] * net.input_dim, [2] * net.input_dim)
     a = signature(net.complex(domain=box))
-    assert a == signature(net.complex(domain=box, exact_only=True))
+    assert a == signature(net.complex(domain=box, engine="reference"))  # the plain exact engine
     assert a == signature(net.complex(domain=box, order="reversed"))
     assert a == signature(net.complex(domain=box, backend="ppl"))
 
@@ -360,7 +360,7 @@ def test_numbers_beyond_the_float_range_are_decided_exactly():
     big = 2 ** 1100  # weights and vertex coordinates a float cannot hold
     net = ReLUNetwork([([[big, 1], [1, -big]], [1, 0]), ([[big, big]], [-big]), ([[1]], [0])])
     box = Polytope.box([-1, -1], [1, 1])
-    assert signature(net.complex(domain=box)) == signature(net.complex(domain=box, exact_only=True))
+    assert signature(net.complex(domain=box)) == signature(net.complex(domain=box, engine="reference"))
     far = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -big]), ([[1, 1, 1]], [0])])
     cx = far.complex(domain=None)
     assert (len(cx), cx.f_vector) == (7, (3, 9, 7))

@@ -38,9 +38,10 @@ def test_dask_local_cluster_equals_serial():
     assert fingerprint(par) == fingerprint(serial)
 
 
-def test_bench_workload_filtered_exact_only_and_other_backend_identical():
-    # issue 5: on the CI-sized workload, the float-filtered engine, the all-integer engine and the
-    # other backend give the identical complex (regions, exact vertices, affine maps, labelled edges)
+def test_bench_workload_core_reference_and_other_backend_identical():
+    # issue 5: on the CI-sized workload, the compiled core (float filter), the plain exact
+    # reference engine and the other backend give the identical complex (regions, exact vertices,
+    # affine maps, labelled edges)
     def as_sets(cx):  # independent of the order in which regions were found
         regions = sorted((r.pattern, r.vertices, r.affine_map) for r in cx.regions)
         edges = sorted((min(cx[i].pattern, cx[j].pattern), max(cx[i].pattern, cx[j].pattern), d["neurons"])
@@ -49,7 +50,7 @@ def test_bench_workload_filtered_exact_only_and_other_backend_identical():
 
     net = ReLUNetwork.load(BENCH / "d2_16x3.json")
     a = as_sets(net.complex())
-    assert a == as_sets(net.complex(exact_only=True))
+    assert a == as_sets(net.complex(engine="reference"))
     assert a == as_sets(net.complex(backend="ppl"))
     assert a == as_sets(net.complex(order="reversed"))
     assert len(a[0]) == 777 and len(a[1]) == 1507  # the shared exact reference counts
