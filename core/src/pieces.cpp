@@ -108,11 +108,9 @@ private:
         std::size_t offset = 0;
         for (const Layer& L : r_.net.layers) {
             z.assign(L.rows, Int(0));
-            for (std::size_t i = 0; i < L.rows; ++i) {
-                mpz_mul(z[i].get_mpz_t(), L.b[i].get_mpz_t(), T.get_mpz_t());
-                for (std::size_t j = 0; j < L.cols; ++j)
-                    mpz_addmul(z[i].get_mpz_t(), L.W[i * L.cols + j].get_mpz_t(), h[j].get_mpz_t());
-            }
+            // h is the previous layer's output with A's pattern imposed already: taken as it is
+            // (as an input), not through relu's signs
+            forward(L, h.data(), true, Unit::identity, T, z.data());
             if (L.unit == Unit::relu) {
                 for (std::size_t i = 0; i < L.rows; ++i)
                     if (!bit(A, offset + i)) z[i] = 0;
