@@ -36,7 +36,7 @@ from .network import NETWORK_DOMAIN, ReLUNetwork, domain_to_json, register_compl
 from .polytope import Polytope
 from .result import RefinementResult
 
-__all__ = ["Region", "PolyhedralComplex", "diameter", "degree_statistics", "regions_crossed_by_segment",
+__all__ = ["Region", "PolyhedralComplex", "count_regions", "diameter", "degree_statistics", "regions_crossed_by_segment",
            "decision_boundary"]
 
 
@@ -895,6 +895,30 @@ class PolyhedralComplex:
 # ---------------------------------------------------------------------------------------------------
 # algorithms over the complex (networkx style: plain functions)
 # ---------------------------------------------------------------------------------------------------
+
+def count_regions(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, *, workers: int | None = None,
+                  max_seconds: float | None = None, progress: Any = None, order: str = "given",
+                  backend: str | None = None) -> int:
+    """The exact number of activation regions of ``net`` inside ``domain``, counted as they are made:
+    ``len(net.complex(domain))`` without keeping any region of the last hidden layer (the memory
+    of the layers before the last only), for complexes too large to hold.
+
+    ``domain``, ``workers``, ``order``, ``backend`` and ``progress`` are as in
+    :meth:`PolyhedralComplex.from_network`; ``max_seconds`` raises
+    :class:`~polyrelu.engine.TimeLimitError` (a count so far is not a count).
+
+    >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+    >>> count_regions(net), len(net.complex()), count_regions(net, Polytope.box([-2, -2], [2, 2]), workers=2)
+    (7, 7, 7)
+    """
+    if not isinstance(net, ReLUNetwork):
+        raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
+    bname = backend or default_backend()
+    get_backend(bname)  # validates the name
+    domain = resolve_domain(net, domain)
+    return _engine.count(net.layers, _engine.domain_inequalities(domain, net.input_dim), max_seconds=max_seconds,
+                         progress=progress, workers=workers, order=order, backend=bname)
+
 
 def diameter(cx: PolyhedralComplex) -> int:
     """Diameter of the region-adjacency graph, exactly (Takes and Kosters' bounding diameters).

@@ -25,7 +25,7 @@ from .linalg import rank as _rank
 from .result import RefinementResult, encode_label
 from .validate import memory_guard
 
-__all__ = ["refine", "LimitError", "RegionLimitError", "TimeLimitError", "scale_network", "prepare",
+__all__ = ["refine", "count", "LimitError", "RegionLimitError", "TimeLimitError", "scale_network", "prepare",
            "Prepared", "domain_inequalities", "pattern_words", "cell_data_from_v1"]
 
 
@@ -533,21 +533,9 @@ def refine(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fractio
     """
     import polyrelu._core as _core  # the compiled extension (not the package)
 
-    if order not in ("given", "reversed"):
-        raise InvalidInputError(f"unknown order {order!r}: use 'given' or 'reversed'")
     if on_limit not in ("raise", "partial"):
         raise InvalidInputError(f"on_limit must be 'raise' or 'partial', got {on_limit!r}")
-    for name, v in (("max_regions", max_regions), ("workers", workers)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
-            raise InvalidInputError(f"{name} must be a positive integer, got {v!r}")
-    if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float))
-                                    or not max_seconds > 0):
-        raise InvalidInputError(f"max_seconds must be a positive number, got {max_seconds!r}")
-    prep = prepare(layers, domain_ineqs, backend)
-    if not prep.start_cells:
-        raise EmptyDomainError("the domain has no full-dimensional part")
-    starts = [_start_cell_data(c) for c in prep.start_cells]
-    core_layers = prep.core_layers()
+    prep, starts, core_layers = _start(layers, domain_ineqs, order, max_regions, workers, max_seconds, backend)
     L = len(prep.widths)
     reverse = order == "reversed"
     if not prep.widths:
@@ -571,6 +559,57 @@ def refine(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fractio
         raise _limit_error(res, max_regions, max_seconds, L)
     return RefinementResult(res, prep.dim, prep.lift, prep.scales, prep.widths, complete,
                             None if complete else tuple(res.stopped_at))
+
+
+def _start(layers, domain_ineqs, order, max_regions, workers, max_seconds, backend):
+    """The options checked, then the integer network and the start cells in the core's form."""
+    if order not in ("given", "reversed"):
+        raise InvalidInputError(f"unknown order {order!r}: use 'given' or 'reversed'")
+    for name, v in (("max_regions", max_regions), ("workers", workers)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise InvalidInputError(f"{name} must be a positive integer, got {v!r}")
+    if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float))
+                                    or not max_seconds > 0):
+        raise InvalidInputError(f"max_seconds must be a positive number, got {max_seconds!r}")
+    prep = prepare(layers, domain_ineqs, backend)
+    if not prep.start_cells:
+        raise EmptyDomainError("the domain has no full-dimensional part")
+    return prep, [_start_cell_data(c) for c in prep.start_cells], prep.core_layers()
+
+
+def count(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]],
+          domain_ineqs: list[tuple[list[Fraction], Fraction]] | None, *, max_seconds: float | None = None,
+          progress: bool | Callable | None = None, workers: int | None = None, order: str = "given",
+          backend: str = "cdd") -> int:
+    """The exact number of regions of the refinement, counted by the core as the last hidden
+    layer makes them, none kept: memory for the layers before the last only.
+
+    Raises :class:`TimeLimitError` at ``max_seconds`` (a count so far would not be a count).
+
+    >>> from fractions import Fraction as F
+    >>> count([([[F(1)], [F(-1)]], [F(0), F(1)]), ([[F(1), F(1)]], [F(0)])], None)
+    3
+    """
+    import polyrelu._core as _core  # the compiled extension (not the package)
+
+    prep, starts, core_layers = _start(layers, domain_ineqs, order, None, workers, max_seconds, backend)
+    if not prep.widths:
+        return 1
+    bar = _CoreProgress(progress, len(prep.widths))
+    with memory_guard("the count"):
+        try:
+            res = _core.refine(prep.dim, core_layers, starts, threads=workers or 1, reverse=order == "reversed",
+                               max_seconds=-1.0 if max_seconds is None else float(max_seconds), progress=bar,
+                               count_only=True)
+        finally:
+            bar.close()
+    if res.status == "interrupted":  # pragma: no cover - the callback raises KeyboardInterrupt itself
+        raise KeyboardInterrupt
+    if res.status != "complete":
+        layer, done, total = res.stopped_at
+        raise TimeLimitError(f"stopped at max_seconds={max_seconds} in hidden layer {layer} of {len(prep.widths)}, "
+                             f"within its first {done} of {total} cells; raise max_seconds")
+    return res.n_counted if res.n_counted >= 0 else res.n_regions
 
 
 def _refine_distributed(prep, core_layers, starts, executor, workers, reverse, max_regions):

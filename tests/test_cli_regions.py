@@ -23,3 +23,14 @@ def test_module_entry_point_reports_the_complex():
     # every edge (1-cell) of the 2-D complex bounds two regions or lies on the box boundary
     assert f1 == s["graph"]["n_edges"] + s["n_boundary_facets"]
     assert s["seconds"] > 0
+
+
+def test_count_only_reports_the_count_and_refuses_the_kept_region_limits():
+    bench = Path(__file__).resolve().parents[2] / "shared" / "bench"
+    want = json.loads((bench / "reference_counts.json").read_text())["d2_16x3"]["regions"]
+    cmd = [sys.executable, "-m", "polyrelu", "regions", str(bench / "d2_16x3.json"), "--count-only"]
+    s = json.loads(subprocess.run(cmd + ["--json", "--workers", "2"], capture_output=True, text=True,
+                                  check=True).stdout)
+    assert s["n_regions"] == want == 777 and s["complete"]
+    bad = subprocess.run(cmd + ["--partial"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--count-only keeps no regions" in bad.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from polyrelu import InvalidInputError, Polytope, PolyhedralComplex, ReLUNetwork, RegionLimitError
+from polyrelu import InvalidInputError, Polytope, PolyhedralComplex, ReLUNetwork, RegionLimitError, count_regions
 from polyrelu.backends import get_backend
 from polyrelu.complex import decision_boundary, degree_statistics, diameter, regions_crossed_by_segment
 
@@ -253,6 +253,25 @@ def test_core_reference_order_and_backends_agree(net):
     assert a == signature(net.complex(domain=box, engine="reference"))  # the plain exact engine
     assert a == signature(net.complex(domain=box, order="reversed"))
     assert a == signature(net.complex(domain=box, backend="ppl"))
+
+
+@FAST
+@given(small_nets(), st.sampled_from([1, 2]))
+def test_count_regions_counts_the_reference_engines_regions(net, workers):
+    box = Polytope.box([-3] * net.input_dim, [2] * net.input_dim)
+    want = len(net.complex(domain=box, engine="reference"))
+    assert count_regions(net, box, workers=workers) == want
+    assert count_regions(net, None) == len(net.complex(domain=None))
+
+
+def test_count_regions_of_the_shared_workloads_and_its_time_limit():
+    ref = json.loads((BENCH / "reference_counts.json").read_text())
+    for w in ("d2_16x3", "d3_16x2"):
+        assert count_regions(ReLUNetwork.load(BENCH / f"{w}.json"), workers=2) == ref[w]["regions"]
+    from polyrelu.engine import TimeLimitError
+
+    with pytest.raises(TimeLimitError, match="max_seconds=0.05"):
+        count_regions(ReLUNetwork.load(BENCH / "d8_16x2.json"), max_seconds=0.05)
 
 
 def test_parallel_equals_serial():

@@ -191,6 +191,15 @@ void stop_at(Status why, std::size_t l, std::size_t at, std::vector<Cell>& cells
     out.gens = std::move(next);
 }
 
+// A limit stopped a count_only run in its last layer before cell `at`: the count so far.
+void count_stopped(Status why, std::size_t l, std::size_t at, std::size_t of, Refinement& out) {
+    out.status = why;
+    out.stopped_layer = static_cast<int>(l + 1);
+    out.stopped_cell = at;
+    out.stopped_of = of;
+    out.cells.clear();
+}
+
 // The start cells as cells on `t`, each given generator once (the same point in two cells is
 // the same generator), recorded in the History.
 std::vector<Cell> to_cells(const std::vector<StartCell>& starts, std::size_t pattern_words, const FloatNet& fnet,
@@ -323,6 +332,9 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         ctx.deadline = deadline;
         ctx.timed = timed;
 
+        // count_only: the last layer's regions are counted in the merge and dropped there
+        const bool counting = limits.count_only && l + 1 == hidden;
+        if (counting) out.counted = 0;
         ApproxTable next;
         next.D = D;
         next.nz = l + 1 < hidden ? net.layers[l + 1].rows : 0;
@@ -399,6 +411,11 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
                 }
                 CellOutput& o = outs[k];
                 out.exact_signs += o.exact_signs;
+                if (counting) {
+                    out.counted += static_cast<long>(o.children.size());
+                    o = CellOutput();
+                    continue;
+                }
                 names.name(o, out.history, local_names);
                 for (Cell& child : o.children) {
                     for (int& id : child.gens) id = names.carry(id, o.local, local_names, next);
@@ -408,6 +425,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             }
             if (stopped_here) {
                 const Status why = timed && Clock::now() >= deadline ? Status::time_limit : Status::region_limit;
+                if (counting) return count_stopped(why, l, b, cells.size(), out);
                 stop_at(why, l, b, cells, names, next, next_cells, out);
                 return;
             }
@@ -416,16 +434,23 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             if (took < 0.01 && chunk < 8192) chunk *= 2;
             else if (took > 0.1 && chunk > static_cast<std::size_t>(nthreads)) chunk /= 2;
             if (timed && Clock::now() >= deadline && b < cells.size()) {
+                if (counting) return count_stopped(Status::time_limit, l, b, cells.size(), out);
                 stop_at(Status::time_limit, l, b, cells, names, next, next_cells, out);
                 return;
             }
-            if (progress && !progress(static_cast<int>(l + 1), b, cells.size(), next_cells.size() + cells.size() - b)) {
+            const std::size_t made = counting ? static_cast<std::size_t>(out.counted) : next_cells.size();
+            if (progress && !progress(static_cast<int>(l + 1), b, cells.size(), made + cells.size() - b)) {
                 out.status = Status::interrupted;
                 out.stopped_layer = static_cast<int>(l + 1);
                 out.stopped_cell = b;
                 out.stopped_of = cells.size();
                 return;
             }
+        }
+        if (counting) {  // nothing kept: the count is the result
+            out.cells.clear();
+            out.gens = std::move(next);
+            return;
         }
         cells.swap(next_cells);
         cur = std::move(next);  // with the next layer's values already (Crossings::carry)

@@ -26,6 +26,9 @@ struct StartCell {
 struct Limits {
     long max_regions = -1;    // -1: none
     double max_seconds = -1;  // -1: none
+    // count the regions of the last hidden layer as they are made and keep none of them: the
+    // exact count of a complex too large to hold (8 inputs: thousands of bytes per region)
+    bool count_only = false;
 };
 
 enum class Status { complete, region_limit, time_limit, interrupted };
@@ -44,7 +47,8 @@ struct Refinement {
     mutable History history;       // where each came from: exact on demand
     Frame frame;                   // of the float coordinates (approx.hpp)
     long exact_signs = 0;          // signs the float filter left to exact arithmetic
-    std::vector<Cell> cells;       // the regions, in split-tree order
+    std::vector<Cell> cells;       // the regions, in split-tree order (none with count_only)
+    long counted = -1;             // count_only: the regions counted (so far, if a limit stopped it)
     LabelSets labels;
     std::size_t pattern_words = 1;
     Status status = Status::complete;

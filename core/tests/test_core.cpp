@@ -83,7 +83,8 @@ void run(const Network& net, std::size_t d, int threads, bool reverse, Refinemen
 }
 
 // What every complex of the box satisfies: Euler characteristic 1, the same regions with two
-// threads in reversed neuron order, and cells that verify against the network.
+// threads in reversed neuron order, cells that verify against the network, and as many regions
+// counted (count_only) as kept.
 void check_box_complex(const Network& net, std::size_t d, const Refinement& r, const char* what) {
     const Faces f = face_poset(r);
     long euler = 0;
@@ -94,6 +95,12 @@ void check_box_complex(const Network& net, std::size_t d, const Refinement& r, c
     check(t.cells.size() == r.cells.size(), (std::string("threads and reversed order, ") + what).c_str(),
           static_cast<long>(t.cells.size()), static_cast<long>(r.cells.size()));
     check(verify_cells(r).empty(), (std::string("verify_cells, ") + what).c_str(), 0, 0);
+    Refinement c;
+    Limits count;
+    count.count_only = true;
+    refine(net, {box(d, 100000)}, 0, 2, false, count, ProgressFn{}, c);
+    check(c.counted == static_cast<long>(r.cells.size()) && c.cells.empty(),
+          (std::string("count_only, ") + what).c_str(), c.counted, static_cast<long>(r.cells.size()));
 }
 
 void arrangement(std::size_t d, std::size_t n) {

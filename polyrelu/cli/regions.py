@@ -4,7 +4,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..complex import diameter
+from ..complex import count_regions, diameter
+from ..exact import InvalidInputError
 from ..network import load_network
 from ._common import (add_command, add_domain_arguments, add_run_arguments, dumps, network_and_domain, positive_float,
                       positive_int)
@@ -29,6 +30,9 @@ def register(sub: Any) -> None:
     p.add_argument("--partial", action="store_true",
                    help="with --max-regions/--max-seconds: report the regions found when the limit hit "
                         "(marked incomplete) instead of an error")
+    p.add_argument("--count-only", action="store_true",
+                   help="only the exact number of regions, counted as they are made and none kept (for complexes "
+                        "too large to hold: no f-vector, graph or linear regions)")
     add_run_arguments(p, "refine with this many threads in the core")
     p.set_defaults(func=run)
 
@@ -94,6 +98,8 @@ def run(args: Any) -> int:
     net = load_network(args.network)
     t0 = time.perf_counter()  # everything after the network file was read
     net, dom, notes = network_and_domain(args, net)
+    if args.count_only:
+        return _count_only(args, net, dom, notes, t0)
     cx = net.complex(domain=dom, backend=args.backend, max_regions=args.max_regions, max_seconds=args.max_seconds,
                      on_limit="partial" if args.partial else "raise", workers=args.workers, progress=args.progress)
     s = summary(cx)
@@ -123,4 +129,24 @@ def run(args: Any) -> int:
     t = s["timings"]
     print(f"seconds   {t['total']:.3f} in all: enumeration {t['enumerate']:.3f}, graph {t['graph']:.3f}, "
           f"faces {t['face_poset']:.3f}, linear regions {t['linear_regions']:.3f} (exact, {s['backend']} backend)")
+    return 0
+
+
+def _count_only(args: Any, net: Any, dom: Any, notes: dict, t0: float) -> int:
+    # --count-only: the count alone (the limits other than --max-seconds are about kept regions)
+    if args.max_regions is not None or args.partial:
+        raise InvalidInputError("--count-only keeps no regions, so --max-regions and --partial do not apply "
+                                "(use --max-seconds)")
+    n = count_regions(net, dom, backend=args.backend, max_seconds=args.max_seconds, workers=args.workers,
+                      progress=args.progress)
+    s = {"complete": True, "n_regions": n, "input_dim": net.input_dim, "widths": list(net.widths),
+         "domain": "R^%d" % net.input_dim if dom is None else repr(dom),
+         "timings": {"total": round(time.perf_counter() - t0, 6)}, **notes}
+    if args.json:
+        print(dumps(s))
+    else:
+        print(f"network   {net!r}")
+        print(f"domain    {s['domain']}")
+        print(f"regions   {n} activation regions (counted, none kept)")
+        print(f"seconds   {s['timings']['total']:.3f}")
     return 0
