@@ -164,6 +164,8 @@ def nullspace(rows: Sequence[Sequence[Fraction]], n: int) -> Matrix:
     >>> nullspace([[F(1), F(2)]], 2)
     [[Fraction(-2, 1), Fraction(1, 1)]]
     """
+    if rows and rank(rows, n) == n:  # the usual case, decided in integers: nothing to solve
+        return []
     R, pivots = rref(rows, n) if rows else ([], [])
     basis = []
     for fc in (c for c in range(n) if c not in pivots):
