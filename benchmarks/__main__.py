@@ -11,6 +11,9 @@ regioncam ``--repeat`` times, the fastest run kept and every run's time recorded
                          regions`` job: enumeration, then adjacency and diameter, f-vector, linear
                          regions (``seconds`` is the enumeration, ``total`` the whole job);
 * ``polyrelu-2t``     -- the same with 2 threads in the core (identical result, checked);
+* ``polyrelu-count``  -- only when asked for: ``polyrelu.count_regions`` with 2 threads, the exact
+                         count with no region kept, for complexes too large to hold
+                         (``--workloads d8_16x2 --tools polyrelu-count``);
 * ``reference``       -- the pure-Python reference engine (enumeration only; the plain exact
                          baseline of our own, the engine the core is tested against);
 * ``fractions``       -- a plain exact Python enumerator with Fractions (2-D workloads only),
@@ -56,6 +59,8 @@ DEFAULT = ["d2_16x3", "d2_32x3", "d3_16x2", "d4_10x3", "d2_64x4", "acasxu_5_1_p3
 # conversion of the ONNX network, the box as its domain)
 FILES = {"acasxu_5_1_p3": "acasxu/json/acasxu_5_1_prop_3.json"}
 TOOLS = ["polyrelu", "polyrelu-2t", "reference", "fractions", "regioncam", "relucent"]
+# not run unless asked for: the count alone, for complexes too large to hold (d8_16x2: minutes)
+EXTRA_TOOLS = ["polyrelu-count"]
 FLOAT_TOOLS = ("regioncam", "relucent")
 
 RUNNER = r'''
@@ -64,6 +69,13 @@ from polyrelu import ReLUNetwork
 from polyrelu.cli.regions import summary
 path, mode = sys.argv[1], sys.argv[2]
 net = ReLUNetwork.load(path)
+if mode == "polyrelu-count":  # the exact count alone, no region kept, 2 threads
+    from polyrelu import count_regions
+    t0 = time.perf_counter()
+    n = count_regions(net, workers=2)
+    print(json.dumps({"regions": n, "seconds": time.perf_counter() - t0,
+                      "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+    sys.exit(0)
 kw = {"engine": "reference"} if mode == "reference" else {}
 if mode == "polyrelu-2t":
     kw["workers"] = 2
@@ -186,7 +198,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks")
     ap.add_argument("--workloads", nargs="*", default=DEFAULT)
     ap.add_argument("--out", default=None, help="JSON file for the table (default: benchmarks/results-DATE.json)")
-    ap.add_argument("--tools", nargs="*", choices=TOOLS, default=None,
+    ap.add_argument("--tools", nargs="*", choices=TOOLS + EXTRA_TOOLS, default=None,
                     help="tools to run (default: all available; regioncam/relucent only when importable, "
                          "regioncam/fractions on 2-D workloads only)")
     ap.add_argument("--timeout", type=float, default=900)
@@ -212,7 +224,7 @@ def main(argv=None) -> int:
         path = str(BENCH / FILES.get(w, f"{w}.json"))
         results = {}
         for t in tools:
-            n = 1 if t == "reference" else args.repeat
+            n = 1 if t in ("reference", "polyrelu-count") else args.repeat
             results[t] = best_of(n, RUNNER, path, t, timeout=args.timeout)
         if "fractions" in wanted and w.startswith("d2_"):
             results["fractions"] = run(FRACTIONS, path, timeout=args.fractions_timeout)
