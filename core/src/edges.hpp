@@ -58,14 +58,13 @@ struct IncTable {
     std::size_t gw = 0;
     std::vector<Word> useful;          // nw words: the slots that some generator is not on
     std::vector<std::uint32_t> count;  // per slot: how many generators are on it
-    std::vector<int> by_count;         // the slots, rarest first
-    std::vector<int> rank;             // per slot: its place in by_count
+    bool counted = false;              // count and useful are set
 
     const Word* row(std::size_t i) const { return inc + i * nw; }
 
-    // `ranked`: also count the slots' generators, for `useful` and the ranks (the all-pairs test
-    // uses them; the (+, -) pairs of a small cell would spend more on them than they save)
-    void transpose(const Word* inc_, std::size_t n_, int nw_, std::size_t ns, bool ranked) {
+    // `counts`: also count each slot's generators, for `useful` and for all_edges' choice of
+    // slots (the (+, -) pairs of a small cell would spend more on the counts than they save)
+    void transpose(const Word* inc_, std::size_t n_, int nw_, std::size_t ns, bool counts) {
         inc = inc_;
         n = n_;
         nw = nw_;
@@ -80,8 +79,8 @@ struct IncTable {
                     on_slot[k * gw + (gi >> 6)] |= Word(1) << (gi & 63);
                 }
             }
-        by_count.clear();
-        if (!ranked) {
+        counted = counts;
+        if (!counts) {
             useful.assign(nw, ~Word(0));
             return;
         }
@@ -92,26 +91,6 @@ struct IncTable {
         useful.assign(nw, 0);
         for (std::size_t k = 0; k < ns; ++k)
             if (count[k] != n) set_bit(useful, k);
-        if (nw != 1) return;  // the ranks serve the one-word paths only
-        // rarest first (insertion sort: at most 64 slots, and no allocation per split)
-        by_count.resize(ns);
-        for (std::size_t k = 0; k < ns; ++k) {
-            std::size_t j = k;
-            while (j > 0 && count[by_count[j - 1]] > count[k]) {
-                by_count[j] = by_count[j - 1];
-                --j;
-            }
-            by_count[j] = static_cast<int>(k);
-        }
-        rank.resize(ns);
-        for (std::size_t j = 0; j < ns; ++j) rank[by_count[j]] = static_cast<int>(j);
-    }
-
-    // u's slots of `mask` (slots < 64), rarest first, as a mask over ranks (lowest bit first)
-    Word ranked(Word mask) const {
-        Word r = 0;
-        for (; mask; mask &= mask - 1) r |= Word(1) << rank[std::countr_zero(mask)];
-        return r;
     }
 };
 
@@ -156,24 +135,6 @@ struct EdgeTest {
             if (on_all) return false;
         }
         const std::size_t gw = t.gw, n = t.n;
-        if (!t.by_count.empty()) {
-            // one word per generator: look only at those on the two rarest useful common slots
-            const Word c = common[0];
-            Word r = t.ranked(c & t.useful[0]);
-            if (!r) return n == 2;  // every generator is on every common slot
-            const Word* r1 = &t.on_slot[static_cast<std::size_t>(t.by_count[std::countr_zero(r)]) * gw];
-            r &= r - 1;
-            const Word* r2 = r ? &t.on_slot[static_cast<std::size_t>(t.by_count[std::countr_zero(r)]) * gw] : r1;
-            for (std::size_t x = 0; x < gw; ++x)
-                for (Word m = r1[x] & r2[x]; m; m &= m - 1) {
-                    const std::size_t g = x * 64 + std::countr_zero(m);
-                    if (g == u || g == v || (t.inc[g] & c) != c) continue;
-                    if (witnesses.size() < 4) witnesses.push_back(g);
-                    else witnesses[(u + v) & 3] = g;
-                    return false;
-                }
-            return true;
-        }
         acc.assign(gw, ~Word(0));
         if (n % 64) acc[gw - 1] = (Word(1) << (n % 64)) - 1;
         for (int w = 0; w < nw; ++w) {
@@ -181,8 +142,13 @@ struct EdgeTest {
             while (m) {
                 const std::size_t k = static_cast<std::size_t>(w) * 64 + std::countr_zero(m);
                 m &= m - 1;
+                const Word* r = &t.on_slot[k * gw];
+                if (t.counted) {  // the all-pairs test: mostly edges, which need every row
+                    for (std::size_t x = 0; x < gw; ++x) acc[x] &= r[x];
+                    continue;
+                }
                 int left = 0;
-                for (std::size_t x = 0; x < gw; ++x) left += std::popcount(acc[x] &= t.on_slot[k * gw + x]);
+                for (std::size_t x = 0; x < gw; ++x) left += std::popcount(acc[x] &= r[x]);
                 if (left == 2) return true;  // only u and v are on every slot so far: an edge
             }
         }
@@ -219,7 +185,7 @@ inline void all_edges(const IncTable& t, std::size_t D, EdgeTest& test, std::vec
     auto push = [&](std::size_t u, std::size_t v) {
         out.push_back(Edge{static_cast<std::uint32_t>(u), static_cast<std::uint32_t>(v)});
     };
-    if (t.by_count.empty()) {
+    if (t.nw != 1 || !t.counted) {
         for (std::size_t u = 0; u + 1 < n; ++u)
             for (std::size_t v = u + 1; v < n; ++v)
                 if (test(t, u, v, D)) push(u, v);
@@ -228,6 +194,7 @@ inline void all_edges(const IncTable& t, std::size_t D, EdgeTest& test, std::vec
     const Word* inc = t.inc;
     const Word useful = t.useful[0];
     cand.resize(gw);
+    int slots[64];
     for (std::size_t u = 0; u + 1 < n; ++u) {
         const Word iu = inc[u];
         if (std::popcount(iu) < need) continue;
@@ -244,11 +211,20 @@ inline void all_edges(const IncTable& t, std::size_t D, EdgeTest& test, std::vec
             }
             continue;
         }
-        // the k rarest of u's useful slots
-        Word r = t.ranked(su);
+        // the k rarest of u's useful slots (insertion sort by count: u is on a dozen or so)
+        int ns = 0;
+        for (Word m = su; m; m &= m - 1) {
+            const int s = std::countr_zero(m);
+            int j = ns++;
+            while (j > 0 && t.count[slots[j - 1]] > t.count[s]) {
+                slots[j] = slots[j - 1];
+                --j;
+            }
+            slots[j] = s;
+        }
         for (std::size_t x = w0; x < gw; ++x) cand[x] = 0;
-        for (int j = 0; j < k; ++j, r &= r - 1) {
-            const Word* row = &t.on_slot[static_cast<std::size_t>(t.by_count[std::countr_zero(r)]) * gw];
+        for (int j = 0; j < k; ++j) {
+            const Word* row = &t.on_slot[static_cast<std::size_t>(slots[j]) * gw];
             for (std::size_t x = w0; x < gw; ++x) cand[x] |= row[x];
         }
         cand[w0] &= ~Word(0) << ((u + 1) & 63);  // only v > u

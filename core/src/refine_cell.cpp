@@ -330,6 +330,10 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
         mi.push_back(Edge{nn + e.a, nn + e.b});
         pl[k] = Edge{np + e.a, np + e.b};
     }
+    // the room made above is about twice what a child needs, and a level's pieces all hold
+    // their graphs at once (layer 1 of d8_16x2: 16,000 pieces): give it back
+    pl.shrink_to_fit();
+    mi.shrink_to_fit();
     plus_edges->known = minus_edges->known = true;
 }
 
@@ -411,7 +415,7 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                 g = EdgeGraph();  // p is gone
                 next.push_back(std::move(plus));
                 next.push_back(std::move(minus));
-                if (keep_edges) {
+                if (keep_edges && !last) {
                     next_graphs.push_back(std::move(plus_edges));
                     next_graphs.push_back(std::move(minus_edges));
                 }
@@ -424,7 +428,8 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                 label_zero_facets(p, s, ctx.D, neuron_label(ctx.layer, static_cast<int>(i)), *ctx.labels);
             }
             next.push_back(std::move(p));
-            if (keep_edges) next_graphs.push_back(std::move(graphs[k]));
+            if (keep_edges && !last) next_graphs.push_back(std::move(graphs[k]));
+            else if (keep_edges) graphs[k] = EdgeGraph();  // no split after the last: free as we go
         }
         pieces.swap(next);
         graphs.swap(next_graphs);
