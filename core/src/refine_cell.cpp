@@ -1,6 +1,7 @@
 #include "refine_cell.hpp"
 
 #include "approx.hpp"
+#include "edges.hpp"
 #include "id_sets.hpp"
 
 #include <algorithm>
@@ -83,6 +84,13 @@ private:
     }
 };
 
+// The homogeneous dimension from which a cell keeps its pieces' edge graphs while it is refined
+// (edges.hpp); below it every split tests its (+, -) pairs.  Measured (callgrind, refine_cell's
+// instructions, graph against pairs): D = 3 to 5 (the 2-D to 4-D benchmarks) +9 to +11%: cells
+// have few generators, the (+, -) pairs are few and the graph's bookkeeping is not; D = 6 (a 5-D
+// network, ACAS Xu) -1 to +2%; D = 7 -21%, D = 8 -44%, D = 9 (d8_16x2) -63%.
+constexpr std::size_t kEdgeGraphMinD = 7;
+
 struct Signs {
     std::vector<std::size_t> pos, neg, zer;
 };
@@ -113,60 +121,6 @@ void label_zero_facets(Cell& c, const Signs& s, std::size_t D, Label label, Labe
     }
 }
 
-// Generators u (+) and v (-) span an edge iff they lie on at least D - 2 common slots and no other
-// generator lies on all of them (the combinatorial test; exact, since slots are valid inequalities
-// and the generators are the cell's extreme rays).  `on_slot` is the transpose of the incidences
-// (for each slot, the bitset of its generators, gw words), so the generators on all common slots
-// are an AND of |common| rows: cheap even for cells with hundreds of generators.  Most pairs that
-// are not edges fail because of one of a few generators (those on many slots): the last such
-// witnesses are tried first, at a cost of nw words each (in 8-D, where cells have hundreds of
-// generators, this halves the time of a split).
-bool is_edge(const Cell& c, std::size_t u, std::size_t v, std::size_t D, const std::vector<Word>& on_slot,
-             std::size_t gw, Word* common, std::vector<Word>& acc, std::vector<std::size_t>& witnesses) {
-    const int nw = c.nw;
-    int count = 0;
-    for (int w = 0; w < nw; ++w) {
-        common[w] = c.inc_of(u)[w] & c.inc_of(v)[w];
-        count += std::popcount(common[w]);
-    }
-    if (count + 2 < static_cast<int>(D)) return false;
-    for (std::size_t g : witnesses) {
-        if (g == u || g == v) continue;
-        bool on_all = true;
-        for (int w = 0; w < nw && on_all; ++w) on_all = (c.inc_of(g)[w] & common[w]) == common[w];
-        if (on_all) return false;
-    }
-    const std::size_t n = c.gens.size();
-    acc.assign(gw, ~Word(0));
-    if (n % 64) acc[gw - 1] = (Word(1) << (n % 64)) - 1;
-    for (int w = 0; w < nw; ++w) {
-        Word m = common[w];
-        while (m) {
-            const std::size_t k = static_cast<std::size_t>(w) * 64 + std::countr_zero(m);
-            m &= m - 1;
-            int left = 0;
-            for (std::size_t x = 0; x < gw; ++x) left += std::popcount(acc[x] &= on_slot[k * gw + x]);
-            if (left == 2) return true;  // only u and v are on every slot so far: an edge
-        }
-    }
-    int left = 0;
-    for (std::size_t x = 0; x < gw; ++x) left += std::popcount(acc[x]);
-    if (left == 2) return true;  // no common slot at all (a segment, D = 2)
-    // not an edge: remember a generator that shows it
-    for (std::size_t x = 0; x < gw; ++x) {
-        Word m = acc[x];
-        while (m) {
-            const std::size_t g = x * 64 + std::countr_zero(m);
-            m &= m - 1;
-            if (g == u || g == v) continue;
-            if (witnesses.size() < 4) witnesses.push_back(g);
-            else witnesses[(u + v) & 3] = g;
-            return false;
-        }
-    }
-    return false;
-}
-
 // A crossing is known by its edge and neuron: within one cell the same edge (shared by two
 // pieces) gives the same point, and no other edge can give it (the pieces form a complex and
 // the point lies inside the edge).
@@ -179,15 +133,20 @@ struct EdgeKeyHash {
         return hash3(static_cast<std::uint32_t>(k.a), static_cast<std::uint32_t>(k.b), static_cast<std::uint32_t>(k.unit));
     }
 };
-using EdgeIndex = std::unordered_map<EdgeKey, int, EdgeKeyHash>;
+using EdgeMade = std::unordered_map<EdgeKey, int, EdgeKeyHash>;
 
 // Scratch space reused by every split of a cell.
 struct Scratch {
     Signs signs;
     std::vector<int> new_gens;
-    std::vector<Word> new_inc, common, touched, on_slot, acc;
-    std::vector<std::size_t> witnesses;  // of the split in progress (indices into its cell)
-    EdgeIndex made;
+    std::vector<Word> new_inc, touched;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> cross;  // (+, -) ends of the crossed edges
+    std::vector<signed char> side;                               // per generator of the piece: +1, -1, 0
+    std::vector<std::uint32_t> at_plus, at_minus;                // a generator's index in each child
+    IncTable table;
+    EdgeTest test;
+    std::vector<Word> cand;  // all_edges' candidates
+    EdgeMade made;
 };
 
 // The float approximation of the crossing of `unit` with the edge from u (value > 0) to v
@@ -224,51 +183,69 @@ void approx_crossing(const ApproxTable& tu, int ku, const ApproxTable& tv, int k
     out.ex[r] = ex;
 }
 
-void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx, CellOutput& co, Gens& gens,
-           Scratch& sc, Cell& plus, Cell& minus) {
+// Splits p by `unit` (values of both signs) into plus and minus.  The crossed edges come from p's
+// edge graph when it is known, else from the combinatorial test on every (+, -) pair.  When
+// `plus_edges` is given (p's graph is then known), the children's graphs are made from p's (see
+// edges.hpp for why that is exact).  The crossings are made in the order of their (+, -) ends,
+// whichever way the edges were found, so the children's generators are the same either way.
+void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const LayerContext& ctx, CellOutput& co,
+           Gens& gens, Scratch& sc, Cell& plus, Cell& minus, EdgeGraph* plus_edges, EdgeGraph* minus_edges) {
     reserve_slot(p);
     const std::size_t nb = p.nslots();
     const std::size_t D = ctx.D;
     const int nw = p.nw;
+    const std::size_t ng = p.gens.size();
     std::vector<int>& new_gens = sc.new_gens;
     std::vector<Word>& new_inc = sc.new_inc;
-    std::vector<Word>& common = sc.common;
     new_gens.clear();
     new_inc.clear();
-    common.assign(nw, 0);
-    // the transpose of the incidences: the generators on each slot
-    const std::size_t ng = p.gens.size(), gw = (ng + 63) / 64, ns = p.nslots();
-    sc.on_slot.assign(ns * gw, 0);
-    sc.witnesses.clear();
-    for (std::size_t gi = 0; gi < ng; ++gi)
-        for (int w = 0; w < nw; ++w) {
-            Word m = p.inc_of(gi)[w];
-            while (m) {
-                const std::size_t k = static_cast<std::size_t>(w) * 64 + std::countr_zero(m);
-                m &= m - 1;
-                sc.on_slot[k * gw + (gi >> 6)] |= Word(1) << (gi & 63);
-            }
-        }
     ApproxTable& local = co.local;
-    for (std::size_t u : s.pos) {
-        for (std::size_t v : s.neg) {
-            if (!is_edge(p, u, v, D, sc.on_slot, gw, common.data(), sc.acc, sc.witnesses)) continue;
-            const int gu = p.gens[u], gv = p.gens[v];
-            const EdgeKey key{std::min(gu, gv), std::max(gu, gv), static_cast<int>(unit)};
-            auto [it, fresh] = sc.made.try_emplace(key, 0);
-            if (fresh) {
-                const int r = local.append();  // before reading the parents: append may move the table
-                approx_crossing(gens.table(gu), gens.row(gu), gens.table(gv), gens.row(gv), unit, local, r);
-                local.ray[r] = gens.table(gu).ray[gens.row(gu)] && gens.table(gv).ray[gens.row(gv)];
-                local.origin[r] = Origin{gu, gv, ctx.layer - 1, static_cast<std::int32_t>(unit)};
-                co.exact.emplace_back();
-                if (ctx.layer == 1) gens.anchor(r);
-                it->second = local_id(r);
-            }
-            new_gens.push_back(it->second);
-            common[nb >> 6] |= Word(1) << (nb & 63);
-            new_inc.insert(new_inc.end(), common.begin(), common.end());
+    // the crossing of edge [u, v] (u on the (+) side), on the slots of both ends and the new one
+    auto crossing = [&](std::size_t u, std::size_t v) {
+        const int gu = p.gens[u], gv = p.gens[v];
+        const EdgeKey key{std::min(gu, gv), std::max(gu, gv), static_cast<int>(unit)};
+        auto [it, fresh] = sc.made.try_emplace(key, 0);
+        if (fresh) {
+            const int r = local.append();  // before reading the parents: append may move the table
+            approx_crossing(gens.table(gu), gens.row(gu), gens.table(gv), gens.row(gv), unit, local, r);
+            local.ray[r] = gens.table(gu).ray[gens.row(gu)] && gens.table(gv).ray[gens.row(gv)];
+            local.origin[r] = Origin{gu, gv, ctx.layer - 1, static_cast<std::int32_t>(unit)};
+            co.exact.emplace_back();
+            if (ctx.layer == 1) gens.anchor(r);
+            it->second = local_id(r);
         }
+        new_gens.push_back(it->second);
+    };
+    auto& cross = sc.cross;
+    cross.clear();
+    if (pe.known) {
+        auto& side = sc.side;
+        side.assign(ng, 0);
+        for (std::size_t k : s.pos) side[k] = 1;
+        for (std::size_t k : s.neg) side[k] = -1;
+        for (const Edge& e : pe.edges) {
+            if (side[e.a] > 0 && side[e.b] < 0) cross.emplace_back(e.a, e.b);
+            else if (side[e.a] < 0 && side[e.b] > 0) cross.emplace_back(e.b, e.a);
+        }
+        std::sort(cross.begin(), cross.end());
+        for (const auto& [u, v] : cross) {
+            crossing(u, v);
+            const std::size_t at = new_inc.size();
+            for (int w = 0; w < nw; ++w) new_inc.push_back(p.inc_of(u)[w] & p.inc_of(v)[w]);
+            set_bit(&new_inc[at], nb);
+        }
+    } else {
+        // no graph: the (+, -) pairs, in the same order (the test leaves their common slots)
+        sc.table.transpose(p.inc.data(), ng, nw, nb, false);
+        sc.test.reset(nw);
+        std::vector<Word>& common = sc.test.common;
+        for (std::size_t u : s.pos)
+            for (std::size_t v : s.neg) {
+                if (!sc.test(sc.table, u, v, D)) continue;
+                crossing(u, v);
+                set_bit(common, nb);
+                new_inc.insert(new_inc.end(), common.begin(), common.end());
+            }
     }
     for (int side = 0; side < 2; ++side) {
         Cell& out = side == 0 ? plus : minus;
@@ -307,6 +284,57 @@ void split(Cell& p, const Signs& s, std::size_t unit, const LayerContext& ctx, C
             out.zero = std::move(p.zero);
         }
     }
+    if (!plus_edges) return;
+    // the children's edge graphs (edges.hpp): a generator of p is at the same place in each child
+    // as in that child's list (its side's generators, then those on H, then the crossings)
+    const std::uint32_t np = static_cast<std::uint32_t>(s.pos.size()), nn = static_cast<std::uint32_t>(s.neg.size());
+    const std::uint32_t nz = static_cast<std::uint32_t>(s.zer.size());
+    auto& at_plus = sc.at_plus;
+    auto& at_minus = sc.at_minus;
+    at_plus.assign(ng, 0);
+    at_minus.assign(ng, 0);
+    for (std::uint32_t j = 0; j < np; ++j) at_plus[s.pos[j]] = j;
+    for (std::uint32_t j = 0; j < nn; ++j) at_minus[s.neg[j]] = j;
+    for (std::uint32_t j = 0; j < nz; ++j) {
+        at_plus[s.zer[j]] = np + j;
+        at_minus[s.zer[j]] = nn + j;
+    }
+    std::vector<Edge>& pl = plus_edges->edges;
+    std::vector<Edge>& mi = minus_edges->edges;
+    const std::uint32_t nc = static_cast<std::uint32_t>(cross.size());
+    // written through pointers into room for every kept edge and half-edge (a push_back per edge
+    // was a tenth of a split in 7-D)
+    pl.resize(pe.edges.size() + nc);
+    mi.resize(pe.edges.size() + nc);
+    Edge* wp = pl.data();
+    Edge* wm = mi.data();
+    const auto& side = sc.side;
+    for (const Edge& e : pe.edges) {
+        const int sa = side[e.a], sb = side[e.b];
+        if (sa >= 0 && sb >= 0 && (sa | sb)) *wp++ = Edge{at_plus[e.a], at_plus[e.b]};
+        if (sa <= 0 && sb <= 0 && (sa | sb)) *wm++ = Edge{at_minus[e.a], at_minus[e.b]};
+    }
+    for (std::uint32_t m = 0; m < nc; ++m) {
+        *wp++ = Edge{at_plus[cross[m].first], np + nz + m};
+        *wm++ = Edge{at_minus[cross[m].second], nn + nz + m};
+    }
+    pl.resize(static_cast<std::size_t>(wp - pl.data()));
+    mi.resize(static_cast<std::size_t>(wm - mi.data()));
+    // the edges in H: those of Q = p ∩ H, by the test over Q's generators alone (in plus, the
+    // rows after its (+) generators: those on H, with the new slot, then the crossings)
+    sc.table.transpose(plus.inc.data() + static_cast<std::size_t>(np) * nw, nz + nc, nw, nb + 1, true);
+    const std::size_t before = pl.size();
+    all_edges(sc.table, D, sc.test, pl, sc.cand);
+    for (std::size_t k = before; k < pl.size(); ++k) {
+        const Edge e = pl[k];
+        mi.push_back(Edge{nn + e.a, nn + e.b});
+        pl[k] = Edge{np + e.a, np + e.b};
+    }
+    // the room made above is about twice what a child needs, and a level's pieces all hold
+    // their graphs at once (layer 1 of d8_16x2: 16,000 pieces): give it back
+    pl.shrink_to_fit();
+    mi.shrink_to_fit();
+    plus_edges->known = minus_edges->known = true;
 }
 
 }  // namespace
@@ -335,12 +363,25 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
         }
     }
     if (ctx.reverse) std::reverse(to_split.begin(), to_split.end());
+    // Each piece's edge graph (edges.hpp), kept beside it while the cell is refined and dropped
+    // with it: the children handed back carry no edges (memory per region).  A piece's graph is
+    // made (all pairs) only when it is split by a neuron that is not the last, so that its
+    // children's graphs are wanted; the last neuron's splits take the crossed edges from the
+    // graph if there is one, else test the (+, -) pairs as before.
+    const bool keep_edges = ctx.D >= kEdgeGraphMinD;
     std::vector<Cell> pieces;
+    std::vector<EdgeGraph> graphs(keep_edges ? 1 : 0);  // beside pieces, or empty
+    EdgeGraph none;                                      // the graph of every piece without
     pieces.push_back(std::move(c));
     std::vector<Cell> next;
-    for (std::size_t i : to_split) {
+    std::vector<EdgeGraph> next_graphs;
+    for (std::size_t t = 0; t < to_split.size(); ++t) {
+        const std::size_t i = to_split[t];
+        const bool last = t + 1 == to_split.size();
         next.clear();
         next.reserve(pieces.size() * 2);
+        next_graphs.clear();
+        if (keep_edges) next_graphs.reserve(pieces.size() * 2);
         for (std::size_t k = 0; k < pieces.size(); ++k) {
             Cell& p = pieces[k];
             bool stop = ctx.stop->load(std::memory_order_relaxed);
@@ -359,10 +400,25 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                     out.children = std::move(next);
                     return false;
                 }
+                EdgeGraph& g = keep_edges ? graphs[k] : none;
+                const bool children_edges = keep_edges && !last;
+                if (children_edges && !g.known) {
+                    sc.table.transpose(p.inc.data(), p.gens.size(), p.nw, p.nslots(), true);
+                    g.edges.reserve(p.gens.size() * (ctx.D - 1) / 2);  // as many as a simple polytope's
+                    all_edges(sc.table, ctx.D, sc.test, g.edges, sc.cand);
+                    g.known = true;
+                }
                 Cell plus, minus;
-                split(p, s, i, ctx, out, acc, sc, plus, minus);
+                EdgeGraph plus_edges, minus_edges;
+                split(p, g, s, i, ctx, out, acc, sc, plus, minus, children_edges ? &plus_edges : nullptr,
+                      children_edges ? &minus_edges : nullptr);
+                g = EdgeGraph();  // p is gone
                 next.push_back(std::move(plus));
                 next.push_back(std::move(minus));
+                if (keep_edges && !last) {
+                    next_graphs.push_back(std::move(plus_edges));
+                    next_graphs.push_back(std::move(minus_edges));
+                }
                 continue;
             }
             if (!s.pos.empty()) set_bit(p.active, ctx.bit_offset + i);
@@ -372,8 +428,11 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                 label_zero_facets(p, s, ctx.D, neuron_label(ctx.layer, static_cast<int>(i)), *ctx.labels);
             }
             next.push_back(std::move(p));
+            if (keep_edges && !last) next_graphs.push_back(std::move(graphs[k]));
+            else if (keep_edges) graphs[k] = EdgeGraph();  // no split after the last: free as we go
         }
         pieces.swap(next);
+        graphs.swap(next_graphs);
     }
     out.children = std::move(pieces);
     return true;
