@@ -540,21 +540,14 @@ def refine(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fractio
     reverse = order == "reversed"
     if not prep.widths:
         return RefinementResult(_core.assemble(prep.dim, core_layers, starts), prep.dim, prep.lift, prep.scales, [])
-    bar = _CoreProgress(progress, L)
-    with memory_guard("the refinement"):  # exact values too large for the machine: the package's error
-        try:
-            if executor is not None and L >= 2:
-                res = _refine_distributed(prep, core_layers, starts, executor, workers, reverse, max_regions)
-            else:
-                res = _core.refine(prep.dim, core_layers, starts, threads=workers or 1, reverse=reverse,
-                                   max_regions=-1 if max_regions is None else max_regions,
-                                   max_seconds=-1.0 if max_seconds is None else float(max_seconds),
-                                   progress=bar)
-        finally:
-            bar.close()
+    if executor is not None and L >= 2:
+        with memory_guard("the refinement"):
+            res = _refine_distributed(prep, core_layers, starts, executor, workers, reverse, max_regions)
+    else:
+        res = _core_refine(prep, core_layers, starts, progress, "the refinement", threads=workers or 1,
+                           reverse=reverse, max_regions=-1 if max_regions is None else max_regions,
+                           max_seconds=-1.0 if max_seconds is None else float(max_seconds))
     complete = res.status == "complete"
-    if res.status == "interrupted":  # pragma: no cover - the callback raises KeyboardInterrupt itself
-        raise KeyboardInterrupt
     if not complete and on_limit == "raise":
         raise _limit_error(res, max_regions, max_seconds, L)
     return RefinementResult(res, prep.dim, prep.lift, prep.scales, prep.widths, complete,
@@ -577,6 +570,22 @@ def _start(layers, domain_ineqs, order, max_regions, workers, max_seconds, backe
     return prep, [_start_cell_data(c) for c in prep.start_cells], prep.core_layers()
 
 
+def _core_refine(prep, core_layers, starts, progress, what, **options):
+    """One run of the core with a progress bar, exact values too large for the machine turned into
+    the package's error, and an interrupt raised as KeyboardInterrupt."""
+    import polyrelu._core as _core  # the compiled extension (not the package)
+
+    bar = _CoreProgress(progress, len(prep.widths))
+    with memory_guard(what):
+        try:
+            res = _core.refine(prep.dim, core_layers, starts, progress=bar, **options)
+        finally:
+            bar.close()
+    if res.status == "interrupted":  # pragma: no cover - the callback raises KeyboardInterrupt itself
+        raise KeyboardInterrupt
+    return res
+
+
 def count(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]],
           domain_ineqs: list[tuple[list[Fraction], Fraction]] | None, *, max_seconds: float | None = None,
           progress: bool | Callable | None = None, workers: int | None = None, order: str = "given",
@@ -590,21 +599,12 @@ def count(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction
     >>> count([([[F(1)], [F(-1)]], [F(0), F(1)]), ([[F(1), F(1)]], [F(0)])], None)
     3
     """
-    import polyrelu._core as _core  # the compiled extension (not the package)
-
     prep, starts, core_layers = _start(layers, domain_ineqs, order, None, workers, max_seconds, backend)
     if not prep.widths:
         return 1
-    bar = _CoreProgress(progress, len(prep.widths))
-    with memory_guard("the count"):
-        try:
-            res = _core.refine(prep.dim, core_layers, starts, threads=workers or 1, reverse=order == "reversed",
-                               max_seconds=-1.0 if max_seconds is None else float(max_seconds), progress=bar,
-                               count_only=True)
-        finally:
-            bar.close()
-    if res.status == "interrupted":  # pragma: no cover - the callback raises KeyboardInterrupt itself
-        raise KeyboardInterrupt
+    res = _core_refine(prep, core_layers, starts, progress, "the count", threads=workers or 1,
+                       reverse=order == "reversed", max_seconds=-1.0 if max_seconds is None else float(max_seconds),
+                       count_only=True)
     if res.status != "complete":
         layer, done, total = res.stopped_at
         raise TimeLimitError(f"stopped at max_seconds={max_seconds} in hidden layer {layer} of {len(prep.widths)}, "

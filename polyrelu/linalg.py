@@ -14,6 +14,8 @@ from fractions import Fraction
 import math
 from typing import Iterable, Sequence
 
+from .exact import primitive_ints
+
 __all__ = [
     "echelon", "rref", "reduce_row", "rank", "det", "nullspace", "solve", "right_inverse", "express",
     "matmul", "transpose", "matvec", "outer", "zeros", "mat_add",
@@ -96,17 +98,11 @@ def rank(rows: Sequence[Sequence[Fraction]], ncols: int | None = None) -> int:
     """
     if not rows:
         return 0
-    # fraction-free: each row scaled to integers (the rank does not change), then elimination
-    # with every new row divided by its gcd, so that entries stay small (Fraction arithmetic was
-    # most of the start cells' set-up)
+    # fraction-free: each row made a primitive integer row (the rank does not change), then
+    # elimination with every new row divided by its gcd, so that entries stay small (Fraction
+    # arithmetic was most of the start cells' set-up)
     n = len(rows[0]) if ncols is None else ncols
-    A = []
-    for r in rows:
-        ratios = [Fraction(x).as_integer_ratio() if type(x) is not int else (x, 1) for x in r[:n]]
-        d = math.lcm(1, *(q for _, q in ratios))
-        row = [p * (d // q) for p, q in ratios]
-        if any(row):
-            A.append(row)
+    A = [list(row) for row in (primitive_ints(r[:n]) for r in rows) if any(row)]
     r = 0
     for col in range(n):
         p = next((i for i in range(r, len(A)) if A[i][col]), None)

@@ -53,14 +53,20 @@ def seeded_net(seed, n=2, widths=(4, 3), m=1, w=9, w_den=4, b=5, b_den=3):
     ])
 
 
+def under_ci() -> bool:
+    """Whether the tests run under CI=true, where a test of a real program must not skip."""
+    import os
+
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
 def require_module(name: str):
     """Import an optional package for a test: skip locally when it is missing, but FAIL under
     CI=true, where the test extra installs it (a skipped real-program test hides a broken set-up)."""
     import importlib
-    import os
 
     import pytest
 
-    if os.environ.get("CI", "").strip().lower() == "true":
+    if under_ci():
         return importlib.import_module(name)
     return pytest.importorskip(name)

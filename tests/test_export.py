@@ -34,21 +34,19 @@ from polyrelu.polygons import polygon_ccw
 from polyrelu.network import ReLUNetwork
 from polyrelu.polytope import Polytope
 
+from oracles import under_ci
+
 
 # ---------------------------------------------------------------------------------------------
 # programs that may be missing locally but must be there under CI
 # ---------------------------------------------------------------------------------------------
 
 
-def _under_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 def require_program(name: str) -> str:
     """Path of program ``name``; skip when missing, but FAIL when CI=true."""
     path = shutil.which(name)
     if path is None:
-        if _under_ci():
+        if under_ci():
             pytest.fail(f"{name} is required under CI=true but is not on PATH")
         pytest.skip(f"{name} is not installed")
     return path
@@ -56,7 +54,7 @@ def require_program(name: str) -> str:
 
 def require_sage() -> None:
     if not ex.sage_available():
-        if _under_ci():
+        if under_ci():
             pytest.fail(f"Sage (passagemath) is required under CI=true: {ex.SAGE_INSTALL_HINT}")
         pytest.skip("Sage/passagemath is not importable")
 
