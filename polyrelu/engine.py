@@ -589,26 +589,32 @@ def _core_refine(prep, core_layers, starts, progress, what, **options):
 def count(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]],
           domain_ineqs: list[tuple[list[Fraction], Fraction]] | None, *, max_seconds: float | None = None,
           progress: bool | Callable | None = None, workers: int | None = None, order: str = "given",
-          backend: str = "cdd") -> int:
+          backend: str = "cdd", faces: bool = False) -> int | tuple[int, ...]:
     """The exact number of regions of the refinement, counted by the core as the last hidden
-    layer makes them, none kept: memory for the layers before the last only.
+    layer makes them, none kept: memory for the layers before the last only.  With ``faces``
+    (bounded domains), the number of faces of each dimension 0..n instead, each face counted by
+    the one region that owns it (docs/core.md): the f-vector, regions last.
 
     Raises :class:`TimeLimitError` at ``max_seconds`` (a count so far would not be a count).
 
     >>> from fractions import Fraction as F
     >>> count([([[F(1)], [F(-1)]], [F(0), F(1)]), ([[F(1), F(1)]], [F(0)])], None)
     3
+    >>> count([([[F(1)], [F(-1)]], [F(0), F(1)]), ([[F(1), F(1)]], [F(0)])], [([F(1)], F(2)), ([F(-1)], F(2))], faces=True)
+    (4, 3)
     """
     prep, starts, core_layers = _start(layers, domain_ineqs, order, None, workers, max_seconds, backend)
     if not prep.widths:
-        return 1
+        return 1 if not faces else None
     res = _core_refine(prep, core_layers, starts, progress, "the count", threads=workers or 1,
                        reverse=order == "reversed", max_seconds=-1.0 if max_seconds is None else float(max_seconds),
-                       count_only=True)
+                       count_only=True, count_faces=faces)
     if res.status != "complete":
         layer, done, total = res.stopped_at
         raise TimeLimitError(f"stopped at max_seconds={max_seconds} in hidden layer {layer} of {len(prep.widths)}, "
                              f"within its first {done} of {total} cells; raise max_seconds")
+    if faces:
+        return tuple(int(x) for x in res.counted_faces) if res.counted_faces else None
     return res.n_counted if res.n_counted >= 0 else res.n_regions
 
 

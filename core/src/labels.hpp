@@ -50,6 +50,11 @@ public:
         }
         return intern(std::move(s));
     }
+    // A copy, safe while threads intern sets.
+    std::vector<Label> copy(int set) {
+        std::lock_guard<std::mutex> lock(mu_);
+        return sets_[set];
+    }
     // Read after the refinement, when no thread writes any more.
     const std::vector<Label>& get(int set) const { return sets_[set]; }
     std::size_t size() const { return sets_.size(); }

@@ -136,7 +136,8 @@ std::unique_ptr<Result> assemble_cells(std::size_t dim, py::list layers, py::lis
 }
 
 std::unique_ptr<Result> run(std::size_t dim, py::list layers, py::list starts, std::size_t first_layer, int threads, bool reverse,
-                            long max_regions, double max_seconds, py::object progress, bool count_only) {
+                            long max_regions, double max_seconds, py::object progress, bool count_only,
+                            bool count_faces) {
     const Network net = parse_network(dim, layers);
     const std::vector<StartCell> cells = parse_cells(dim, starts);
     auto res = std::make_unique<Result>();
@@ -163,7 +164,7 @@ std::unique_ptr<Result> run(std::size_t dim, py::list layers, py::list starts, s
     if (first_layer > net.hidden()) throw std::invalid_argument("first_layer is past the last hidden layer");
     {
         py::gil_scoped_release nogil;
-        refine(net, cells, first_layer, threads, reverse, Limits{max_regions, max_seconds, count_only}, fn, res->r, interrupted);
+        refine(net, cells, first_layer, threads, reverse, Limits{max_regions, max_seconds, count_only, count_faces}, fn, res->r, interrupted);
     }
     if (res->r.status == Status::interrupted) {
         if (!PyErr_Occurred()) PyErr_SetNone(PyExc_KeyboardInterrupt);
@@ -179,9 +180,10 @@ PYBIND11_MODULE(_core, m) {
     m.def("refine", &run, py::arg("dim"), py::arg("layers"), py::arg("starts"), py::arg("first_layer") = 0,
           py::arg("threads") = 1,
           py::arg("reverse") = false, py::arg("max_regions") = -1, py::arg("max_seconds") = -1.0,
-          py::arg("progress") = py::none(), py::arg("count_only") = false,
+          py::arg("progress") = py::none(), py::arg("count_only") = false, py::arg("count_faces") = false,
           "Refine the start cells by every neuron (see docs/core.md for the arrays of the result); count_only: "
-          "count the last layer's regions and keep none (n_counted).");
+          "count the last layer's regions and keep none (n_counted); count_faces (with count_only, bounded "
+          "domains): count the last layer's faces by dimension too (counted_faces).");
     m.def("assemble", &assemble_cells, py::arg("dim"), py::arg("layers"), py::arg("cells"), "A result from cells that are already refined (saved complexes, the reference engine).");
     py::class_<Result>(m, "Result")
         .def_property_readonly("status", [](const Result& r) { return status_name(r.r.status); })
@@ -190,6 +192,7 @@ PYBIND11_MODULE(_core, m) {
         })
         .def_property_readonly("n_regions", [](const Result& r) { return r.r.cells.size(); })
         .def_property_readonly("n_counted", [](const Result& r) { return r.r.counted; })
+        .def_property_readonly("counted_faces", [](const Result& r) { return r.r.counted_faces; })
         .def_property_readonly("exact_signs", [](const Result& r) { return r.r.exact_signs; })
         .def_property_readonly("n_generators", [](const Result& r) { return r.r.gens.size(); })
         .def_property_readonly("homogeneous_dim", [](const Result& r) { return r.r.gens.D; })

@@ -4,6 +4,7 @@
 
 #include "approx.hpp"
 #include "id_sets.hpp"
+#include "owned_faces.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -305,6 +306,15 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
     std::size_t bit_offset = 0;
     for (std::size_t l = 0; l < first_layer && l < hidden; ++l) bit_offset += net.layers[l].rows;
     const int nthreads = std::max(1, threads);
+    // count_faces: the domain's interior point the faces' owners face (none if it is unbounded)
+    IntVec faces_point;
+    std::vector<std::size_t> bit_offsets;
+    if (limits.count_only && limits.count_faces) {
+        std::vector<IntVec> points;
+        for (const StartCell& sc : starts) points.insert(points.end(), sc.gens.begin(), sc.gens.end());
+        faces_point = interior_point(points);
+        for (std::size_t l = 0, at = 0; l < hidden; at += net.layers[l].rows, ++l) bit_offsets.push_back(at);
+    }
     if (first_layer >= hidden) {  // nothing left to refine: the values are the output's already
         out.cells = std::move(cells);
         out.gens = std::move(cur);
@@ -335,6 +345,11 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         // count_only: the last layer's regions are counted in the merge and dropped there
         const bool counting = limits.count_only && l + 1 == hidden;
         if (counting) out.counted = 0;
+        if (counting && !faces_point.empty()) {
+            ctx.faces_point = &faces_point;
+            ctx.bit_offsets = &bit_offsets;
+            out.counted_faces.assign(D, 0);
+        }
         ApproxTable next;
         next.D = D;
         next.nz = l + 1 < hidden ? net.layers[l + 1].rows : 0;
@@ -413,6 +428,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
                 out.exact_signs += o.exact_signs;
                 if (counting) {
                     out.counted += static_cast<long>(o.children.size());
+                    for (std::size_t k = 0; k < o.faces.size() && k < out.counted_faces.size(); ++k) out.counted_faces[k] += o.faces[k];
                     o = CellOutput();
                     continue;
                 }

@@ -29,6 +29,9 @@ struct Limits {
     // count the regions of the last hidden layer as they are made and keep none of them: the
     // exact count of a complex too large to hold (8 inputs: thousands of bytes per region)
     bool count_only = false;
+    // with count_only: count the last layer's faces too, each by the region that owns it
+    // (owned_faces.hpp), into Refinement::counted_faces; bounded domains only
+    bool count_faces = false;
 };
 
 enum class Status { complete, region_limit, time_limit, interrupted };
@@ -49,6 +52,7 @@ struct Refinement {
     long exact_signs = 0;          // signs the float filter left to exact arithmetic
     std::vector<Cell> cells;       // the regions, in split-tree order (none with count_only)
     long counted = -1;             // count_only: the regions counted (so far, if a limit stopped it)
+    std::vector<std::int64_t> counted_faces;  // count_faces: f_0 .. f_d (empty: not counted, or unbounded)
     LabelSets labels;
     std::size_t pattern_words = 1;
     Status status = Status::complete;

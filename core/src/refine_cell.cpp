@@ -3,6 +3,7 @@
 #include "approx.hpp"
 #include "edges.hpp"
 #include "id_sets.hpp"
+#include "owned_faces.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -45,11 +46,73 @@ public:
         float_layer(ctx_.float_net->layers[0], all_columns(ctx_.float_net->layers[0]), t.xs(k), ein.data(), t.xs(k)[D - 1], t.ex[k], t.zs(k), t.ezs(k));
     }
 
+    // Whether generator b lies above generator a in the functional that orders a region's
+    // vertices (owned_faces.hpp): c(y) = sum_k c_k y_k on the float frame's coordinates y, ties
+    // broken by the coordinates in order.  Any c gives the right count; a c with no simple
+    // relation between its entries leaves few ties for the exact arithmetic.  Exactly, with the
+    // frame y = (X / T - centre) / 2^e (the centre cancels in a difference), b is above a iff
+    //     sum_k c_k 2^(E - e_k) (X_b,k T_a - X_a,k T_b) > 0     (E = max e_k).
+    bool above(int a, int b) {
+        const ApproxTable& ta = table(a);
+        const ApproxTable& tb = table(b);
+        const double* xa = ta.xs(row(a));
+        const double* xb = tb.xs(row(b));
+        const double exa = ta.ex[row(a)], exb = tb.ex[row(b)];
+        const std::size_t d = ta.D - 1;
+        double Aa = 0, Ab = 0, ma = 0, mb = 0, csum = 0;
+        for (std::size_t k = 0; k < d; ++k) {
+            const double c = order_coefficient(k);
+            Aa += c * xa[k], Ab += c * xb[k];
+            ma += std::fabs(c * xa[k]), mb += std::fabs(c * xb[k]);
+            csum += c;
+        }
+        const double gamma = static_cast<double>(d + 4) * kU;
+        const double ea = csum * exa + gamma * ma, eb = csum * exb + gamma * mb;  // the bounds of Aa, Ab
+        const double Ta = xa[d], Tb = xb[d];
+        const double P = Ab * Ta - Aa * Tb;
+        const double err = (std::fabs(Ab) * exa + eb * (std::fabs(Ta) + exa) + std::fabs(Aa) * exb +
+                            ea * (std::fabs(Tb) + exb) + 4 * kU * (std::fabs(Ab * Ta) + std::fabs(Aa * Tb))) *
+                               (1 + 16 * kU) +
+                           kTiny;
+        if (P > err) return true;
+        if (P < -err) return false;
+        const IntVec& Xa = coords(a);
+        const IntVec& Xb = coords(b);
+        const std::vector<long>& e = ctx_.float_net->frame.e;
+        auto e_of = [&](std::size_t k) { return k < e.size() ? e[k] : 0L; };
+        long E = 0;
+        for (std::size_t k = 0; k < d; ++k) E = std::max(E, e_of(k));
+        Int sum = 0, t;
+        for (std::size_t k = 0; k < d; ++k) {
+            t = Xb[k] * Xa[d] - Xa[k] * Xb[d];
+            mpz_mul_2exp(t.get_mpz_t(), t.get_mpz_t(), static_cast<mp_bitcnt_t>(E - e_of(k)));
+            sum += t * static_cast<long>(order_coefficient(k));
+        }
+        if (sgn(sum) != 0) return sgn(sum) > 0;
+        for (std::size_t k = 0; k < d; ++k) {
+            const int s = sgn(Xb[k] * Xa[d] - Xa[k] * Xb[d]);
+            if (s != 0) return s > 0;
+        }
+        return false;  // the same point: not two vertices of a region
+    }
+
+    // The exact coordinates of a generator (made on demand).
+    const IntVec& coords(int id) {
+        if (!is_local(id)) return ctx_.history->coords(*ctx_.net, ctx_.global->hid[id]);
+        return point(local_index(id)).X;
+    }
+
 private:
     const LayerContext& ctx_;
     CellOutput& out_;
     const std::size_t layer0_;
     LimbDot dot_;
+
+    // c_k: integers below 2^21 (exact in a double, and in the products above), from the bits of
+    // the golden ratio's multiples
+    static double order_coefficient(std::size_t k) {
+        return static_cast<double>(((static_cast<std::uint64_t>(k + 1) * 0x9E3779B97F4A7C15ull) >> 44) | 1);
+    }
 
     Int value(int id, std::size_t unit) {
         if (!is_local(id)) return ctx_.history->value(*ctx_.net, ctx_.global->hid[id], layer0_, unit);
@@ -60,10 +123,6 @@ private:
         Int z = L.b[unit] * p.X[L.cols];
         for (std::size_t j = 0; j < L.cols; ++j) mpz_addmul(z.get_mpz_t(), L.W[unit * L.cols + j].get_mpz_t(), p.X[j].get_mpz_t());
         return z;
-    }
-    const IntVec& coords(int id) {
-        if (!is_local(id)) return ctx_.history->coords(*ctx_.net, ctx_.global->hid[id]);
-        return point(local_index(id)).X;
     }
     // The exact point of local generator k (its parents come first), with this layer's values
     // beyond the first layer (where value() takes one row at a time).
@@ -337,6 +396,39 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
     plus_edges->known = minus_edges->known = true;
 }
 
+// The faces each piece owns (owned_faces.hpp), by dimension, into out.faces: a piece's edges from
+// its kept graph, else from the edge test; each edge oriented by the vertex order.
+void count_faces(const std::vector<Cell>& pieces, const std::vector<EdgeGraph>& graphs,
+                 const std::vector<signed char>& facing, const LayerContext& ctx, Gens& gens, Scratch& sc,
+                 CellOutput& out) {
+    out.faces.assign(ctx.D, 0);
+    std::unordered_map<int, std::int64_t> neuron;  // slot label set -> its facet's neuron
+    auto neuron_of = [&](int set) {
+        auto it = neuron.find(set);
+        if (it == neuron.end()) it = neuron.emplace(set, facet_neuron(ctx.labels->copy(set), *ctx.bit_offsets)).first;
+        return it->second;
+    };
+    std::vector<Edge> found;
+    std::vector<char> up;
+    std::vector<Word> upper;
+    OwnedScratch os;
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
+        const Cell& r = pieces[k];
+        const std::vector<Edge>* edges = &found;
+        if (k < graphs.size() && graphs[k].known) {
+            edges = &graphs[k].edges;
+        } else {
+            sc.table.transpose(r.inc.data(), r.gens.size(), r.nw, r.nslots(), true);
+            found.clear();
+            all_edges(sc.table, ctx.D, sc.test, found, sc.cand);
+        }
+        up.resize(edges->size());
+        for (std::size_t i = 0; i < edges->size(); ++i) up[i] = gens.above(r.gens[(*edges)[i].a], r.gens[(*edges)[i].b]);
+        upper_slots(r, facing, neuron_of, upper);
+        count_owned_faces(r, *edges, up, upper, ctx.D - 1, out.faces, os);
+    }
+}
+
 }  // namespace
 
 bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
@@ -346,6 +438,10 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
     Gens acc(ctx, out);
     Cell c = std::move(cell);
     compact_slots(c);
+    // for the faces' owners: the neurons' sides of the interior point, as the cell's affine maps
+    const bool faces = ctx.faces_point != nullptr;
+    std::vector<signed char> facing;
+    if (faces) facing = facing_signs(*ctx.net, *ctx.faces_point, c, static_cast<std::size_t>(ctx.layer));
     Scratch sc;
     Signs& s = sc.signs;
     std::vector<std::size_t> to_split;
@@ -401,7 +497,7 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                     return false;
                 }
                 EdgeGraph& g = keep_edges ? graphs[k] : none;
-                const bool children_edges = keep_edges && !last;
+                const bool children_edges = keep_edges && (!last || faces);
                 if (children_edges && !g.known) {
                     sc.table.transpose(p.inc.data(), p.gens.size(), p.nw, p.nslots(), true);
                     g.edges.reserve(p.gens.size() * (ctx.D - 1) / 2);  // as many as a simple polytope's
@@ -415,7 +511,7 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                 g = EdgeGraph();  // p is gone
                 next.push_back(std::move(plus));
                 next.push_back(std::move(minus));
-                if (keep_edges && !last) {
+                if (children_edges) {
                     next_graphs.push_back(std::move(plus_edges));
                     next_graphs.push_back(std::move(minus_edges));
                 }
@@ -428,12 +524,13 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                 label_zero_facets(p, s, ctx.D, neuron_label(ctx.layer, static_cast<int>(i)), *ctx.labels);
             }
             next.push_back(std::move(p));
-            if (keep_edges && !last) next_graphs.push_back(std::move(graphs[k]));
+            if (keep_edges && (!last || faces)) next_graphs.push_back(std::move(graphs[k]));
             else if (keep_edges) graphs[k] = EdgeGraph();  // no split after the last: free as we go
         }
         pieces.swap(next);
         graphs.swap(next_graphs);
     }
+    if (faces) count_faces(pieces, graphs, facing, ctx, acc, sc, out);
     out.children = std::move(pieces);
     return true;
 }

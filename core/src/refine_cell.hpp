@@ -37,6 +37,10 @@ struct LayerContext {
     std::atomic<long>* budget = nullptr;  // regions still allowed before max_regions is exceeded
     std::chrono::steady_clock::time_point deadline{};  // max_seconds, looked at between splits
     bool timed = false;
+    // the last layer of a count: count the faces each child owns (owned_faces.hpp) towards this
+    // interior point of the domain, and hand back the counts (the children are dropped anyway)
+    const IntVec* faces_point = nullptr;
+    const std::vector<std::size_t>* bit_offsets = nullptr;  // first pattern bit of each hidden layer
 };
 
 // What refining one cell made: its children, the generators new in the cell (local ids), and
@@ -46,6 +50,7 @@ struct CellOutput {
     ApproxTable local;
     std::vector<std::unique_ptr<ExactPoint>> exact;  // per local generator, null if never needed
     long exact_signs = 0;                            // signs the filter could not decide
+    std::vector<std::int64_t> faces;                 // with faces_point: the children's owned faces by dimension
 };
 
 // Refines `cell` by every neuron of the layer: children in the order of the split tree (the (+)

@@ -1,0 +1,216 @@
+#include "owned_faces.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace polyrelu {
+
+IntVec interior_point(const std::vector<IntVec>& points) {
+    if (points.empty()) return {};
+    const std::size_t D = points[0].size();
+    // the running sum of the points X_i / T_i, homogeneous (S, Q): S / Q = sum so far
+    IntVec S(D, 0);
+    S[D - 1] = 1;
+    for (const IntVec& X : points) {
+        if (sgn(X[D - 1]) <= 0) return {};  // a ray: the domain is unbounded
+        for (std::size_t j = 0; j + 1 < D; ++j) S[j] = S[j] * X[D - 1] + X[j] * S[D - 1];
+        S[D - 1] *= X[D - 1];
+        make_primitive(S);
+    }
+    S[D - 1] *= static_cast<long>(points.size());  // the mean
+    make_primitive(S);
+    return S;
+}
+
+namespace {
+
+// z_l at the homogeneous point (or direction, T = 0) X, for every hidden layer l < layers, with
+// c's pattern imposed on each layer's inputs: the affine functions the neurons are on c.
+void masked_values(const Network& net, const IntVec& X, const Cell& c, std::size_t layers,
+                   std::vector<IntVec>& z) {
+    z.assign(layers, {});
+    const Int& T = X[X.size() - 1];
+    std::size_t bit = 0;
+    IntVec h(X.begin(), X.end() - 1);
+    for (std::size_t l = 0; l < layers; ++l) {
+        const Layer& L = net.layers[l];
+        z[l].assign(L.rows, 0);
+        forward(L, h.data(), true, Unit::identity, T, z[l].data());
+        h.assign(L.rows, 0);
+        for (std::size_t i = 0; i < L.rows; ++i)
+            if (L.unit == Unit::identity || test_bit(c.active.data(), bit + i)) h[i] = z[l][i];
+        bit += L.rows;
+    }
+}
+
+}  // namespace
+
+std::vector<signed char> facing_signs(const Network& net, const IntVec& p, const Cell& c, std::size_t layers) {
+    std::vector<IntVec> z, dz;
+    masked_values(net, p, c, layers, z);
+    std::vector<signed char> out;
+    std::vector<std::size_t> tied;  // neurons whose hyperplane (on c) goes through p
+    for (std::size_t l = 0; l < layers; ++l)
+        for (std::size_t i = 0; i < z[l].size(); ++i) {
+            if (sgn(z[l][i]) == 0) tied.push_back(out.size());
+            out.push_back(static_cast<signed char>(sgn(z[l][i])));
+        }
+    // p + (eps, eps^2, ...): the sign of the first nonzero partial derivative, which is the
+    // value at the direction e_j (T = 0: the linear part)
+    for (std::size_t j = 0; j + 1 < p.size() && !tied.empty(); ++j) {
+        IntVec e(p.size(), 0);
+        e[j] = 1;
+        masked_values(net, e, c, layers, dz);
+        std::vector<std::size_t> still;
+        for (std::size_t n : tied) {
+            std::size_t l = 0, i = n;
+            while (i >= dz[l].size()) i -= dz[l++].size();
+            const int s = sgn(dz[l][i]);
+            if (s == 0) still.push_back(n);
+            else out[n] = static_cast<signed char>(s);
+        }
+        tied.swap(still);
+    }
+    return out;  // the neurons left tied are identically zero on c: never a facet of it
+}
+
+std::int64_t facet_neuron(const std::vector<Label>& set, const std::vector<std::size_t>& bit_offsets) {
+    std::int64_t neuron = -1;
+    for (Label lab : set) {
+        if (lab < 0) return -1;  // at infinity: not counted (bounded domains only)
+        const std::int64_t layer = lab >> 32;
+        if (layer == 0) return -1;  // a domain facet: it faces p whatever else lies on it
+        if (neuron < 0 && static_cast<std::size_t>(layer) <= bit_offsets.size())
+            neuron = static_cast<std::int64_t>(bit_offsets[static_cast<std::size_t>(layer - 1)] + (lab & 0xffffffff));
+    }
+    return neuron;
+}
+
+namespace {
+
+long binom(long n, long k) {
+    if (k < 0 || k > n) return 0;
+    long r = 1;
+    for (long i = 1; i <= k; ++i) r = r * (n - k + i) / i;
+    return r;
+}
+
+using Bitset = std::vector<Word>;
+
+bool subset(const Bitset& a, const Bitset& b) {
+    for (std::size_t w = 0; w < a.size(); ++w)
+        if ((a[w] & b[w]) != a[w]) return false;
+    return true;
+}
+
+// The faces through a vertex v that is not simple, from its vertex figure: a face is known by its
+// edges at v (its tangent cone), the facets of a face are its maximal proper intersections with
+// the facets at v, and {v} itself is the face with no edge.
+void degenerate_vertex(const Cell& r, std::size_t v, const std::uint32_t* nb, const char* nb_up, std::size_t m,
+                       const std::vector<Word>& upper, std::size_t d, std::vector<std::int64_t>& counts) {
+    const std::size_t ew = std::max<std::size_t>(1, (m + 63) / 64);
+    std::vector<Bitset> on;      // per facet at v: its edges at v
+    std::vector<char> is_upper;  // per facet at v
+    for (std::size_t k = 0; k < r.nslots(); ++k) {
+        if (!test_bit(r.alive.data(), k) || !test_bit(r.inc_of(v), k)) continue;
+        Bitset b(ew, 0);
+        for (std::size_t j = 0; j < m; ++j)
+            if (test_bit(r.inc_of(nb[j]), k)) set_bit(b.data(), j);
+        on.push_back(std::move(b));
+        is_upper.push_back(static_cast<char>(test_bit(upper.data(), k)));
+    }
+    Bitset ups(ew, 0), top(ew, 0);
+    for (std::size_t j = 0; j < m; ++j) {
+        set_bit(top.data(), j);
+        if (nb_up[j]) set_bit(ups.data(), j);
+    }
+    std::vector<Bitset> level{top}, next, cands;
+    for (std::size_t dim = d;; --dim) {
+        next.clear();
+        for (const Bitset& s : level) {
+            bool owned = subset(s, ups);
+            for (std::size_t f = 0; f < on.size() && owned; ++f)
+                if (is_upper[f] && subset(s, on[f])) owned = false;
+            if (owned) ++counts[dim];
+            if (dim == 0) continue;
+            cands.clear();
+            for (const Bitset& f : on) {
+                Bitset x(ew);
+                for (std::size_t w = 0; w < ew; ++w) x[w] = s[w] & f[w];
+                if (x != s) cands.push_back(std::move(x));
+            }
+            std::sort(cands.begin(), cands.end());
+            cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
+            for (std::size_t i = 0; i < cands.size(); ++i) {
+                bool maximal = true;
+                for (std::size_t j = 0; j < cands.size() && maximal; ++j)
+                    maximal = i == j || !subset(cands[i], cands[j]);
+                if (maximal) next.push_back(cands[i]);
+            }
+        }
+        if (dim == 0) break;
+        std::sort(next.begin(), next.end());
+        next.erase(std::unique(next.begin(), next.end()), next.end());
+        level.swap(next);
+    }
+}
+
+}  // namespace
+
+void count_owned_faces(const Cell& r, const std::vector<Edge>& edges, const std::vector<char>& up,
+                       const std::vector<Word>& upper, std::size_t d, std::vector<std::int64_t>& counts,
+                       OwnedScratch& sc) {
+    const std::size_t n = r.gens.size();
+    const int nw = r.nw;
+    // each vertex's edges, as (neighbour, whether the edge goes up from the vertex)
+    sc.deg.assign(n + 1, 0);
+    for (const Edge& e : edges) ++sc.deg[e.a], ++sc.deg[e.b];
+    sc.start.assign(n + 1, 0);
+    for (std::size_t v = 0; v < n; ++v) sc.start[v + 1] = sc.start[v] + sc.deg[v];
+    sc.adj.resize(sc.start[n]);
+    sc.adj_up.resize(sc.start[n]);
+    for (std::size_t v = 0; v < n; ++v) sc.deg[v] = sc.start[v];  // fill positions
+    for (std::size_t k = 0; k < edges.size(); ++k) {
+        const Edge& e = edges[k];
+        sc.adj[sc.deg[e.a]] = e.b, sc.adj_up[sc.deg[e.a]++] = up[k];
+        sc.adj[sc.deg[e.b]] = e.a, sc.adj_up[sc.deg[e.b]++] = !up[k];
+    }
+    for (std::size_t v = 0; v < n; ++v) {
+        const Word* iv = r.inc_of(v);
+        const std::uint32_t* nb = &sc.adj[sc.start[v]];
+        const char* nb_up = &sc.adj_up[sc.start[v]];
+        const std::size_t m = sc.start[v + 1] - sc.start[v];
+        int facets = 0, uppers = 0;
+        for (int w = 0; w < nw; ++w) {
+            facets += std::popcount(iv[w] & r.alive[w]);
+            uppers += std::popcount(iv[w] & upper[w]);
+        }
+        bool simple = facets == static_cast<int>(d) && m == d;
+        // simple: each edge leaves exactly one facet (its opposite); count the up edges and the
+        // upper facets whose opposite edge goes up
+        int ups = 0, covered = 0;
+        for (std::size_t j = 0; j < m && simple; ++j) {
+            const Word* iu = r.inc_of(nb[j]);
+            int left = 0;
+            bool left_upper = false;
+            for (int w = 0; w < nw; ++w) {
+                const Word x = iv[w] & r.alive[w] & ~iu[w];
+                left += std::popcount(x);
+                left_upper = left_upper || (x & upper[w]);
+            }
+            if (left != 1) simple = false;
+            if (nb_up[j]) {
+                ++ups;
+                covered += left_upper;
+            }
+        }
+        if (!simple) {
+            degenerate_vertex(r, v, nb, nb_up, m, upper, d, counts);
+            continue;
+        }
+        if (covered != uppers) continue;  // an upper facet whose opposite edge goes down
+        for (int k = uppers; k <= ups; ++k) counts[static_cast<std::size_t>(k)] += binom(ups - uppers, k - uppers);
+    }
+}
+
+}  // namespace polyrelu
