@@ -157,7 +157,7 @@ void degenerate_vertex(const Cell& r, std::size_t v, const std::uint32_t* nb, co
 
 }  // namespace
 
-void count_owned_faces(const Cell& r, const std::vector<Edge>& edges, const std::vector<char>& up,
+void count_owned_faces(const Cell& r, std::span<const Edge> edges, const std::vector<char>& up,
                        const std::vector<Word>& upper, std::size_t d, std::vector<std::int64_t>& counts,
                        OwnedScratch& sc) {
     const std::size_t n = r.gens.size();
@@ -189,19 +189,29 @@ void count_owned_faces(const Cell& r, const std::vector<Edge>& edges, const std:
         // simple: each edge leaves exactly one facet (its opposite); count the up edges and the
         // upper facets whose opposite edge goes up
         int ups = 0, covered = 0;
-        for (std::size_t j = 0; j < m && simple; ++j) {
-            const Word* iu = r.inc_of(nb[j]);
-            int left = 0;
-            bool left_upper = false;
-            for (int w = 0; w < nw; ++w) {
-                const Word x = iv[w] & r.alive[w] & ~iu[w];
-                left += std::popcount(x);
-                left_upper = left_upper || (x & upper[w]);
+        if (nw == 1 && simple) {  // the common case, without loops over words (and branch-free)
+            const Word fv = iv[0] & r.alive[0], up_v = fv & upper[0];
+            for (std::size_t j = 0; j < m; ++j) {
+                const Word x = fv & ~r.inc[nb[j]];
+                simple = simple && std::popcount(x) == 1;
+                ups += nb_up[j];
+                covered += nb_up[j] & ((x & up_v) != 0);
             }
-            if (left != 1) simple = false;
-            if (nb_up[j]) {
-                ++ups;
-                covered += left_upper;
+        } else {
+            for (std::size_t j = 0; j < m && simple; ++j) {
+                const Word* iu = r.inc_of(nb[j]);
+                int left = 0;
+                bool left_upper = false;
+                for (int w = 0; w < nw; ++w) {
+                    const Word x = iv[w] & r.alive[w] & ~iu[w];
+                    left += std::popcount(x);
+                    left_upper = left_upper || (x & upper[w]);
+                }
+                if (left != 1) simple = false;
+                if (nb_up[j]) {
+                    ++ups;
+                    covered += left_upper;
+                }
             }
         }
         if (!simple) {

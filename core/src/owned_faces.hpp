@@ -72,7 +72,7 @@ struct OwnedScratch {
     std::vector<std::uint32_t> deg, start, adj;
     std::vector<char> adj_up;
 };
-void count_owned_faces(const Cell& r, const std::vector<Edge>& edges, const std::vector<char>& up,
+void count_owned_faces(const Cell& r, std::span<const Edge> edges, const std::vector<char>& up,
                        const std::vector<Word>& upper, std::size_t d, std::vector<std::int64_t>& counts,
                        OwnedScratch& scratch);
 

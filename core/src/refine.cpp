@@ -370,8 +370,12 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             std::vector<CellOutput> outs(b - a);
             enum : char { not_started, stopped, done };
             std::vector<char> state(b - a, not_started);
-            auto work = [&](std::size_t x, std::size_t y) {
-                for (std::size_t k = x; k < y; ++k) {
+            // each thread takes the next cell not taken: cells differ a hundredfold in cost (8-D
+            // cells make 1 to thousands of regions), and fixed shares left one thread idle while
+            // the other finished a chunk's heavy cells
+            std::atomic<std::size_t> next_cell{0};
+            auto work = [&] {
+                for (std::size_t k; !stop.load(std::memory_order_relaxed) && (k = next_cell.fetch_add(1)) < b - a;) {
                     const bool ok = refine_cell(std::move(cells[a + k]), ctx, outs[k]);
                     state[k] = ok ? done : stopped;
                     if (!ok) return;
@@ -386,8 +390,8 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             std::condition_variable cv;
             std::vector<std::thread> pool;
             for (int t = 0; t < used; ++t)
-                pool.emplace_back([&, t] {
-                    work(m * t / used, m * (t + 1) / used);
+                pool.emplace_back([&] {
+                    work();
                     std::lock_guard<std::mutex> lock(mu);
                     --running;
                     cv.notify_all();

@@ -52,30 +52,36 @@ public:
     // relation between its entries leaves few ties for the exact arithmetic.  Exactly, with the
     // frame y = (X / T - centre) / 2^e (the centre cancels in a difference), b is above a iff
     //     sum_k c_k 2^(E - e_k) (X_b,k T_a - X_a,k T_b) > 0     (E = max e_k).
-    bool above(int a, int b) {
-        const ApproxTable& ta = table(a);
-        const ApproxTable& tb = table(b);
-        const double* xa = ta.xs(row(a));
-        const double* xb = tb.xs(row(b));
-        const double exa = ta.ex[row(a)], exb = tb.ex[row(b)];
-        const std::size_t d = ta.D - 1;
-        double Aa = 0, Ab = 0, ma = 0, mb = 0, csum = 0;
+    // A generator's place in that order, in floats: A = c(x) and T with their bounds (a vertex
+    // of a region is in about d of its edges: computed once per region, not per edge).
+    struct OrderKey {
+        double A, eA, T, eT;
+    };
+    OrderKey order_key(int id) const {
+        const ApproxTable& t = table(id);
+        const double* x = t.xs(row(id));
+        const double ex = t.ex[row(id)];
+        const std::size_t d = t.D - 1;
+        double A = 0, m = 0, csum = 0;
         for (std::size_t k = 0; k < d; ++k) {
             const double c = order_coefficient(k);
-            Aa += c * xa[k], Ab += c * xb[k];
-            ma += std::fabs(c * xa[k]), mb += std::fabs(c * xb[k]);
+            A += c * x[k];
+            m += std::fabs(c * x[k]);
             csum += c;
         }
-        const double gamma = static_cast<double>(d + 4) * kU;
-        const double ea = csum * exa + gamma * ma, eb = csum * exb + gamma * mb;  // the bounds of Aa, Ab
-        const double Ta = xa[d], Tb = xb[d];
+        return OrderKey{A, csum * ex + static_cast<double>(d + 4) * kU * m, x[d], ex};
+    }
+    bool above(int a, const OrderKey& ka, int b, const OrderKey& kb) {
+        const std::size_t d = table(a).D - 1;
+        const double Aa = ka.A, Ab = kb.A, ea = ka.eA, eb = kb.eA, Ta = ka.T, Tb = kb.T, exa = ka.eT, exb = kb.eT;
         const double P = Ab * Ta - Aa * Tb;
         const double err = (std::fabs(Ab) * exa + eb * (std::fabs(Ta) + exa) + std::fabs(Aa) * exb +
                             ea * (std::fabs(Tb) + exb) + 4 * kU * (std::fabs(Ab * Ta) + std::fabs(Aa * Tb))) *
                                (1 + 16 * kU) +
                            kTiny;
-        if (P > err) return true;
-        if (P < -err) return false;
+        // (one test for both signs: which way an edge goes is a coin toss, a branch on it was
+        // mispredicted half the time)
+        if (std::fabs(P) > err) return P > 0;
         const IntVec& Xa = coords(a);
         const IntVec& Xb = coords(b);
         const std::vector<long>& e = ctx_.float_net->frame.e;
@@ -206,6 +212,10 @@ struct Scratch {
     EdgeTest test;
     std::vector<Word> cand;  // all_edges' candidates
     EdgeMade made;
+    std::vector<Edge> plus_edges, minus_edges;  // a split's children's graphs, before they go to the arena
+    EdgeArena arenas[2];                         // the graphs of this split level's pieces, and the next's
+    EdgeArena* cur = &arenas[0];
+    EdgeArena* next = &arenas[1];
 };
 
 // The float approximation of the crossing of `unit` with the edge from u (value > 0) to v
@@ -358,8 +368,8 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
         at_plus[s.zer[j]] = np + j;
         at_minus[s.zer[j]] = nn + j;
     }
-    std::vector<Edge>& pl = plus_edges->edges;
-    std::vector<Edge>& mi = minus_edges->edges;
+    std::vector<Edge>& pl = sc.plus_edges;
+    std::vector<Edge>& mi = sc.minus_edges;
     const std::uint32_t nc = static_cast<std::uint32_t>(cross.size());
     // written through pointers into room for every kept edge and half-edge (a push_back per edge
     // was a tenth of a split in 7-D)
@@ -389,11 +399,20 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
         mi.push_back(Edge{nn + e.a, nn + e.b});
         pl[k] = Edge{np + e.a, np + e.b};
     }
-    // the room made above is about twice what a child needs, and a level's pieces all hold
-    // their graphs at once (layer 1 of d8_16x2: 16,000 pieces): give it back
-    pl.shrink_to_fit();
-    mi.shrink_to_fit();
+    // into the next level's arena, at their size (a level's pieces all hold their graphs at once:
+    // layer 1 of d8_16x2 has 16,000 pieces)
+    plus_edges->edges = sc.next->copy(pl.data(), pl.size());
+    minus_edges->edges = sc.next->copy(mi.data(), mi.size());
     plus_edges->known = minus_edges->known = true;
+}
+
+// The scratch space of this thread's last cell, with its capacity: the vectors a split fills
+// reach their size after a few cells and allocate nothing after that.  Not inlined: where the
+// compiler sees the thread_local's address it propagates it into the callees, and in a shared
+// library every use there is a call to __tls_get_addr (6% of 8-D instructions).
+[[gnu::noinline]] Scratch& thread_scratch() {
+    thread_local Scratch scratch;
+    return scratch;
 }
 
 // The faces each piece owns (owned_faces.hpp), by dimension, into out.faces: a piece's edges from
@@ -410,22 +429,29 @@ void count_faces(const std::vector<Cell>& pieces, const std::vector<EdgeGraph>& 
     };
     std::vector<Edge> found;
     std::vector<char> up;
+    std::vector<Gens::OrderKey> keys;
     std::vector<Word> upper;
     OwnedScratch os;
     for (std::size_t k = 0; k < pieces.size(); ++k) {
         const Cell& r = pieces[k];
-        const std::vector<Edge>* edges = &found;
+        std::span<const Edge> edges;
         if (k < graphs.size() && graphs[k].known) {
-            edges = &graphs[k].edges;
+            edges = graphs[k].edges;
         } else {
             sc.table.transpose(r.inc.data(), r.gens.size(), r.nw, r.nslots(), true);
             found.clear();
             all_edges(sc.table, ctx.D, sc.test, found, sc.cand);
+            edges = found;
         }
-        up.resize(edges->size());
-        for (std::size_t i = 0; i < edges->size(); ++i) up[i] = gens.above(r.gens[(*edges)[i].a], r.gens[(*edges)[i].b]);
+        keys.resize(r.gens.size());
+        for (std::size_t g = 0; g < r.gens.size(); ++g) keys[g] = gens.order_key(r.gens[g]);
+        up.resize(edges.size());
+        for (std::size_t i = 0; i < edges.size(); ++i) {
+            const Edge e = edges[i];
+            up[i] = gens.above(r.gens[e.a], keys[e.a], r.gens[e.b], keys[e.b]);
+        }
         upper_slots(r, facing, neuron_of, upper);
-        count_owned_faces(r, *edges, up, upper, ctx.D - 1, out.faces, os);
+        count_owned_faces(r, edges, up, upper, ctx.D - 1, out.faces, os);
     }
 }
 
@@ -442,7 +468,10 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
     const bool faces = ctx.faces_point != nullptr;
     std::vector<signed char> facing;
     if (faces) facing = facing_signs(*ctx.net, *ctx.faces_point, c, static_cast<std::size_t>(ctx.layer));
-    Scratch sc;
+    Scratch& sc = thread_scratch();
+    sc.made.clear();
+    sc.arenas[0].clear();
+    sc.arenas[1].clear();
     Signs& s = sc.signs;
     std::vector<std::size_t> to_split;
     for (std::size_t i = 0; i < ctx.width; ++i) {
@@ -500,8 +529,9 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                 const bool children_edges = keep_edges && (!last || faces);
                 if (children_edges && !g.known) {
                     sc.table.transpose(p.inc.data(), p.gens.size(), p.nw, p.nslots(), true);
-                    g.edges.reserve(p.gens.size() * (ctx.D - 1) / 2);  // as many as a simple polytope's
-                    all_edges(sc.table, ctx.D, sc.test, g.edges, sc.cand);
+                    sc.plus_edges.clear();
+                    all_edges(sc.table, ctx.D, sc.test, sc.plus_edges, sc.cand);
+                    g.edges = sc.cur->copy(sc.plus_edges.data(), sc.plus_edges.size());
                     g.known = true;
                 }
                 Cell plus, minus;
@@ -524,11 +554,17 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                 label_zero_facets(p, s, ctx.D, neuron_label(ctx.layer, static_cast<int>(i)), *ctx.labels);
             }
             next.push_back(std::move(p));
-            if (keep_edges && (!last || faces)) next_graphs.push_back(std::move(graphs[k]));
+            if (keep_edges && (!last || faces)) {  // the graph moves to the next level's arena
+                EdgeGraph& g = graphs[k];
+                if (g.known) g.edges = sc.next->copy(g.edges.data(), g.edges.size());
+                next_graphs.push_back(g);
+            }
             else if (keep_edges) graphs[k] = EdgeGraph();  // no split after the last: free as we go
         }
         pieces.swap(next);
         graphs.swap(next_graphs);
+        std::swap(sc.cur, sc.next);
+        sc.next->clear();  // the graphs of the level done, all split or copied
     }
     if (faces) count_faces(pieces, graphs, facing, ctx, acc, sc, out);
     out.children = std::move(pieces);
