@@ -26,7 +26,7 @@ if _STARTING_CLI and _signal.getsignal(_signal.SIGINT) is _signal.default_int_ha
 from .exact import EmptyDomainError, InvalidInputError, PolyreluError, to_rational
 from .network import ReLUNetwork, load_network
 from .polytope import Polytope
-from .complex import PolyhedralComplex, Region, count_regions
+from .complex import PolyhedralComplex, Region, count_faces, count_regions
 from .engine import RegionLimitError
 from .zonotope import Zonotope
 from .arrangement import HyperplaneArrangement
@@ -45,6 +45,7 @@ __all__ = [
     "Polytope",
     "PolyhedralComplex",
     "Region",
+    "count_faces",
     "count_regions",
     "PolyreluError",
     "InvalidInputError",

@@ -920,6 +920,42 @@ def count_regions(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, *, workers: in
                          progress=progress, workers=workers, order=order, backend=bname)
 
 
+def count_faces(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, *, workers: int | None = None,
+                max_seconds: float | None = None, progress: Any = None, order: str = "given",
+                backend: str | None = None) -> tuple[int, ...]:
+    """The exact f-vector (faces of each dimension 0..n, the domain's boundary included) of the
+    complex of ``net`` on a bounded ``domain``, counted without keeping the complex:
+    ``net.complex(domain).f_vector`` for complexes too large to hold.  Its last entry is the
+    number of regions, and its alternating sum the Euler characteristic (1: the domain is a
+    polytope).
+
+    Each face is counted once, by the one region it belongs to (the region a step from the face
+    towards an interior point of the domain enters), at its lowest vertex; docs/core.md has the
+    argument.  Arguments are as in :func:`count_regions`; a domain with rays (R^n) is refused.
+
+    >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, -2]], [0])])
+    >>> box = Polytope.box([-2, -2], [2, 2])
+    >>> count_faces(net, box), net.complex(box).f_vector
+    ((13, 19, 7), (13, 19, 7))
+    """
+    if not isinstance(net, ReLUNetwork):
+        raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
+    bname = backend or default_backend()
+    get_backend(bname)  # validates the name
+    domain = resolve_domain(net, domain)
+    if domain is None or not domain.is_bounded:
+        raise InvalidInputError("count_faces needs a bounded domain (a box or polytope): a face's lowest vertex "
+                                "is what counts it; on R^n use net.complex().f_vector")
+    if not net.widths:  # no neuron: the domain's own faces
+        return PolyhedralComplex.from_network(net, domain).f_vector
+    counts = _engine.count(net.layers, _engine.domain_inequalities(domain, net.input_dim), max_seconds=max_seconds,
+                           progress=progress, workers=workers, order=order, backend=bname, faces=True)
+    if counts is None:
+        raise PolyreluError("the core counted no faces: the domain was not bounded after all")
+    counts = tuple(counts)
+    return counts[: net.input_dim + 1] + (0,) * (net.input_dim + 1 - len(counts))
+
+
 def diameter(cx: PolyhedralComplex) -> int:
     """Diameter of the region-adjacency graph, exactly (Takes and Kosters' bounding diameters).
 

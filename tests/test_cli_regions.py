@@ -32,5 +32,8 @@ def test_count_only_reports_the_count_and_refuses_the_kept_region_limits():
     s = json.loads(subprocess.run(cmd + ["--json", "--workers", "2"], capture_output=True, text=True,
                                   check=True).stdout)
     assert s["n_regions"] == want == 777 and s["complete"]
+    # the box is bounded: the faces are counted too, and agree with the kept complex's
+    assert tuple(s["f_vector"]) == ReLUNetwork.load(bench / "d2_16x3.json").complex().f_vector
+    assert s["f_vector"][-1] == 777 and s["euler_characteristic"] == 1
     bad = subprocess.run(cmd + ["--partial"], capture_output=True, text=True)
     assert bad.returncode == 2 and "--count-only keeps no regions" in bad.stderr

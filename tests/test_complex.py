@@ -7,10 +7,11 @@ from fractions import Fraction as F
 from math import comb
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from polyrelu import InvalidInputError, Polytope, PolyhedralComplex, ReLUNetwork, RegionLimitError, count_regions
+from polyrelu import InvalidInputError, Polytope, PolyhedralComplex, ReLUNetwork, RegionLimitError, count_faces, count_regions
 from polyrelu.backends import get_backend
 from polyrelu.complex import decision_boundary, degree_statistics, diameter, regions_crossed_by_segment
 
@@ -262,6 +263,42 @@ def test_count_regions_counts_the_reference_engines_regions(net, workers):
     want = len(net.complex(domain=box, engine="reference"))
     assert count_regions(net, box, workers=workers) == want
     assert count_regions(net, None) == len(net.complex(domain=None))
+
+
+@FAST
+@given(small_nets(), st.sampled_from([1, 2]), st.sampled_from(["given", "reversed"]))
+def test_count_faces_is_the_reference_engines_f_vector(net, workers, order):
+    # the owner-and-lowest-vertex count against the face poset of the plain exact engine's regions,
+    # on an off-centre box and on a simplex (the interior point is the vertices' mean); small
+    # integer weights make degenerate vertices (several hyperplanes through one point) common
+    n = net.input_dim
+    box = Polytope.box([-3] * n, [2] * n)
+    simplex = Polytope.from_vertices([[0] * n] + [[3 if j == i else 0 for j in range(n)] for i in range(n)])
+    for dom in (box, simplex):
+        want = net.complex(domain=dom, engine="reference").f_vector
+        got = count_faces(net, dom, workers=workers, order=order)
+        assert got == want
+        assert got[-1] == count_regions(net, dom) and sum((-1) ** k * f for k, f in enumerate(got)) == 1
+
+
+@pytest.mark.parametrize("seed, n0, widths", [(0, 6, (5, 4)), (1, 7, (4, 3)), (2, 6, (3, 3, 2))])
+def test_count_faces_in_six_and_seven_dimensions(seed, n0, widths):
+    # from 6 inputs the core keeps each cell's edge graph (edges.hpp), and the count reads its edges
+    # from there: float32 weights, against the core's own face poset of the kept complex
+    rng = np.random.default_rng(seed)
+    layers, prev = [], n0
+    for w in list(widths) + [1]:
+        layers.append((rng.normal(size=(w, prev)).astype(np.float32).tolist(), rng.normal(size=w).astype(np.float32).tolist()))
+        prev = w
+    net = ReLUNetwork(layers)
+    box = Polytope.box([-1] * n0, [1] * n0)
+    assert count_faces(net, box, workers=2) == net.complex(domain=box).f_vector
+
+
+def test_count_faces_refuses_unbounded_domains():
+    net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+    with pytest.raises(InvalidInputError, match="bounded domain"):
+        count_faces(net, None)
 
 
 def test_count_regions_of_the_shared_workloads_and_its_time_limit():

@@ -101,6 +101,16 @@ void check_box_complex(const Network& net, std::size_t d, const Refinement& r, c
     refine(net, {box(d, 100000)}, 0, 2, false, count, ProgressFn{}, c);
     check(c.counted == static_cast<long>(r.cells.size()) && c.cells.empty(),
           (std::string("count_only, ") + what).c_str(), c.counted, static_cast<long>(r.cells.size()));
+    // the f-vector counted face by face at each face's owner, against the face poset's
+    Refinement o;
+    count.count_faces = true;
+    refine(net, {box(d, 100000)}, 0, 2, true, count, ProgressFn{}, o);
+    std::vector<std::int64_t> want(d + 1, 0);
+    for (std::int64_t k : f.dim) ++want[static_cast<std::size_t>(k)];
+    for (std::size_t k = 0; k <= d; ++k)
+        check(o.counted_faces.size() == d + 1 && o.counted_faces[k] == want[k],
+              (std::string("count_faces f_") + std::to_string(k) + ", " + what).c_str(),
+              o.counted_faces.size() == d + 1 ? static_cast<long>(o.counted_faces[k]) : -1, static_cast<long>(want[k]));
 }
 
 void arrangement(std::size_t d, std::size_t n) {

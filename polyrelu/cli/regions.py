@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..complex import count_regions, diameter
+from ..complex import count_faces, count_regions, diameter
 from ..exact import InvalidInputError
 from ..network import load_network
 from ._common import (add_command, add_domain_arguments, add_run_arguments, dumps, network_and_domain, positive_float,
@@ -31,8 +31,9 @@ def register(sub: Any) -> None:
                    help="with --max-regions/--max-seconds: report the regions found when the limit hit "
                         "(marked incomplete) instead of an error")
     p.add_argument("--count-only", action="store_true",
-                   help="only the exact number of regions, counted as they are made and none kept (for complexes "
-                        "too large to hold: no f-vector, graph or linear regions)")
+                   help="only the exact counts, made as the regions are and none kept (for complexes too large "
+                        "to hold): the regions, and on a bounded domain the f-vector and Euler characteristic; "
+                        "no graph or linear regions")
     add_run_arguments(p, "refine with this many threads in the core")
     p.set_defaults(func=run)
 
@@ -137,16 +138,25 @@ def _count_only(args: Any, net: Any, dom: Any, notes: dict, t0: float) -> int:
     if args.max_regions is not None or args.partial:
         raise InvalidInputError("--count-only keeps no regions, so --max-regions and --partial do not apply "
                                 "(use --max-seconds)")
-    n = count_regions(net, dom, backend=args.backend, max_seconds=args.max_seconds, workers=args.workers,
-                      progress=args.progress)
+    # on a bounded domain the faces are counted too (each by the region that owns it): the
+    # f-vector and Euler characteristic of a complex too large to hold
+    opts = dict(backend=args.backend, max_seconds=args.max_seconds, workers=args.workers, progress=args.progress)
+    bounded = dom is not None and dom.is_bounded
+    fv = count_faces(net, dom, **opts) if bounded else None
+    n = fv[-1] if fv is not None else count_regions(net, dom, **opts)
     s = {"complete": True, "n_regions": n, "input_dim": net.input_dim, "widths": list(net.widths),
          "domain": "R^%d" % net.input_dim if dom is None else repr(dom),
          "timings": {"total": round(time.perf_counter() - t0, 6)}, **notes}
+    if fv is not None:
+        s["f_vector"] = list(fv)
+        s["euler_characteristic"] = sum((-1) ** k * f for k, f in enumerate(fv))
     if args.json:
         print(dumps(s))
     else:
         print(f"network   {net!r}")
         print(f"domain    {s['domain']}")
         print(f"regions   {n} activation regions (counted, none kept)")
+        if fv is not None:
+            print(f"f-vector  {tuple(fv)}  (Euler characteristic {s['euler_characteristic']}; counted, none kept)")
         print(f"seconds   {s['timings']['total']:.3f}")
     return 0
