@@ -11,8 +11,9 @@ regioncam ``--repeat`` times, the fastest run kept and every run's time recorded
                          regions`` job: enumeration, then adjacency and diameter, f-vector, linear
                          regions (``seconds`` is the enumeration, ``total`` the whole job);
 * ``polyrelu-2t``     -- the same with 2 threads in the core (identical result, checked);
-* ``polyrelu-count``  -- only when asked for: ``polyrelu.count_regions`` with 2 threads, the exact
-                         count with no region kept, for complexes too large to hold
+* ``polyrelu-count``  -- only when asked for: ``polyrelu.count_faces`` with 2 threads, the exact
+                         f-vector (regions last) and Euler characteristic with no region kept,
+                         for complexes too large to hold
                          (``--workloads d8_16x2 --tools polyrelu-count``);
 * ``reference``       -- the pure-Python reference engine (enumeration only; the plain exact
                          baseline of our own, the engine the core is tested against);
@@ -69,11 +70,12 @@ from polyrelu import ReLUNetwork
 from polyrelu.cli.regions import summary
 path, mode = sys.argv[1], sys.argv[2]
 net = ReLUNetwork.load(path)
-if mode == "polyrelu-count":  # the exact count alone, no region kept, 2 threads
-    from polyrelu import count_regions
+if mode == "polyrelu-count":  # the exact counts alone, no region kept, 2 threads
+    from polyrelu import count_faces
     t0 = time.perf_counter()
-    n = count_regions(net, workers=2)
-    print(json.dumps({"regions": n, "seconds": time.perf_counter() - t0,
+    fv = count_faces(net, workers=2)
+    print(json.dumps({"regions": fv[-1], "seconds": time.perf_counter() - t0, "f_vector": list(fv),
+                      "euler": sum((-1) ** k * f for k, f in enumerate(fv)),
                       "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
     sys.exit(0)
 kw = {"engine": "reference"} if mode == "reference" else {}

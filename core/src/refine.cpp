@@ -451,8 +451,10 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             }
             for (std::size_t k = a; k < b; ++k) cells[k] = Cell();  // done: free as we go
             const double took = std::chrono::duration<double>(Clock::now() - chunk_start).count();
-            if (took < 0.01 && chunk < 8192) chunk *= 2;
-            else if (took > 0.1 && chunk > static_cast<std::size_t>(nthreads)) chunk /= 2;
+            // (a chunk ends when its slowest cell does: the other threads idle until then, so a
+            // chunk should take many cells' time; limits and interrupts do not wait for it)
+            if (took < 0.05 && chunk < 8192) chunk *= 2;
+            else if (took > 1.0 && chunk > static_cast<std::size_t>(nthreads)) chunk /= 2;
             if (timed && Clock::now() >= deadline && b < cells.size()) {
                 if (counting) return count_stopped(Status::time_limit, l, b, cells.size(), out);
                 stop_at(Status::time_limit, l, b, cells, names, next, next_cells, out);
