@@ -564,10 +564,14 @@ def _start(layers, domain_ineqs, order, max_regions, workers, max_seconds, backe
     if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float))
                                     or not max_seconds > 0):
         raise InvalidInputError(f"max_seconds must be a positive number, got {max_seconds!r}")
-    prep = prepare(layers, domain_ineqs, backend)
-    if not prep.start_cells:
-        raise EmptyDomainError("the domain has no full-dimensional part")
-    return prep, [_start_cell_data(c) for c in prep.start_cells], prep.core_layers()
+    # the set-up makes tens of thousands of small acyclic objects (ratios, rows), and the full
+    # collections they set off walk every object of the process (numpy, networkx, the user's
+    # data): two thirds of d2_32x3's set-up time
+    with paused_gc():
+        prep = prepare(layers, domain_ineqs, backend)
+        if not prep.start_cells:
+            raise EmptyDomainError("the domain has no full-dimensional part")
+        return prep, [_start_cell_data(c) for c in prep.start_cells], prep.core_layers()
 
 
 def _core_refine(prep, core_layers, starts, progress, what, **options):
