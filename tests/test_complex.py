@@ -295,6 +295,15 @@ def test_count_faces_in_six_and_seven_dimensions(seed, n0, widths):
     assert count_faces(net, box, workers=2) == net.complex(domain=box).f_vector
 
 
+def test_count_faces_of_acas_xu_on_property_3s_box():
+    # a real network: 5 inputs, six layers of 50, a small box far from the origin where the float
+    # filter leaves hundreds of signs to exact arithmetic; against the kept complex's face poset
+    net = ReLUNetwork.load(BENCH / "acasxu" / "json" / "acasxu_5_1_prop_3.json")
+    fv = count_faces(net, workers=2)
+    assert fv == net.complex().f_vector and fv[-1] == 9556
+    assert sum((-1) ** k * f for k, f in enumerate(fv)) == 1
+
+
 def test_count_faces_refuses_unbounded_domains():
     net = ReLUNetwork([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
     with pytest.raises(InvalidInputError, match="bounded domain"):

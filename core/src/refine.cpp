@@ -452,8 +452,9 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             for (std::size_t k = a; k < b; ++k) cells[k] = Cell();  // done: free as we go
             const double took = std::chrono::duration<double>(Clock::now() - chunk_start).count();
             // (a chunk ends when its slowest cell does: the other threads idle until then, so a
-            // chunk should take many cells' time; limits and interrupts do not wait for it)
-            if (took < 0.05 && chunk < 8192) chunk *= 2;
+            // slow chunk should still take many cells' time; limits and interrupts do not wait for
+            // it.  It grows only while very quick: a chunk's outputs are all held until its merge.)
+            if (took < 0.01 && chunk < 8192) chunk *= 2;
             else if (took > 1.0 && chunk > static_cast<std::size_t>(nthreads)) chunk /= 2;
             if (timed && Clock::now() >= deadline && b < cells.size()) {
                 if (counting) return count_stopped(Status::time_limit, l, b, cells.size(), out);

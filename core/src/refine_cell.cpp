@@ -46,12 +46,11 @@ public:
         float_layer(ctx_.float_net->layers[0], all_columns(ctx_.float_net->layers[0]), t.xs(k), ein.data(), t.xs(k)[D - 1], t.ex[k], t.zs(k), t.ezs(k));
     }
 
-    // Whether generator b lies above generator a in the functional that orders a region's
-    // vertices (owned_faces.hpp): c(y) = sum_k c_k y_k on the float frame's coordinates y, ties
-    // broken by the coordinates in order.  Any c gives the right count; a c with no simple
-    // relation between its entries leaves few ties for the exact arithmetic.  Exactly, with the
-    // frame y = (X / T - centre) / 2^e (the centre cancels in a difference), b is above a iff
-    //     sum_k c_k 2^(E - e_k) (X_b,k T_a - X_a,k T_b) > 0     (E = max e_k).
+    // The order of a region's vertices (owned_faces.hpp): by c(y) = sum_k c_k y_k on the float
+    // frame's coordinates y, ties broken by the coordinates in order.  Any c gives the right
+    // count; a c with no simple relation between its entries leaves few ties for the exact
+    // arithmetic.
+    //
     // A generator's place in that order, in floats: A = c(x) and T with their bounds (a vertex
     // of a region is in about d of its edges: computed once per region, not per edge).
     struct OrderKey {
@@ -71,6 +70,9 @@ public:
         }
         return OrderKey{A, csum * ex + static_cast<double>(d + 4) * kU * m, x[d], ex};
     }
+    // Whether generator b lies above generator a: the sign of A_b T_a - A_a T_b when its bound
+    // proves it, else exactly: with the frame y = (X / T - centre) / 2^e (the centre cancels in a
+    // difference), b is above a iff  sum_k c_k 2^(E - e_k) (X_b,k T_a - X_a,k T_b) > 0  (E = max e_k).
     bool above(int a, const OrderKey& ka, int b, const OrderKey& kb) {
         const std::size_t d = table(a).D - 1;
         const double Aa = ka.A, Ab = kb.A, ea = ka.eA, eb = kb.eA, Ta = ka.T, Tb = kb.T, exa = ka.eT, exb = kb.eT;
@@ -492,7 +494,9 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
     // with it: the children handed back carry no edges (memory per region).  A piece's graph is
     // made (all pairs) only when it is split by a neuron that is not the last, so that its
     // children's graphs are wanted; the last neuron's splits take the crossed edges from the
-    // graph if there is one, else test the (+, -) pairs as before.
+    // graph if there is one, else test the (+, -) pairs as before.  When the faces are counted
+    // the last splits make their children's graphs too: the count reads the regions' edges.
+    // The graphs of one split level live in one arena (edges.hpp), the next level's in the other.
     const bool keep_edges = ctx.D >= kEdgeGraphMinD;
     std::vector<Cell> pieces;
     std::vector<EdgeGraph> graphs(keep_edges ? 1 : 0);  // beside pieces, or empty
@@ -558,8 +562,9 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                 EdgeGraph& g = graphs[k];
                 if (g.known) g.edges = sc.next->copy(g.edges.data(), g.edges.size());
                 next_graphs.push_back(g);
+            } else if (keep_edges) {
+                graphs[k] = EdgeGraph();  // no split after the last: nothing reads it
             }
-            else if (keep_edges) graphs[k] = EdgeGraph();  // no split after the last: free as we go
         }
         pieces.swap(next);
         graphs.swap(next_graphs);
