@@ -5,22 +5,22 @@
 // `nw` 64-bit words per generator, so the combinatorial edge test is a few word operations.
 #pragma once
 
+#include "words.hpp"
+
 #include <bit>
 #include <cstdint>
 #include <vector>
 
 namespace polyrelu {
 
-using Word = std::uint64_t;
-
 struct Cell {
     std::vector<int> gens;          // generator ids (see refine_cell.hpp for local ids)
     std::vector<Word> inc;          // gens.size() * nw
     std::vector<int> slot_labels;   // label-set id per slot
-    std::vector<Word> alive;        // nw words
+    Words alive;                    // nw words
     int nw = 1;
-    std::vector<Word> active;       // one bit per hidden neuron of all layers done
-    std::vector<Word> zero;         // neurons identically zero on the cell
+    Words active;                   // one bit per hidden neuron of all layers done
+    Words zero;                     // neurons identically zero on the cell
 
     std::size_t nslots() const { return slot_labels.size(); }
     const Word* inc_of(std::size_t i) const { return &inc[i * nw]; }
@@ -30,6 +30,7 @@ struct Cell {
 inline bool test_bit(const Word* w, std::size_t k) { return (w[k >> 6] >> (k & 63)) & 1; }
 inline void set_bit(Word* w, std::size_t k) { w[k >> 6] |= Word(1) << (k & 63); }
 inline void set_bit(std::vector<Word>& w, std::size_t k) { set_bit(w.data(), k); }
+inline void set_bit(Words& w, std::size_t k) { set_bit(w.data(), k); }
 
 // Room for one more slot: widen every incidence by a word when the last one is full.
 inline void reserve_slot(Cell& c) {
