@@ -948,6 +948,8 @@ def count_faces(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, *, workers: int 
                                 "is what counts it; on R^n use net.complex().f_vector")
     if not net.widths:  # no neuron: the domain's own faces
         return PolyhedralComplex.from_network(net, domain).f_vector
+    if net.input_dim > 60:  # a vertex's faces are counted as binomials C(d, k) in 64-bit integers
+        raise InvalidInputError(f"count_faces supports up to 60 inputs, the network has {net.input_dim}")
     counts = _engine.count(net.layers, _engine.domain_inequalities(domain, net.input_dim), max_seconds=max_seconds,
                            progress=progress, workers=workers, order=order, backend=bname, faces=True)
     if counts is None:
