@@ -36,8 +36,8 @@ from .network import NETWORK_DOMAIN, ReLUNetwork, domain_to_json, register_compl
 from .polytope import Polytope
 from .result import RefinementResult
 
-__all__ = ["Region", "PolyhedralComplex", "count_regions", "diameter", "degree_statistics", "regions_crossed_by_segment",
-           "decision_boundary"]
+__all__ = ["Region", "PolyhedralComplex", "count_regions", "count_faces", "diameter", "degree_statistics",
+           "regions_crossed_by_segment", "decision_boundary"]
 
 
 
@@ -911,13 +911,18 @@ def count_regions(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, *, workers: in
     >>> count_regions(net), len(net.complex()), count_regions(net, Polytope.box([-2, -2], [2, 2]), workers=2)
     (7, 7, 7)
     """
+    domain, bname = _count_arguments(net, domain, backend)
+    return _engine.count(net.layers, _engine.domain_inequalities(domain, net.input_dim), max_seconds=max_seconds,
+                         progress=progress, workers=workers, order=order, backend=bname)
+
+
+def _count_arguments(net: Any, domain: Any, backend: str | None) -> tuple[Any, str]:
+    """count_regions' and count_faces' checks: the network, the backend's name, the domain resolved."""
     if not isinstance(net, ReLUNetwork):
         raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
     bname = backend or default_backend()
     get_backend(bname)  # validates the name
-    domain = resolve_domain(net, domain)
-    return _engine.count(net.layers, _engine.domain_inequalities(domain, net.input_dim), max_seconds=max_seconds,
-                         progress=progress, workers=workers, order=order, backend=bname)
+    return resolve_domain(net, domain), bname
 
 
 def count_faces(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, *, workers: int | None = None,
@@ -938,11 +943,7 @@ def count_faces(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, *, workers: int 
     >>> count_faces(net, box), net.complex(box).f_vector
     ((13, 19, 7), (13, 19, 7))
     """
-    if not isinstance(net, ReLUNetwork):
-        raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
-    bname = backend or default_backend()
-    get_backend(bname)  # validates the name
-    domain = resolve_domain(net, domain)
+    domain, bname = _count_arguments(net, domain, backend)
     if domain is None or not domain.is_bounded:
         raise InvalidInputError("count_faces needs a bounded domain (a box or polytope): a face's lowest vertex "
                                 "is what counts it; on R^n use net.complex().f_vector")

@@ -86,4 +86,26 @@ inline void forward(const Layer& L, const Int* prev, bool prev_is_input, Unit pr
     }
 }
 
+// The pre-activations of layers 0 .. upto - 1 at the homogeneous point (or direction, T = 0)
+// (x, T), with a pattern imposed on every relu layer's outputs (bit `offset + i` of `pattern` set:
+// the unit's value passes on, else 0) instead of relu's signs: the affine maps the network is on a
+// cell with that pattern, extended beyond the cell.  z[l] is layer l's.
+inline void masked_values(const Network& net, const Int* x, const Int& T, const std::uint64_t* pattern,
+                          std::size_t upto, std::vector<IntVec>& z) {
+    z.assign(upto, {});
+    IntVec h(x, x + net.dim);
+    std::size_t offset = 0;
+    for (std::size_t l = 0; l < upto; ++l) {
+        const Layer& L = net.layers[l];
+        z[l].assign(L.rows, Int(0));
+        // h is the previous layer's output with the pattern imposed already: taken as it is (as
+        // an input), not through relu's signs
+        forward(L, h.data(), true, Unit::identity, T, z[l].data());
+        h = z[l];
+        if (L.unit != Unit::relu) continue;
+        for (std::size_t i = 0; i < L.rows; ++i, ++offset)
+            if (!((pattern[offset >> 6] >> (offset & 63)) & 1)) h[i] = 0;
+    }
+}
+
 }  // namespace polyrelu

@@ -22,32 +22,9 @@ IntVec interior_point(const std::vector<IntVec>& points) {
     return S;
 }
 
-namespace {
-
-// z_l at the homogeneous point (or direction, T = 0) X, for every hidden layer l < layers, with
-// c's pattern imposed on each layer's inputs: the affine functions the neurons are on c.
-void masked_values(const Network& net, const IntVec& X, const Cell& c, std::size_t layers,
-                   std::vector<IntVec>& z) {
-    z.assign(layers, {});
-    const Int& T = X[X.size() - 1];
-    std::size_t bit = 0;
-    IntVec h(X.begin(), X.end() - 1);
-    for (std::size_t l = 0; l < layers; ++l) {
-        const Layer& L = net.layers[l];
-        z[l].assign(L.rows, 0);
-        forward(L, h.data(), true, Unit::identity, T, z[l].data());
-        h.assign(L.rows, 0);
-        for (std::size_t i = 0; i < L.rows; ++i)
-            if (L.unit == Unit::identity || test_bit(c.active.data(), bit + i)) h[i] = z[l][i];
-        bit += L.rows;
-    }
-}
-
-}  // namespace
-
 std::vector<signed char> facing_signs(const Network& net, const IntVec& p, const Cell& c, std::size_t layers) {
     std::vector<IntVec> z, dz;
-    masked_values(net, p, c, layers, z);
+    masked_values(net, p.data(), p.back(), c.active.data(), layers, z);
     std::vector<signed char> out;
     std::vector<std::size_t> tied;  // neurons whose hyperplane (on c) goes through p
     for (std::size_t l = 0; l < layers; ++l)
@@ -60,7 +37,7 @@ std::vector<signed char> facing_signs(const Network& net, const IntVec& p, const
     for (std::size_t j = 0; j + 1 < p.size() && !tied.empty(); ++j) {
         IntVec e(p.size(), 0);
         e[j] = 1;
-        masked_values(net, e, c, layers, dz);
+        masked_values(net, e.data(), e.back(), c.active.data(), layers, dz);
         std::vector<std::size_t> still;
         for (std::size_t n : tied) {
             std::size_t l = 0, i = n;

@@ -104,21 +104,9 @@ private:
                 h[j] += step;
             }
         }
-        IntVec z;
-        std::size_t offset = 0;
-        for (const Layer& L : r_.net.layers) {
-            z.assign(L.rows, Int(0));
-            // h is the previous layer's output with A's pattern imposed already: taken as it is
-            // (as an input), not through relu's signs
-            forward(L, h.data(), true, Unit::identity, T, z.data());
-            if (L.unit == Unit::relu) {
-                for (std::size_t i = 0; i < L.rows; ++i)
-                    if (!bit(A, offset + i)) z[i] = 0;
-                offset += L.rows;
-            }
-            h.swap(z);
-        }
-        return h;
+        std::vector<IntVec> z;
+        masked_values(r_.net, h.data(), T, A.active.data(), r_.net.layers.size(), z);
+        return z.back();
     }
 };
 

@@ -303,17 +303,15 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         out.gens = std::move(cur);
         return;
     }
-    std::size_t bit_offset = 0;
-    for (std::size_t l = 0; l < first_layer && l < hidden; ++l) bit_offset += net.layers[l].rows;
+    std::vector<std::size_t> bit_offsets;  // the first pattern bit of each hidden layer
+    for (std::size_t l = 0, at = 0; l < hidden; at += net.layers[l].rows, ++l) bit_offsets.push_back(at);
     const int nthreads = std::max(1, threads);
     // count_faces: the domain's interior point the faces' owners face (none if it is unbounded)
     IntVec faces_point;
-    std::vector<std::size_t> bit_offsets;
     if (limits.count_only && limits.count_faces) {
         std::vector<IntVec> points;
         for (const StartCell& sc : starts) points.insert(points.end(), sc.gens.begin(), sc.gens.end());
         faces_point = interior_point(points);
-        for (std::size_t l = 0, at = 0; l < hidden; at += net.layers[l].rows, ++l) bit_offsets.push_back(at);
     }
     if (first_layer >= hidden) {  // nothing left to refine: the values are the output's already
         out.cells = std::move(cells);
@@ -332,7 +330,8 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         ctx.global = &cur;
         ctx.layer = static_cast<int>(l + 1);
         ctx.width = L.rows;
-        ctx.bit_offset = bit_offset;
+        ctx.bit_offset = bit_offsets[l];
+        ctx.bit_offsets = &bit_offsets;
         ctx.D = D;
         ctx.reverse = reverse;
         ctx.labels = &out.labels;
@@ -347,7 +346,6 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         if (counting) out.counted = 0;
         if (counting && !faces_point.empty()) {
             ctx.faces_point = &faces_point;
-            ctx.bit_offsets = &bit_offsets;
             out.counted_faces.assign(D, 0);
         }
         ApproxTable next;
@@ -432,7 +430,8 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
                 out.exact_signs += o.exact_signs;
                 if (counting) {
                     out.counted += static_cast<long>(o.children.size());
-                    for (std::size_t k = 0; k < o.faces.size() && k < out.counted_faces.size(); ++k) out.counted_faces[k] += o.faces[k];
+                    for (std::size_t dim = 0; dim < o.faces.size() && dim < out.counted_faces.size(); ++dim)
+                        out.counted_faces[dim] += o.faces[dim];
                     o = CellOutput();
                     continue;
                 }
@@ -477,7 +476,6 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         }
         cells.swap(next_cells);
         cur = std::move(next);  // with the next layer's values already (Crossings::carry)
-        bit_offset += L.rows;
     }
     out.cells = std::move(cells);
     out.gens = std::move(cur);
