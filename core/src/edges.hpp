@@ -139,6 +139,11 @@ struct IncTable {
 struct EdgeTest {
     std::vector<Word> common, acc;
     std::vector<std::size_t> witnesses;
+    std::vector<Word> simple;  // all_edges: the simple generators
+    std::vector<std::size_t> partners;  // simple_partners' answer, and its scratch:
+    std::vector<int> slots, on;
+    std::vector<Word> pre;
+    std::vector<std::size_t> other;
 
     void reset(int nw) {
         common.assign(nw, 0);
@@ -208,9 +213,63 @@ struct EdgeTest {
     }
 };
 
-// Every edge of the cone whose generators and incidences `t` holds (all pairs; D as above).
-// Almost every pair fails the count, so that is a loop of its own.  When the slots fit in a word
-// (as they do in 8-D with 16 neurons a layer), u's partners are looked for only among the
+// The edge partners of a generator u on exactly D - 1 slots (the fewest an extreme ray of a
+// D-dimensional cone can lie on: call it simple), into `partners`.  Why this finds them all and
+// nothing else: a partner v shares at least D - 2 of u's slots and not all of them (v would then
+// lie on a system of rank D - 1 with u, so be u), so exactly u's slots but one, s; s is one that
+// some generator is not on (v is not); and [u, v] is an edge iff u and v are the only generators
+// on all of u's slots but s.  So each useful slot s of u names at most one partner: the other
+// generator of the AND of the rows of u's other useful slots, when that AND holds two.  Those
+// ANDs, one per s, come from running ANDs from both ends, a word at a time: about 3 |S_u| word
+// operations per word of a row, where the pair test looked at every generator on one of two of
+// u's slots (a quarter of the cell).
+inline void simple_partners(const IncTable& t, std::size_t u, EdgeTest& sc) {
+    std::vector<std::size_t>& partners = sc.partners;
+    std::vector<int>& slots = sc.slots;
+    partners.clear();
+    slots.clear();
+    const std::size_t gw = t.gw, n = t.n;
+    for (int w = 0; w < t.nw; ++w)
+        for (Word x = t.row(u)[w] & t.useful[w]; x; x &= x - 1) slots.push_back(w * 64 + std::countr_zero(x));
+    const int m = static_cast<int>(slots.size());
+    if (m == 0) return;
+    if (m == 1) {  // no other slot: the AND is every generator (a segment, D = 2)
+        if (n == 2) partners.push_back(1 - u);
+        return;
+    }
+    // one pass over the words: for each j, the AND of the rows of every slot but slots[j], from
+    // the running ANDs from the left (pre) and from the right
+    auto& pre = sc.pre;
+    auto& on = sc.on;
+    auto& other = sc.other;
+    pre.resize(static_cast<std::size_t>(m));
+    on.assign(static_cast<std::size_t>(m), 0);
+    other.assign(static_cast<std::size_t>(m), 0);
+    const Word* base = t.on_slot.data();
+    for (std::size_t x = 0; x < gw; ++x) {
+        const Word self = x == (u >> 6) ? Word(1) << (u & 63) : Word(0);
+        Word left = ~Word(0);
+        for (int j = 0; j < m; ++j) {
+            pre[j] = left;
+            left &= base[static_cast<std::size_t>(slots[j]) * gw + x];
+        }
+        Word right = ~Word(0);
+        for (int j = m - 1; j >= 0; --j) {
+            const Word both = (pre[j] & right) & ~self;
+            right &= base[static_cast<std::size_t>(slots[j]) * gw + x];
+            if (!both) continue;
+            on[j] += std::popcount(both);
+            other[j] = x * 64 + std::countr_zero(both);
+        }
+    }
+    for (int j = 0; j < m; ++j)
+        if (on[j] == 1) partners.push_back(other[j]);
+}
+
+// Every edge of the cone whose generators and incidences `t` holds (D as above), each as (a, b)
+// with a < b.  A simple generator's partners come from simple_partners; the pairs of generators
+// that are not simple go through the pair test, where almost every pair fails the count, so that
+// is a loop of its own.  When the slots fit in a word, u's partners are looked for only among the
 // generators on one of a few of u's slots: a v on none of k of u's useful slots shares at most
 // |S_u| - k of them, so k = |S_u| - need + 1 (the rarest, to see fewest) leaves out no partner
 // that passes the count.
@@ -220,12 +279,36 @@ inline void all_edges(const IncTable& t, std::size_t D, EdgeTest& test, std::vec
     const int need = static_cast<int>(D) - 2;
     const std::size_t n = t.n, gw = t.gw;
     auto push = [&](std::size_t u, std::size_t v) {
+        if (u > v) std::swap(u, v);
         out.push_back(Edge{static_cast<std::uint32_t>(u), static_cast<std::uint32_t>(v)});
     };
-    if (t.nw != 1 || !t.counted) {
+    if (!t.counted) {
         for (std::size_t u = 0; u + 1 < n; ++u)
             for (std::size_t v = u + 1; v < n; ++v)
                 if (test(t, u, v, D)) push(u, v);
+        return;
+    }
+    std::vector<Word>& simple = test.simple;
+    simple.assign(gw, 0);
+    for (std::size_t u = 0; u < n; ++u) {
+        int on = 0;
+        for (int w = 0; w < t.nw; ++w) on += std::popcount(t.row(u)[w]);
+        if (on == need + 1) simple[u >> 6] |= Word(1) << (u & 63);
+    }
+    auto is_simple = [&](std::size_t g) { return (simple[g >> 6] >> (g & 63)) & 1; };
+    for (std::size_t u = 0; u < n; ++u) {
+        if (!is_simple(u)) continue;
+        simple_partners(t, u, test);
+        for (std::size_t v : test.partners)
+            if (v > u || !is_simple(v)) push(u, v);  // a simple v finds u itself
+    }
+    // the pairs of generators that are not simple
+    if (t.nw != 1) {
+        for (std::size_t u = 0; u + 1 < n; ++u) {
+            if (is_simple(u)) continue;
+            for (std::size_t v = u + 1; v < n; ++v)
+                if (!is_simple(v) && test(t, u, v, D)) push(u, v);
+        }
         return;
     }
     const Word* inc = t.inc;
@@ -233,6 +316,7 @@ inline void all_edges(const IncTable& t, std::size_t D, EdgeTest& test, std::vec
     cand.resize(gw);
     int slots[64];
     for (std::size_t u = 0; u + 1 < n; ++u) {
+        if (is_simple(u)) continue;
         const Word iu = inc[u];
         if (std::popcount(iu) < need) continue;
         const Word su = iu & useful;
@@ -242,7 +326,7 @@ inline void all_edges(const IncTable& t, std::size_t D, EdgeTest& test, std::vec
         if (need_useful <= 0 || k >= 4) {  // few or no slots to look among: every v after u
             for (std::size_t v = u + 1; v < n; ++v) {
                 const Word c = iu & inc[v];
-                if (std::popcount(c) < need) continue;
+                if (is_simple(v) || std::popcount(c) < need) continue;
                 test.common[0] = c;
                 if (test.confirm(t, u, v)) push(u, v);
             }
@@ -262,7 +346,7 @@ inline void all_edges(const IncTable& t, std::size_t D, EdgeTest& test, std::vec
         for (std::size_t x = w0; x < gw; ++x) cand[x] = 0;
         for (int j = 0; j < k; ++j) {
             const Word* row = &t.on_slot[static_cast<std::size_t>(slots[j]) * gw];
-            for (std::size_t x = w0; x < gw; ++x) cand[x] |= row[x];
+            for (std::size_t x = w0; x < gw; ++x) cand[x] |= row[x] & ~simple[x];
         }
         cand[w0] &= ~Word(0) << ((u + 1) & 63);  // only v > u
         for (std::size_t x = w0; x < gw; ++x)

@@ -139,65 +139,53 @@ void count_owned_faces(const Cell& r, std::span<const Edge> edges, const std::ve
                        OwnedScratch& sc) {
     const std::size_t n = r.gens.size();
     const int nw = r.nw;
-    // each vertex's edges, as (neighbour, whether the edge goes up from the vertex)
-    sc.deg.assign(n + 1, 0);
-    for (const Edge& e : edges) ++sc.deg[e.a], ++sc.deg[e.b];
-    sc.start.assign(n + 1, 0);
-    for (std::size_t v = 0; v < n; ++v) sc.start[v + 1] = sc.start[v] + sc.deg[v];
-    sc.adj.resize(sc.start[n]);
-    sc.adj_up.resize(sc.start[n]);
-    for (std::size_t v = 0; v < n; ++v) sc.deg[v] = sc.start[v];  // fill positions
+    // A vertex on exactly d facets is simple (d edges, each leaving one facet): its faces need
+    // only, per edge going up from it, whether the facet it leaves is upper.  So one pass over
+    // the edges, each charged to its lower end; only degenerate vertices need their edges listed.
+    auto& simple = sc.simple;
+    simple.assign(n, 0);
+    bool degenerate = false;
+    for (std::size_t v = 0; v < n; ++v) {
+        int facets = 0;
+        for (int w = 0; w < nw; ++w) facets += std::popcount(r.inc_of(v)[w] & r.alive[w]);
+        simple[v] = facets == static_cast<int>(d);
+        degenerate = degenerate || !simple[v];
+    }
+    auto& ups = sc.ups;
+    auto& covered = sc.covered;  // (simple vertices only)
+    ups.assign(n, 0);
+    covered.assign(n, 0);
     for (std::size_t k = 0; k < edges.size(); ++k) {
-        const Edge& e = edges[k];
-        sc.adj[sc.deg[e.a]] = e.b, sc.adj_up[sc.deg[e.a]++] = up[k];
-        sc.adj[sc.deg[e.b]] = e.a, sc.adj_up[sc.deg[e.b]++] = !up[k];
+        const std::uint32_t lo = up[k] ? edges[k].a : edges[k].b, hi = up[k] ? edges[k].b : edges[k].a;
+        ++ups[lo];
+        if (!simple[lo]) continue;
+        const Word* il = r.inc_of(lo);
+        const Word* ih = r.inc_of(hi);
+        bool leaves_upper = false;
+        for (int w = 0; w < nw; ++w) leaves_upper = leaves_upper || (il[w] & ~ih[w] & upper[w]);
+        covered[lo] += leaves_upper;
     }
     for (std::size_t v = 0; v < n; ++v) {
-        const Word* iv = r.inc_of(v);
-        const std::uint32_t* nb = &sc.adj[sc.start[v]];
-        const char* nb_up = &sc.adj_up[sc.start[v]];
-        const std::size_t m = sc.start[v + 1] - sc.start[v];
-        int facets = 0, uppers = 0;
-        for (int w = 0; w < nw; ++w) {
-            facets += std::popcount(iv[w] & r.alive[w]);
-            uppers += std::popcount(iv[w] & upper[w]);
-        }
-        bool simple = facets == static_cast<int>(d) && m == d;
-        // simple: each edge leaves exactly one facet (its opposite); count the up edges and the
-        // upper facets whose opposite edge goes up
-        int ups = 0, covered = 0;
-        if (nw == 1 && simple) {  // the common case, without loops over words (and branch-free)
-            const Word fv = iv[0] & r.alive[0], up_v = fv & upper[0];
-            for (std::size_t j = 0; j < m; ++j) {
-                const Word x = fv & ~r.inc[nb[j]];
-                simple = simple && std::popcount(x) == 1;
-                ups += nb_up[j];
-                covered += nb_up[j] & ((x & up_v) != 0);
-            }
-        } else {
-            for (std::size_t j = 0; j < m && simple; ++j) {
-                const Word* iu = r.inc_of(nb[j]);
-                int left = 0;
-                bool left_upper = false;
-                for (int w = 0; w < nw; ++w) {
-                    const Word x = iv[w] & r.alive[w] & ~iu[w];
-                    left += std::popcount(x);
-                    left_upper = left_upper || (x & upper[w]);
-                }
-                if (left != 1) simple = false;
-                if (nb_up[j]) {
-                    ++ups;
-                    covered += left_upper;
-                }
-            }
-        }
-        if (!simple) {
-            degenerate_vertex(r, v, nb, nb_up, m, upper, d, counts);
-            continue;
-        }
-        if (covered != uppers) continue;  // an upper facet whose opposite edge goes down
-        for (int k = uppers; k <= ups; ++k) counts[static_cast<std::size_t>(k)] += binom(ups - uppers, k - uppers);
+        if (!simple[v]) continue;
+        int uppers = 0;
+        for (int w = 0; w < nw; ++w) uppers += std::popcount(r.inc_of(v)[w] & upper[w]);
+        if (static_cast<int>(covered[v]) != uppers) continue;  // an upper facet whose opposite edge goes down
+        const int u = static_cast<int>(ups[v]);
+        for (int k = uppers; k <= u; ++k) counts[static_cast<std::size_t>(k)] += binom(u - uppers, k - uppers);
     }
+    if (!degenerate) return;
+    // the degenerate vertices' edges, as (neighbour, whether the edge goes up from the vertex)
+    std::vector<std::uint32_t> start(n + 1, 0), at(n, 0), adj(2 * edges.size());
+    std::vector<char> adj_up(2 * edges.size());
+    for (const Edge& e : edges) ++start[e.a + 1], ++start[e.b + 1];
+    for (std::size_t v = 0; v < n; ++v) start[v + 1] += start[v], at[v] = start[v];
+    for (std::size_t k = 0; k < edges.size(); ++k) {
+        const Edge& e = edges[k];
+        adj[at[e.a]] = e.b, adj_up[at[e.a]++] = up[k];
+        adj[at[e.b]] = e.a, adj_up[at[e.b]++] = !up[k];
+    }
+    for (std::size_t v = 0; v < n; ++v)
+        if (!simple[v]) degenerate_vertex(r, v, &adj[start[v]], &adj_up[start[v]], start[v + 1] - start[v], upper, d, counts);
 }
 
 }  // namespace polyrelu

@@ -69,8 +69,8 @@ void upper_slots(const Cell& r, const std::vector<signed char>& facing, NeuronOf
 // `edges` are r's edges (indices into r.gens), `up[e]` true when edge e goes up from its end a to
 // its end b, `upper` r's upper facets.  Scratch lives in `scratch` between calls.
 struct OwnedScratch {
-    std::vector<std::uint32_t> deg, start, adj;
-    std::vector<char> adj_up;
+    std::vector<char> simple;                 // per vertex
+    std::vector<std::uint32_t> ups, covered;  // per vertex: its up edges, those leaving an upper facet
 };
 void count_owned_faces(const Cell& r, std::span<const Edge> edges, const std::vector<char>& up,
                        const std::vector<Word>& upper, std::size_t d, std::vector<std::int64_t>& counts,

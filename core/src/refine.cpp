@@ -344,6 +344,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         // count_only: the last layer's regions are counted in the merge and dropped there
         const bool counting = limits.count_only && l + 1 == hidden;
         if (counting) out.counted = 0;
+        ctx.count_only = counting;
         if (counting && !faces_point.empty()) {
             ctx.faces_point = &faces_point;
             out.counted_faces.assign(D, 0);
@@ -429,7 +430,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
                 CellOutput& o = outs[k];
                 out.exact_signs += o.exact_signs;
                 if (counting) {
-                    out.counted += static_cast<long>(o.children.size());
+                    out.counted += static_cast<long>(o.children.size()) + o.counted;
                     for (std::size_t dim = 0; dim < o.faces.size() && dim < out.counted_faces.size(); ++dim)
                         out.counted_faces[dim] += o.faces[dim];
                     o = CellOutput();

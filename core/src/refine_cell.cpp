@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <unordered_map>
+#include <utility>
 
 namespace polyrelu {
 namespace {
@@ -195,12 +196,51 @@ struct EdgeKey {
     int a, b, unit;
     bool operator==(const EdgeKey&) const = default;
 };
-struct EdgeKeyHash {
-    std::size_t operator()(const EdgeKey& k) const {
-        return hash3(static_cast<std::uint32_t>(k.a), static_cast<std::uint32_t>(k.b), static_cast<std::uint32_t>(k.unit));
+
+// The crossings made in one cell, by EdgeKey: open addressing, emptied for the next cell by a new
+// stamp.  Why not std::unordered_map: its node per crossing and the modulo of its bucket were
+// half of the time a crossing took in 8-D (cells make tens of thousands).
+class EdgeMade {
+public:
+    void clear() {
+        used_ = 0;
+        if (++stamp_ != 0) return;
+        for (Entry& e : table_) e.stamp = 0;  // the stamps wrapped round: start again
+        stamp_ = 1;
+    }
+    // The id made for key (fresh = false), or a place for it, to be set before the next call.
+    std::pair<int*, bool> find_or_add(const EdgeKey& key) {
+        if (2 * (used_ + 1) > table_.size()) grow();
+        Entry* e = slot(key);
+        if (e->stamp == stamp_) return {&e->id, false};
+        *e = Entry{key, 0, stamp_};
+        ++used_;
+        return {&e->id, true};
+    }
+
+private:
+    struct Entry {
+        EdgeKey key;
+        int id;
+        std::uint32_t stamp;  // the entry is in use iff it is the table's stamp
+    };
+    std::vector<Entry> table_;
+    std::uint32_t stamp_ = 1;
+    std::size_t used_ = 0;
+
+    Entry* slot(const EdgeKey& k) {
+        const std::size_t mask = table_.size() - 1;
+        const std::size_t h = hash3(static_cast<std::uint32_t>(k.a), static_cast<std::uint32_t>(k.b), static_cast<std::uint32_t>(k.unit));
+        for (std::size_t i = h & mask;; i = (i + 1) & mask)
+            if (table_[i].stamp != stamp_ || table_[i].key == k) return &table_[i];
+    }
+    void grow() {
+        std::vector<Entry> old(std::max<std::size_t>(1024, 2 * table_.size()), Entry{{0, 0, 0}, 0, 0});
+        old.swap(table_);
+        for (const Entry& e : old)
+            if (e.stamp == stamp_) *slot(e.key) = e;
     }
 };
-using EdgeMade = std::unordered_map<EdgeKey, int, EdgeKeyHash>;
 
 // Scratch space reused by every split of a cell.
 struct Scratch {
@@ -218,6 +258,24 @@ struct Scratch {
     EdgeArena arenas[2];                         // the graphs of this split level's pieces, and the next's
     EdgeArena* cur = &arenas[0];
     EdgeArena* next = &arenas[1];
+    // Cells whose vectors are kept for the next split's children: a split makes two cells of
+    // three vectors each and drops one, and their allocation and freeing were a tenth of 8-D time.
+    std::vector<Cell> spare;
+
+    Cell take() {
+        if (spare.empty()) return Cell();
+        Cell c = std::move(spare.back());
+        spare.pop_back();
+        return c;
+    }
+    void give_back(Cell&& c) {
+        if (spare.size() >= kSpare) return;  // (c is freed with its owner)
+        c.gens.clear();
+        c.inc.clear();
+        c.slot_labels.clear();
+        spare.push_back(std::move(c));
+    }
+    static constexpr std::size_t kSpare = 4096;
 };
 
 // The float approximation of the crossing of `unit` with the edge from u (value > 0) to v
@@ -275,7 +333,7 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
     auto crossing = [&](std::size_t u, std::size_t v) {
         const int gu = p.gens[u], gv = p.gens[v];
         const EdgeKey key{std::min(gu, gv), std::max(gu, gv), static_cast<int>(unit)};
-        auto [it, fresh] = sc.made.try_emplace(key, 0);
+        auto [id, fresh] = sc.made.find_or_add(key);
         if (fresh) {
             const int r = local.append();  // before reading the parents: append may move the table
             approx_crossing(gens.table(gu), gens.row(gu), gens.table(gv), gens.row(gv), unit, local, r);
@@ -283,9 +341,9 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
             local.origin[r] = Origin{gu, gv, ctx.layer - 1, static_cast<std::int32_t>(unit)};
             co.exact.emplace_back();
             if (ctx.layer == 1) gens.anchor(r);
-            it->second = local_id(r);
+            *id = local_id(r);
         }
-        new_gens.push_back(it->second);
+        new_gens.push_back(*id);
     };
     auto& cross = sc.cross;
     cross.clear();
@@ -339,8 +397,9 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
         out.gens.insert(out.gens.end(), new_gens.begin(), new_gens.end());
         out.inc.insert(out.inc.end(), new_inc.begin(), new_inc.end());
         // the (-) side is made last: it takes the parent's labels and patterns instead of copies
+        // (and the parent, handed back to the spares, takes its vector's room)
         if (side == 0) out.slot_labels = p.slot_labels;
-        else out.slot_labels = std::move(p.slot_labels);
+        else out.slot_labels.swap(p.slot_labels);
         out.slot_labels.push_back((*ctx.neuron_sets)[unit]);
         // a facet survives on this side iff it holds a generator strictly on this side
         out.alive.assign(nw, 0);
@@ -538,11 +597,12 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                     g.edges = sc.cur->copy(sc.plus_edges.data(), sc.plus_edges.size());
                     g.known = true;
                 }
-                Cell plus, minus;
+                Cell plus = sc.take(), minus = sc.take();
                 EdgeGraph plus_edges, minus_edges;
                 split(p, g, s, i, ctx, out, acc, sc, plus, minus, children_edges ? &plus_edges : nullptr,
                       children_edges ? &minus_edges : nullptr);
                 g = EdgeGraph();  // p is gone
+                sc.give_back(std::move(p));
                 next.push_back(std::move(plus));
                 next.push_back(std::move(minus));
                 if (children_edges) {
@@ -572,6 +632,11 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
         sc.next->clear();  // the graphs of the level done, all split or copied
     }
     if (faces) count_faces(pieces, graphs, facing, ctx, acc, sc, out);
+    if (ctx.count_only) {  // counted, not kept: their room goes to the next cell's splits
+        out.counted = static_cast<long>(pieces.size());
+        for (Cell& piece : pieces) sc.give_back(std::move(piece));
+        return true;
+    }
     out.children = std::move(pieces);
     return true;
 }

@@ -41,6 +41,8 @@ struct LayerContext {
     // interior point of the domain, and hand back the counts (the children are dropped anyway)
     const IntVec* faces_point = nullptr;
     const std::vector<std::size_t>* bit_offsets = nullptr;  // first pattern bit of each hidden layer
+    // the last layer of a count: a refined cell hands back how many children it made, not them
+    bool count_only = false;
 };
 
 // What refining one cell made: its children, the generators new in the cell (local ids), and
@@ -51,6 +53,7 @@ struct CellOutput {
     std::vector<std::unique_ptr<ExactPoint>> exact;  // per local generator, null if never needed
     long exact_signs = 0;                            // signs the filter could not decide
     std::vector<std::int64_t> faces;                 // with faces_point: the children's owned faces by dimension
+    long counted = 0;                                // count_only: the children made (not in `children`)
 };
 
 // Refines `cell` by every neuron of the layer: children in the order of the split tree (the (+)
