@@ -1,7 +1,7 @@
 #include "refine_cell.hpp"
 
 #include "approx.hpp"
-#include "edges.hpp"
+#include "all_edges.hpp"
 #include "id_sets.hpp"
 #include "owned_faces.hpp"
 
@@ -251,8 +251,7 @@ struct Scratch {
     std::vector<signed char> side;                               // per generator of the piece: +1, -1, 0
     std::vector<std::uint32_t> at_plus, at_minus;                // a generator's index in each child
     IncTable table;
-    EdgeTest test;
-    std::vector<Word> cand;  // all_edges' candidates
+    EdgeScratch edges;
     EdgeMade made;
     std::vector<Edge> plus_edges, minus_edges;  // a split's children's graphs, before they go to the arena
     EdgeArena arenas[2];                         // the graphs of this split level's pieces, and the next's
@@ -366,11 +365,11 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
     } else {
         // no graph: the (+, -) pairs, in the same order (the test leaves their common slots)
         sc.table.transpose(p.inc.data(), ng, nw, nb, false);
-        sc.test.reset(nw);
-        std::vector<Word>& common = sc.test.common;
+        sc.edges.test.reset(nw);
+        std::vector<Word>& common = sc.edges.test.common;
         for (std::size_t u : s.pos)
             for (std::size_t v : s.neg) {
-                if (!sc.test(sc.table, u, v, D)) continue;
+                if (!sc.edges.test(sc.table, u, v, D)) continue;
                 crossing(u, v);
                 set_bit(common, nb);
                 new_inc.insert(new_inc.end(), common.begin(), common.end());
@@ -454,7 +453,7 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
     // rows after its (+) generators: those on H, with the new slot, then the crossings)
     sc.table.transpose(plus.inc.data() + static_cast<std::size_t>(np) * nw, nz + nc, nw, nb + 1, true);
     const std::size_t before = pl.size();
-    all_edges(sc.table, D, sc.test, pl, sc.cand);
+    all_edges(sc.table, D, sc.edges, pl);
     for (std::size_t k = before; k < pl.size(); ++k) {
         const Edge e = pl[k];
         mi.push_back(Edge{nn + e.a, nn + e.b});
@@ -501,7 +500,7 @@ void count_faces(const std::vector<Cell>& pieces, const std::vector<EdgeGraph>& 
         } else {
             sc.table.transpose(r.inc.data(), r.gens.size(), r.nw, r.nslots(), true);
             found.clear();
-            all_edges(sc.table, ctx.D, sc.test, found, sc.cand);
+            all_edges(sc.table, ctx.D, sc.edges, found);
             edges = found;
         }
         keys.resize(r.gens.size());
@@ -593,7 +592,7 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                 if (children_edges && !g.known) {
                     sc.table.transpose(p.inc.data(), p.gens.size(), p.nw, p.nslots(), true);
                     sc.plus_edges.clear();
-                    all_edges(sc.table, ctx.D, sc.test, sc.plus_edges, sc.cand);
+                    all_edges(sc.table, ctx.D, sc.edges, sc.plus_edges);
                     g.edges = sc.cur->copy(sc.plus_edges.data(), sc.plus_edges.size());
                     g.known = true;
                 }

@@ -4,7 +4,9 @@
 // distinct t: any d of them meet in one point, no d + 1 do, so the arrangement is in general
 // position and has sum_{k<=d} C(n, k) regions, all meeting a box around its vertices), Euler's
 // relation on the box, threads and neuron order changing nothing, and a two-layer network whose
-// count is checked against the one-layer arrangements it is made of.
+// count is checked against the one-layer arrangements it is made of.  And the edges of prisms,
+// pyramids and bipyramids over k-gons (3k, 2k and 3k edges), found from their incidences alone.
+#include "all_edges.hpp"
 #include "refine.hpp"
 #include "structure.hpp"
 
@@ -168,6 +170,64 @@ void limits() {
     check(r.stopped_layer == 1, "the layer where it stopped", r.stopped_layer, 1);
 }
 
+// The edges of a 3-polytope over a k-gon from its vertex-facet incidences, by all_edges and by
+// the pair test on every pair, against the closed form.  `extra`: one more slot on every vertex
+// and one more dimension, as in a face cut out by a new hyperplane (a split's H).
+void polygon_solid(const char* kind, std::size_t k, bool extra) {
+    std::vector<std::vector<int>> on;  // per vertex: its slots
+    const int K = static_cast<int>(k);
+    std::size_t want = 0;
+    int slots = 0;
+    const std::string name(kind);
+    if (name == "prism") {  // sides 0..k-1, top k, bottom k + 1; tops then bottoms
+        for (int i = 0; i < K; ++i) on.push_back({(i + K - 1) % K, i, K});
+        for (int i = 0; i < K; ++i) on.push_back({(i + K - 1) % K, i, K + 1});
+        want = 3 * k, slots = K + 2;
+    } else if (name == "pyramid") {  // sides 0..k-1, base k; the apex last
+        for (int i = 0; i < K; ++i) on.push_back({(i + K - 1) % K, i, K});
+        on.emplace_back();
+        for (int i = 0; i < K; ++i) on.back().push_back(i);
+        want = 2 * k, slots = K + 1;
+    } else {  // bipyramid: upper sides 0..k-1, lower sides k..2k-1; the base, then the two apexes
+        for (int i = 0; i < K; ++i) on.push_back({(i + K - 1) % K, i, K + (i + K - 1) % K, K + i});
+        on.emplace_back();
+        on.emplace_back();
+        for (int i = 0; i < K; ++i) on[k].push_back(i), on[k + 1].push_back(K + i);
+        want = 3 * k, slots = 2 * K;
+    }
+    if (extra) {
+        for (auto& v : on) v.push_back(slots);
+        ++slots;
+    }
+    const std::size_t D = extra ? 5 : 4;
+    const int nw = (slots + 63) / 64;
+    std::vector<Word> inc(on.size() * nw, 0);
+    for (std::size_t v = 0; v < on.size(); ++v)
+        for (int sl : on[v]) set_bit(&inc[v * nw], static_cast<std::size_t>(sl));
+    IncTable t;
+    t.transpose(inc.data(), on.size(), nw, static_cast<std::size_t>(slots), true);
+    EdgeScratch sc;
+    std::vector<Edge> found;
+    all_edges(t, D, sc, found);
+    std::size_t pairs = 0, agree = 0;
+    sc.test.reset(nw);
+    for (std::size_t u = 0; u < on.size(); ++u)
+        for (std::size_t v = u + 1; v < on.size(); ++v)
+            if (sc.test(t, u, v, D)) {
+                ++pairs;
+                for (const Edge& e : found) agree += e.a == u && e.b == v;
+            }
+    const std::string what = name + " over a " + std::to_string(k) + "-gon" + (extra ? ", one slot more" : "");
+    check(found.size() == want, ("edges of the " + what).c_str(), static_cast<long>(found.size()), static_cast<long>(want));
+    check(pairs == want && agree == want, ("pair test on the " + what).c_str(), static_cast<long>(agree), static_cast<long>(want));
+}
+
+void polygon_solids() {
+    for (const char* kind : {"prism", "pyramid", "bipyramid"})
+        for (std::size_t k : {5, 30, 70})
+            for (bool extra : {false, true}) polygon_solid(kind, k, extra);
+}
+
 }  // namespace
 
 int main() {
@@ -178,6 +238,7 @@ int main() {
     exact_fallback(2, 6);
     exact_fallback(3, 5);
     limits();
+    polygon_solids();
     std::printf("core: %d passed, %d failed\n", checks - failures, failures);
     return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }
