@@ -153,7 +153,7 @@ inline void keyed_edges(const IncTable& t, EdgeScratch& sc, std::vector<Edge>& o
 // generators on one of a few of u's slots: a v on none of k of u's useful slots shares at most
 // |S_u| - k of them, so k = |S_u| - need + 1 (the rarest, to see fewest) leaves out no partner
 // that passes the count.
-inline void all_edges(const IncTable& t, std::size_t D, EdgeScratch& sc, std::vector<Edge>& out) {
+inline void all_edges(IncTable& t, std::size_t D, EdgeScratch& sc, std::vector<Edge>& out) {
     EdgeTest& test = sc.test;
     std::vector<Word>& cand = sc.cand;
     test.reset(t.nw);
@@ -179,7 +179,12 @@ inline void all_edges(const IncTable& t, std::size_t D, EdgeScratch& sc, std::ve
     auto is_simple = [&](std::size_t g) { return (simple[g >> 6] >> (g & 63)) & 1; };
     if (t.nw == 1) {
         keyed_edges(t, sc, out);
+        bool all_simple = true;
+        for (std::size_t x = 0; x < gw; ++x) all_simple = all_simple && simple[x] == (x + 1 < gw || n % 64 == 0 ? ~Word(0) : (Word(1) << (n % 64)) - 1);
+        if (all_simple) return;
+        t.make_rows();
     } else {
+        t.make_rows();
         for (std::size_t u = 0; u < n; ++u) {
             if (!is_simple(u)) continue;
             simple_partners(t, u, sc);

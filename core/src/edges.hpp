@@ -96,28 +96,25 @@ struct IncTable {
     std::vector<Word> useful;          // nw words: the slots that some generator is not on
     std::vector<std::uint32_t> count;  // per slot: how many generators are on it
     bool counted = false;              // count and useful are set
+    std::size_t ns = 0;
+    bool rows_made = false;            // on_slot is made
 
     const Word* row(std::size_t i) const { return inc + i * nw; }
 
     // `counts`: also count each slot's generators, for `useful` and for all_edges' choice of
-    // slots (the (+, -) pairs of a small cell would spend more on the counts than they save)
-    void transpose(const Word* inc_, std::size_t n_, int nw_, std::size_t ns, bool counts) {
+    // slots (the (+, -) pairs of a small cell would spend more on the counts than they save); the
+    // transpose itself is then made when all_edges needs it (not at all when every generator is
+    // simple and the slots fit in a word)
+    void transpose(const Word* inc_, std::size_t n_, int nw_, std::size_t ns_, bool counts) {
         inc = inc_;
         n = n_;
         nw = nw_;
+        ns = ns_;
         gw = (n + 63) / 64;
-        on_slot.assign(ns * gw, 0);
-        for (std::size_t gi = 0; gi < n; ++gi)
-            for (int w = 0; w < nw; ++w) {
-                Word m = row(gi)[w];
-                while (m) {
-                    const std::size_t k = static_cast<std::size_t>(w) * 64 + std::countr_zero(m);
-                    m &= m - 1;
-                    on_slot[k * gw + (gi >> 6)] |= Word(1) << (gi & 63);
-                }
-            }
+        rows_made = false;
         counted = counts;
         if (!counts) {
+            make_rows();
             useful.assign(nw, ~Word(0));
             return;
         }
@@ -128,6 +125,20 @@ struct IncTable {
         useful.assign(nw, 0);
         for (std::size_t k = 0; k < ns; ++k)
             if (count[k] != n) set_bit(useful, k);
+    }
+    void make_rows() {
+        if (rows_made) return;
+        rows_made = true;
+        on_slot.assign(ns * gw, 0);
+        for (std::size_t gi = 0; gi < n; ++gi)
+            for (int w = 0; w < nw; ++w) {
+                Word m = row(gi)[w];
+                while (m) {
+                    const std::size_t k = static_cast<std::size_t>(w) * 64 + std::countr_zero(m);
+                    m &= m - 1;
+                    on_slot[k * gw + (gi >> 6)] |= Word(1) << (gi & 63);
+                }
+            }
     }
 };
 

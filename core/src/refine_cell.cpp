@@ -379,22 +379,29 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
         Cell& out = side == 0 ? plus : minus;
         const std::vector<std::size_t>& keep = side == 0 ? s.pos : s.neg;
         out.nw = nw;
-        out.gens.clear();
-        out.inc.clear();
         std::vector<Word>& touched = sc.touched;
         touched.assign(nw, 0);
+        // written through pointers into room for all (an insert per generator was a memmove call
+        // for one word)
+        out.gens.resize(keep.size() + s.zer.size() + new_gens.size());
+        out.inc.resize(out.gens.size() * nw);
+        int* to_gen = out.gens.data();
+        Word* to_inc = out.inc.data();
         for (std::size_t k : keep) {
-            out.gens.push_back(p.gens[k]);
-            out.inc.insert(out.inc.end(), p.inc_of(k), p.inc_of(k) + nw);
-            for (int w = 0; w < nw; ++w) touched[w] |= p.inc_of(k)[w];
+            *to_gen++ = p.gens[k];
+            const Word* from = p.inc_of(k);
+            for (int w = 0; w < nw; ++w) to_inc[w] = from[w], touched[w] |= from[w];
+            to_inc += nw;
         }
         for (std::size_t k : s.zer) {
-            out.gens.push_back(p.gens[k]);
-            out.inc.insert(out.inc.end(), p.inc_of(k), p.inc_of(k) + nw);
-            set_bit(&out.inc[out.inc.size() - nw], nb);
+            *to_gen++ = p.gens[k];
+            const Word* from = p.inc_of(k);
+            for (int w = 0; w < nw; ++w) to_inc[w] = from[w];
+            set_bit(to_inc, nb);
+            to_inc += nw;
         }
-        out.gens.insert(out.gens.end(), new_gens.begin(), new_gens.end());
-        out.inc.insert(out.inc.end(), new_inc.begin(), new_inc.end());
+        std::copy(new_gens.begin(), new_gens.end(), to_gen);
+        std::copy(new_inc.begin(), new_inc.end(), to_inc);
         // the (-) side is made last: it takes the parent's labels and patterns instead of copies
         // (and the parent, handed back to the spares, takes its vector's room)
         if (side == 0) out.slot_labels = p.slot_labels;
@@ -490,6 +497,9 @@ void count_faces(const std::vector<Cell>& pieces, const std::vector<EdgeGraph>& 
     std::vector<Edge> found;
     std::vector<char> up;
     std::vector<Gens::OrderKey> keys;
+    // the order keys of the cell's own generators, each in a few dozen regions: made once
+    std::vector<Gens::OrderKey> local_keys(out.local.size());
+    std::vector<char> known(out.local.size(), 0);
     std::vector<Word> upper;
     OwnedScratch os;
     for (std::size_t k = 0; k < pieces.size(); ++k) {
@@ -504,7 +514,16 @@ void count_faces(const std::vector<Cell>& pieces, const std::vector<EdgeGraph>& 
             edges = found;
         }
         keys.resize(r.gens.size());
-        for (std::size_t g = 0; g < r.gens.size(); ++g) keys[g] = gens.order_key(r.gens[g]);
+        for (std::size_t g = 0; g < r.gens.size(); ++g) {
+            const int id = r.gens[g];
+            if (!is_local(id)) {
+                keys[g] = gens.order_key(id);
+                continue;
+            }
+            const std::size_t k = static_cast<std::size_t>(local_index(id));
+            if (!known[k]) local_keys[k] = gens.order_key(id), known[k] = 1;
+            keys[g] = local_keys[k];
+        }
         up.resize(edges.size());
         for (std::size_t i = 0; i < edges.size(); ++i) {
             const Edge e = edges[i];

@@ -210,6 +210,7 @@ void polygon_solid(const char* kind, std::size_t k, bool extra) {
     std::vector<Edge> found;
     all_edges(t, D, sc, found);
     std::size_t pairs = 0, agree = 0;
+    t.make_rows();  // the pair test reads the transpose, which all_edges may not have needed
     sc.test.reset(nw);
     for (std::size_t u = 0; u < on.size(); ++u)
         for (std::size_t v = u + 1; v < on.size(); ++v)
