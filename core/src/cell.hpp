@@ -7,6 +7,7 @@
 
 #include "words.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <vector>
@@ -45,22 +46,34 @@ inline void reserve_slot(Cell& c) {
 }
 
 // Drop the slots that are not facets and renumber: keeps incidences short through deep networks.
+// In place (a slot's new place and a row's new start are never after the old ones): every cell
+// of every layer comes through here, and three vectors per cell were a tenth of a 2-D run.
 inline void compact_slots(Cell& c) {
-    std::vector<std::size_t> keep;
-    for (std::size_t k = 0; k < c.nslots(); ++k)
-        if (test_bit(c.alive.data(), k)) keep.push_back(k);
-    if (keep.size() == c.nslots()) return;
-    const int nw2 = static_cast<int>(std::max<std::size_t>(1, (keep.size() + 63) / 64));
-    std::vector<Word> inc2(c.gens.size() * nw2, 0);
-    std::vector<int> labels2;
-    for (std::size_t j = 0; j < keep.size(); ++j) labels2.push_back(c.slot_labels[keep[j]]);
-    for (std::size_t i = 0; i < c.gens.size(); ++i)
-        for (std::size_t j = 0; j < keep.size(); ++j)
-            if (test_bit(c.inc_of(i), keep[j])) set_bit(&inc2[i * nw2], j);
-    c.inc.swap(inc2);
-    c.slot_labels.swap(labels2);
+    const std::size_t ns = c.nslots();
+    std::size_t kept = 0;
+    for (int w = 0; w < c.nw; ++w) kept += static_cast<std::size_t>(std::popcount(c.alive[w]));
+    if (kept == ns) return;
+    const int nw2 = static_cast<int>(std::max<std::size_t>(1, (kept + 63) / 64));
+    Word small[8];  // a row's old words: in place, the new row may overwrite them
+    std::vector<Word> big(c.nw > 8 ? c.nw : 0);
+    Word* row = c.nw > 8 ? big.data() : small;
+    for (std::size_t i = 0; i < c.gens.size(); ++i) {
+        for (int w = 0; w < c.nw; ++w) row[w] = c.inc_of(i)[w];
+        Word* to = &c.inc[i * nw2];
+        for (int w = 0; w < nw2; ++w) to[w] = 0;
+        for (std::size_t k = 0, j = 0; k < ns; ++k) {
+            if (!test_bit(c.alive.data(), k)) continue;
+            if (test_bit(row, k)) set_bit(to, j);
+            ++j;
+        }
+    }
+    c.inc.resize(c.gens.size() * nw2);
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < ns; ++k)
+        if (test_bit(c.alive.data(), k)) c.slot_labels[at++] = c.slot_labels[k];
+    c.slot_labels.resize(kept);
     c.alive.assign(nw2, 0);
-    for (std::size_t j = 0; j < keep.size(); ++j) set_bit(c.alive, j);
+    for (std::size_t j = 0; j < kept; ++j) set_bit(c.alive, j);
     c.nw = nw2;
 }
 
