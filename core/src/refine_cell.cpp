@@ -202,15 +202,17 @@ struct EdgeKey {
 // half of the time a crossing took in 8-D (cells make tens of thousands).
 class EdgeMade {
 public:
+    // Emptied for each split level (crossings of different neurons never share a key), and the
+    // part of the table in use shrunk back: a level's crossings are a fraction of the cell's, and
+    // a table the size of the cell's was read from memory rather than from the cache.
     void clear() {
         used_ = 0;
-        if (++stamp_ != 0) return;
-        for (Entry& e : table_) e.stamp = 0;  // the stamps wrapped round: start again
-        stamp_ = 1;
+        size_ = std::min<std::size_t>(kMin, table_.size());
+        new_stamp();
     }
     // The id made for key (fresh = false), or a place for it, to be set before the next call.
     std::pair<int*, bool> find_or_add(const EdgeKey& key) {
-        if (2 * (used_ + 1) > table_.size()) grow();
+        if (2 * (used_ + 1) > size_) grow();
         Entry* e = slot(key);
         if (e->stamp == stamp_) return {&e->id, false};
         *e = Entry{key, 0, stamp_};
@@ -224,21 +226,35 @@ private:
         int id;
         std::uint32_t stamp;  // the entry is in use iff it is the table's stamp
     };
+    static constexpr std::size_t kMin = 1024;
     std::vector<Entry> table_;
+    std::size_t size_ = 0;  // entries [0, size_) in use: a power of two
     std::uint32_t stamp_ = 1;
     std::size_t used_ = 0;
+    std::vector<Entry> moving_;
 
+    void new_stamp() {
+        if (++stamp_ != 0) return;
+        for (Entry& e : table_) e.stamp = 0;  // the stamps wrapped round: start again
+        stamp_ = 1;
+    }
     Entry* slot(const EdgeKey& k) {
-        const std::size_t mask = table_.size() - 1;
+        const std::size_t mask = size_ - 1;
         const std::size_t h = hash3(static_cast<std::uint32_t>(k.a), static_cast<std::uint32_t>(k.b), static_cast<std::uint32_t>(k.unit));
         for (std::size_t i = h & mask;; i = (i + 1) & mask)
             if (table_[i].stamp != stamp_ || table_[i].key == k) return &table_[i];
     }
     void grow() {
-        std::vector<Entry> old(std::max<std::size_t>(1024, 2 * table_.size()), Entry{{0, 0, 0}, 0, 0});
-        old.swap(table_);
-        for (const Entry& e : old)
-            if (e.stamp == stamp_) *slot(e.key) = e;
+        moving_.clear();
+        for (std::size_t i = 0; i < size_; ++i)
+            if (table_[i].stamp == stamp_) moving_.push_back(table_[i]);
+        size_ = std::max(kMin, 2 * size_);
+        if (table_.size() < size_) table_.resize(size_, Entry{{0, 0, 0}, 0, 0});
+        new_stamp();
+        for (Entry e : moving_) {
+            e.stamp = stamp_;
+            *slot(e.key) = e;
+        }
     }
 };
 
@@ -281,8 +297,11 @@ struct Scratch {
 // (value < 0): alpha v + beta u with alpha = z_u, beta = -z_v, which approximates the exact
 // crossing |Z_v| X_u + |Z_u| X_v at the scale s_u s_v c (the invariant of approx.hpp).  The bound
 // adds the parents' errors carried through the products and the two roundings of each entry.
+// `wanted`, when given, are the only values anything reads (the last hidden layer's later splits
+// in this cell: no later layer steps from these values); the others are left undecided (value 0,
+// bound infinite: a sign read from them would go to exact arithmetic, never be wrong).
 void approx_crossing(const ApproxTable& tu, int ku, const ApproxTable& tv, int kv, std::size_t unit,
-                     ApproxTable& out, int r) {
+                     ApproxTable& out, int r, const std::vector<std::size_t>* wanted) {
     const std::size_t D = out.D, nz = out.nz;
     const double* xu = tu.xs(ku);
     const double* xv = tv.xs(kv);
@@ -297,11 +316,17 @@ void approx_crossing(const ApproxTable& tu, int ku, const ApproxTable& tv, int k
     double* zr = out.zs(r);
     float* er = out.ezs(r);
     for (std::size_t k = 0; k < D; ++k) xr[k] = alpha * xv[k] + beta * xu[k];
-    for (std::size_t k = 0; k < nz; ++k) {
+    auto value = [&](std::size_t k) {
         zr[k] = alpha * zv[k] + beta * zu[k];
         const double mu = std::fabs(zu[k]), mv = std::fabs(zv[k]);
         er[k] = bound_up((ea * mv + eb * mu + (a + ea) * double(ev[k]) + (b + eb) * double(eu[k]) +
                           2 * kU * (a * mv + b * mu)) * inflate + kTiny);
+    };
+    if (wanted) {
+        for (std::size_t k = 0; k < nz; ++k) zr[k] = 0, er[k] = HUGE_VALF;
+        for (std::size_t k : *wanted) value(k);
+    } else {
+        for (std::size_t k = 0; k < nz; ++k) value(k);
     }
     zr[unit] = 0;  // exactly: the crossing is on the neuron's hyperplane
     er[unit] = 0;
@@ -316,7 +341,8 @@ void approx_crossing(const ApproxTable& tu, int ku, const ApproxTable& tv, int k
 // `plus_edges` is given (p's graph is then known), the children's graphs are made from p's (see
 // edges.hpp for why that is exact).  The crossings are made in the order of their (+, -) ends,
 // whichever way the edges were found, so the children's generators are the same either way.
-void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const LayerContext& ctx, CellOutput& co,
+void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const std::vector<std::size_t>* wanted,
+           const LayerContext& ctx, CellOutput& co,
            Gens& gens, Scratch& sc, Cell& plus, Cell& minus, EdgeGraph* plus_edges, EdgeGraph* minus_edges) {
     reserve_slot(p);
     const std::size_t nb = p.nslots();
@@ -335,7 +361,7 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
         auto [id, fresh] = sc.made.find_or_add(key);
         if (fresh) {
             const int r = local.append();  // before reading the parents: append may move the table
-            approx_crossing(gens.table(gu), gens.row(gu), gens.table(gv), gens.row(gv), unit, local, r);
+            approx_crossing(gens.table(gu), gens.row(gu), gens.table(gv), gens.row(gv), unit, local, r, wanted);
             local.ray[r] = gens.table(gu).ray[gens.row(gu)] && gens.table(gv).ray[gens.row(gv)];
             local.origin[r] = Origin{gu, gv, ctx.layer - 1, static_cast<std::int32_t>(unit)};
             co.exact.emplace_back();
@@ -351,10 +377,16 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
         side.assign(ng, 0);
         for (std::size_t k : s.pos) side[k] = 1;
         for (std::size_t k : s.neg) side[k] = -1;
+        // (written unconditionally and kept when crossed: whether an edge is crossed is a coin
+        // toss, and so was the branch on it)
+        cross.resize(pe.edges.size());
+        std::size_t nc = 0;
         for (const Edge& e : pe.edges) {
-            if (side[e.a] > 0 && side[e.b] < 0) cross.emplace_back(e.a, e.b);
-            else if (side[e.a] < 0 && side[e.b] > 0) cross.emplace_back(e.b, e.a);
+            const int sa = side[e.a], sb = side[e.b];
+            cross[nc] = sa > 0 ? std::pair(e.a, e.b) : std::pair(e.b, e.a);
+            nc += sa * sb < 0;
         }
+        cross.resize(nc);
         std::sort(cross.begin(), cross.end());
         for (const auto& [u, v] : cross) {
             crossing(u, v);
@@ -445,10 +477,12 @@ void split(Cell& p, EdgeGraph& pe, const Signs& s, std::size_t unit, const Layer
     Edge* wp = pl.data();
     Edge* wm = mi.data();
     const auto& side = sc.side;
-    for (const Edge& e : pe.edges) {
+    for (const Edge& e : pe.edges) {  // (branch-free, as above)
         const int sa = side[e.a], sb = side[e.b];
-        if (sa >= 0 && sb >= 0 && (sa | sb)) *wp++ = Edge{at_plus[e.a], at_plus[e.b]};
-        if (sa <= 0 && sb <= 0 && (sa | sb)) *wm++ = Edge{at_minus[e.a], at_minus[e.b]};
+        *wp = Edge{at_plus[e.a], at_plus[e.b]};
+        wp += sa >= 0 && sb >= 0 && (sa | sb);
+        *wm = Edge{at_minus[e.a], at_minus[e.b]};
+        wm += sa <= 0 && sb <= 0 && (sa | sb);
     }
     for (std::uint32_t m = 0; m < nc; ++m) {
         *wp++ = Edge{at_plus[cross[m].first], np + nz + m};
@@ -581,9 +615,14 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
     pieces.push_back(std::move(c));
     std::vector<Cell> next;
     std::vector<EdgeGraph> next_graphs;
+    // in the last hidden layer a crossing's values are read only by this cell's later splits
+    const bool last_layer = ctx.layer == static_cast<int>(ctx.net->hidden());
+    std::vector<std::size_t> later;
     for (std::size_t t = 0; t < to_split.size(); ++t) {
         const std::size_t i = to_split[t];
         const bool last = t + 1 == to_split.size();
+        sc.made.clear();
+        later.assign(to_split.begin() + static_cast<std::ptrdiff_t>(t + 1), to_split.end());
         next.clear();
         next.reserve(pieces.size() * 2);
         next_graphs.clear();
@@ -617,7 +656,7 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
                 }
                 Cell plus = sc.take(), minus = sc.take();
                 EdgeGraph plus_edges, minus_edges;
-                split(p, g, s, i, ctx, out, acc, sc, plus, minus, children_edges ? &plus_edges : nullptr,
+                split(p, g, s, i, last_layer ? &later : nullptr, ctx, out, acc, sc, plus, minus, children_edges ? &plus_edges : nullptr,
                       children_edges ? &minus_edges : nullptr);
                 g = EdgeGraph();  // p is gone
                 sc.give_back(std::move(p));
