@@ -454,8 +454,13 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             // (a chunk ends when its slowest cell does: the other threads idle until then, so a
             // slow chunk should still take many cells' time; limits and interrupts do not wait for
             // it.  It grows only while very quick: a chunk's outputs are all held until its merge.)
-            if (took < 0.01 && chunk < 8192) chunk *= 2;
-            else if (took > 1.0 && chunk > static_cast<std::size_t>(nthreads)) chunk /= 2;
+            // A count's outputs are a few numbers a cell, so its chunks may grow until they take
+            // about a second: each chunk's end leaves a thread idle until the other finishes its
+            // last cell, and 8-D cells take up to a few tenths of a second.
+            const double grow_below = counting ? 1.0 : 0.01, shrink_above = counting ? 4.0 : 1.0;
+            const std::size_t most = counting ? std::size_t(1) << 16 : 8192;
+            if (took < grow_below && chunk < most) chunk *= 2;
+            else if (took > shrink_above && chunk > static_cast<std::size_t>(nthreads)) chunk /= 2;
             if (timed && Clock::now() >= deadline && b < cells.size()) {
                 if (counting) return count_stopped(Status::time_limit, l, b, cells.size(), out);
                 stop_at(Status::time_limit, l, b, cells, names, next, next_cells, out);

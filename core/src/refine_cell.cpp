@@ -692,6 +692,8 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
     if (ctx.count_only) {  // counted, not kept: their room goes to the next cell's splits
         out.counted = static_cast<long>(pieces.size());
         for (Cell& piece : pieces) sc.give_back(std::move(piece));
+        out.local = ApproxTable();  // nothing reads the crossings of a count's last layer again
+        out.exact.clear();
         return true;
     }
     out.children = std::move(pieces);
