@@ -4,6 +4,7 @@
 #pragma once
 
 #include "edges.hpp"
+#include "id_sets.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -13,24 +14,27 @@
 
 namespace polyrelu {
 
+// The keys of keyed_edges: a set of slots (one word), and the generators that made it.
+struct KeyMakers {
+    std::uint32_t a = 0, b = 0, count = 0;  // the first two, and how many
+};
+struct WordHash {
+    // (a product's high bits depend on all of the key's, its low bits on the key's low bits only:
+    // the index reads the low bits, so the high half is turned down)
+    std::uint64_t operator()(Word w) const { return std::rotl(w * 0x9E3779B97F4A7C15ull, 32); }
+};
+
 // Where the edges of a cell are found: the pair test's scratch and that of the simple generators'.
 struct EdgeScratch {
     EdgeTest test;
-    std::vector<Word> cand;    // the pair test's candidates
-    std::vector<Word> simple;  // which generators are simple
+    std::vector<Word> cand;               // the pair test's candidates
+    std::vector<Word> simple;             // which generators are simple
+    std::vector<std::uint32_t> others;    // the generators that are not (rare: degenerate cells)
     // simple_partners: its answer, the slots of u, the running ANDs, per slot the generators left
     std::vector<std::size_t> partners, other;
     std::vector<int> slots, on;
     std::vector<Word> pre;
-    // keyed_edges: the keys' table (stamped: an entry is in use iff it has the table's stamp), and
-    // the entries used
-    struct Key {
-        Word key;
-        std::uint32_t a, b, count, stamp;
-    };
-    std::vector<Key> keys;
-    std::vector<std::uint32_t> used;
-    std::uint32_t stamp = 0;
+    StampedIndex<Word, KeyMakers, WordHash> keys;  // keyed_edges
 };
 
 // The edge partners of a generator u on exactly D - 1 slots (the fewest an extreme ray of a
@@ -98,52 +102,27 @@ inline void keyed_edges(const IncTable& t, EdgeScratch& sc, std::vector<Edge>& o
     const std::size_t n = t.n;
     const Word* inc = t.inc;
     const Word useful = t.useful[0];
+    auto is_simple = [&](std::size_t g) { return (sc.simple[g >> 6] >> (g & 63)) & 1; };
     std::size_t made = 0;
-    std::vector<std::uint32_t> others;  // the generators that are not simple (rare: degenerate cells)
+    for (std::size_t u = 0; u < n; ++u)
+        if (is_simple(u)) made += static_cast<std::size_t>(std::popcount(inc[u] & useful));
+    sc.keys.clear(made);
     for (std::size_t u = 0; u < n; ++u) {
-        if ((sc.simple[u >> 6] >> (u & 63)) & 1) made += static_cast<std::size_t>(std::popcount(inc[u] & useful));
-        else others.push_back(static_cast<std::uint32_t>(u));
-    }
-    std::size_t size = 64;
-    while (size < 2 * made) size *= 2;
-    if (sc.keys.size() < size) {
-        sc.keys.assign(size, EdgeScratch::Key{0, 0, 0, 0, 0});
-        sc.stamp = 0;
-    }
-    if (++sc.stamp == 0) {  // the stamps wrapped round: no entry is in use
-        for (auto& k : sc.keys) k.stamp = 0;
-        sc.stamp = 1;
-    }
-    const int shift = 64 - std::countr_zero(size);
-    const std::size_t mask = size - 1;
-    sc.used.clear();
-    for (std::size_t u = 0; u < n; ++u) {
-        if (!((sc.simple[u >> 6] >> (u & 63)) & 1)) continue;
+        if (!is_simple(u)) continue;
         for (Word m = inc[u] & useful; m; m &= m - 1) {
-            const Word key = inc[u] & ~(m & -m);
-            std::size_t i = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift);
-            for (;; i = (i + 1) & mask) {
-                EdgeScratch::Key& e = sc.keys[i];
-                if (e.stamp != sc.stamp) {
-                    e = EdgeScratch::Key{key, static_cast<std::uint32_t>(u), 0, 1, sc.stamp};
-                    sc.used.push_back(static_cast<std::uint32_t>(i));
-                    break;
-                }
-                if (e.key == key) {
-                    if (e.count++ == 1) e.b = static_cast<std::uint32_t>(u);
-                    break;
-                }
-            }
+            auto [e, fresh] = sc.keys.find_or_add(inc[u] & ~(m & -m));
+            if (fresh) e->a = static_cast<std::uint32_t>(u);
+            else if (e->count == 1) e->b = static_cast<std::uint32_t>(u);
+            ++e->count;
         }
     }
-    for (std::uint32_t i : sc.used) {
-        const EdgeScratch::Key& e = sc.keys[i];
-        if (e.count > 2) continue;
+    sc.keys.for_each([&](Word key, const KeyMakers& e) {
+        if (e.count > 2) return;
         std::uint32_t on = e.count, b = e.b;
-        for (std::uint32_t g : others)
-            if ((inc[g] & e.key) == e.key && ++on <= 2) b = g;
+        for (std::uint32_t g : sc.others)
+            if ((inc[g] & key) == key && ++on <= 2) b = g;
         if (on == 2) out.push_back(Edge{std::min(e.a, b), std::max(e.a, b)});
-    }
+    });
 }
 
 // Every edge of the cone whose generators and incidences `t` holds (D as above), each as (a, b)
@@ -171,18 +150,16 @@ inline void all_edges(IncTable& t, std::size_t D, EdgeScratch& sc, std::vector<E
     }
     std::vector<Word>& simple = sc.simple;
     simple.assign(gw, 0);
+    sc.others.clear();
     for (std::size_t u = 0; u < n; ++u) {
         int on = 0;
         for (int w = 0; w < t.nw; ++w) on += std::popcount(t.row(u)[w]);
         if (on == need + 1) simple[u >> 6] |= Word(1) << (u & 63);
+        else sc.others.push_back(static_cast<std::uint32_t>(u));
     }
     auto is_simple = [&](std::size_t g) { return (simple[g >> 6] >> (g & 63)) & 1; };
     if (t.nw == 1) {
         keyed_edges(t, sc, out);
-        bool all_simple = true;
-        for (std::size_t x = 0; x < gw; ++x) all_simple = all_simple && simple[x] == (x + 1 < gw || n % 64 == 0 ? ~Word(0) : (Word(1) << (n % 64)) - 1);
-        if (all_simple) return;
-        t.make_rows();
     } else {
         t.make_rows();
         for (std::size_t u = 0; u < n; ++u) {
@@ -192,23 +169,22 @@ inline void all_edges(IncTable& t, std::size_t D, EdgeScratch& sc, std::vector<E
                 if (v > u || !is_simple(v)) push(u, v);  // a simple v finds u itself
         }
     }
+    if (sc.others.size() < 2) return;
     // the pairs of generators that are not simple
+    t.make_rows();
     if (t.nw != 1) {
-        for (std::size_t u = 0; u + 1 < n; ++u) {
-            if (is_simple(u)) continue;
-            for (std::size_t v = u + 1; v < n; ++v)
-                if (!is_simple(v) && test(t, u, v, D)) push(u, v);
-        }
+        for (std::size_t i = 0; i < sc.others.size(); ++i)
+            for (std::size_t j = i + 1; j < sc.others.size(); ++j)
+                if (test(t, sc.others[i], sc.others[j], D)) push(sc.others[i], sc.others[j]);
         return;
     }
     const Word* inc = t.inc;
     const Word useful = t.useful[0];
     cand.resize(gw);
     int slots[64];
-    for (std::size_t u = 0; u + 1 < n; ++u) {
-        if (is_simple(u)) continue;
+    for (std::size_t u : sc.others) {
         const Word iu = inc[u];
-        if (std::popcount(iu) < need) continue;
+        if (u + 1 >= n || std::popcount(iu) < need) continue;  // (partners after u only)
         const Word su = iu & useful;
         const int need_useful = need - std::popcount(iu & ~useful);  // the others are on every v
         const int k = std::popcount(su) - need_useful + 1;

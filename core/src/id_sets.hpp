@@ -1,8 +1,11 @@
-// An index of sets of generator ids (the faces and facets of the complex, keyed by the
-// generators they contain).
+// Hash indexes: of sets of generator ids (the faces and facets of the complex, keyed by the
+// generators they contain), and one that is emptied in constant time (StampedIndex).
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace polyrelu {
@@ -61,6 +64,79 @@ private:
         }
         ids_.swap(ids);
         hash_.swap(hash);
+    }
+};
+
+// Open addressing emptied by a new stamp (an entry is in use iff it carries the index's stamp),
+// the part of the table in use shrunk back to its smallest size each time: for indexes filled
+// and emptied thousands of times a cell (the crossings a split level makes, the keys of a
+// table's would-be edges), where clearing or reallocating a table was the cost, and a table the
+// size of the largest use was read from memory rather than the cache.  Hash: Key -> 64 bits,
+// mixed in its low bits.  Why not std::unordered_map: its node per entry and its bucket modulo
+// were half of a crossing's time in 8-D.
+template <class Key, class Value, class Hash>
+class StampedIndex {
+public:
+    // Empty, with room for n entries before it grows.
+    void clear(std::size_t n = 0) {
+        size_ = kMin;
+        while (size_ < 2 * n) size_ *= 2;
+        if (table_.size() < size_) table_.resize(size_);
+        in_use_.clear();
+        new_stamp();
+    }
+    // key's value (fresh = false), or a new value-initialized one (fresh = true); the pointer
+    // holds until the next call.
+    std::pair<Value*, bool> find_or_add(const Key& key) {
+        if (2 * (in_use_.size() + 1) > size_) grow();
+        Entry* e = slot(key);
+        if (e->stamp == stamp_) return {&e->value, false};
+        *e = Entry{key, Value{}, stamp_};
+        in_use_.push_back(static_cast<std::uint32_t>(e - table_.data()));
+        return {&e->value, true};
+    }
+    // f(key, value) for every entry in use.
+    template <class F>
+    void for_each(F&& f) const {
+        for (std::uint32_t i : in_use_) f(table_[i].key, table_[i].value);
+    }
+
+private:
+    struct Entry {
+        Key key{};
+        Value value{};
+        std::uint32_t stamp = 0;
+    };
+    static constexpr std::size_t kMin = 64;
+    std::vector<Entry> table_;
+    std::size_t size_ = 0;  // entries [0, size_) in use: a power of two
+    std::uint32_t stamp_ = 0;
+    std::vector<std::uint32_t> in_use_;  // where the entries in use are, in the order they came
+    std::vector<Entry> moving_;
+
+    void new_stamp() {
+        if (++stamp_ != 0) return;
+        for (Entry& e : table_) e.stamp = 0;  // the stamps wrapped round: start again
+        stamp_ = 1;
+    }
+    Entry* slot(const Key& k) {
+        const std::size_t mask = size_ - 1;
+        for (std::size_t i = static_cast<std::size_t>(Hash{}(k)) & mask;; i = (i + 1) & mask)
+            if (table_[i].stamp != stamp_ || table_[i].key == k) return &table_[i];
+    }
+    void grow() {
+        moving_.clear();
+        for (std::uint32_t i : in_use_) moving_.push_back(table_[i]);
+        size_ = std::max(kMin, 2 * size_);
+        if (table_.size() < size_) table_.resize(size_);
+        new_stamp();
+        in_use_.clear();
+        for (Entry e : moving_) {
+            e.stamp = stamp_;
+            Entry* to = slot(e.key);
+            *to = e;
+            in_use_.push_back(static_cast<std::uint32_t>(to - table_.data()));
+        }
     }
 };
 

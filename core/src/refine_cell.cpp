@@ -197,66 +197,14 @@ struct EdgeKey {
     bool operator==(const EdgeKey&) const = default;
 };
 
-// The crossings made in one cell, by EdgeKey: open addressing, emptied for the next cell by a new
-// stamp.  Why not std::unordered_map: its node per crossing and the modulo of its bucket were
-// half of the time a crossing took in 8-D (cells make tens of thousands).
-class EdgeMade {
-public:
-    // Emptied for each split level (crossings of different neurons never share a key), and the
-    // part of the table in use shrunk back: a level's crossings are a fraction of the cell's, and
-    // a table the size of the cell's was read from memory rather than from the cache.
-    void clear() {
-        used_ = 0;
-        size_ = std::min<std::size_t>(kMin, table_.size());
-        new_stamp();
-    }
-    // The id made for key (fresh = false), or a place for it, to be set before the next call.
-    std::pair<int*, bool> find_or_add(const EdgeKey& key) {
-        if (2 * (used_ + 1) > size_) grow();
-        Entry* e = slot(key);
-        if (e->stamp == stamp_) return {&e->id, false};
-        *e = Entry{key, 0, stamp_};
-        ++used_;
-        return {&e->id, true};
-    }
-
-private:
-    struct Entry {
-        EdgeKey key;
-        int id;
-        std::uint32_t stamp;  // the entry is in use iff it is the table's stamp
-    };
-    static constexpr std::size_t kMin = 1024;
-    std::vector<Entry> table_;
-    std::size_t size_ = 0;  // entries [0, size_) in use: a power of two
-    std::uint32_t stamp_ = 1;
-    std::size_t used_ = 0;
-    std::vector<Entry> moving_;
-
-    void new_stamp() {
-        if (++stamp_ != 0) return;
-        for (Entry& e : table_) e.stamp = 0;  // the stamps wrapped round: start again
-        stamp_ = 1;
-    }
-    Entry* slot(const EdgeKey& k) {
-        const std::size_t mask = size_ - 1;
-        const std::size_t h = hash3(static_cast<std::uint32_t>(k.a), static_cast<std::uint32_t>(k.b), static_cast<std::uint32_t>(k.unit));
-        for (std::size_t i = h & mask;; i = (i + 1) & mask)
-            if (table_[i].stamp != stamp_ || table_[i].key == k) return &table_[i];
-    }
-    void grow() {
-        moving_.clear();
-        for (std::size_t i = 0; i < size_; ++i)
-            if (table_[i].stamp == stamp_) moving_.push_back(table_[i]);
-        size_ = std::max(kMin, 2 * size_);
-        if (table_.size() < size_) table_.resize(size_, Entry{{0, 0, 0}, 0, 0});
-        new_stamp();
-        for (Entry e : moving_) {
-            e.stamp = stamp_;
-            *slot(e.key) = e;
-        }
+struct EdgeKeyHash {
+    std::uint64_t operator()(const EdgeKey& k) const {
+        return hash3(static_cast<std::uint32_t>(k.a), static_cast<std::uint32_t>(k.b), static_cast<std::uint32_t>(k.unit));
     }
 };
+// The crossings made in one split level of a cell (crossings of different neurons never share a
+// key): their local ids.
+using EdgeMade = StampedIndex<EdgeKey, int, EdgeKeyHash>;
 
 // Scratch space reused by every split of a cell.
 struct Scratch {
@@ -582,7 +530,6 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
     std::vector<signed char> facing;
     if (faces) facing = facing_signs(*ctx.net, *ctx.faces_point, c, static_cast<std::size_t>(ctx.layer));
     Scratch& sc = thread_scratch();
-    sc.made.clear();
     sc.arenas[0].clear();
     sc.arenas[1].clear();
     Signs& s = sc.signs;
@@ -622,7 +569,7 @@ bool refine_cell(Cell&& cell, const LayerContext& ctx, CellOutput& out) {
         const std::size_t i = to_split[t];
         const bool last = t + 1 == to_split.size();
         sc.made.clear();
-        later.assign(to_split.begin() + static_cast<std::ptrdiff_t>(t + 1), to_split.end());
+        if (last_layer) later.assign(to_split.begin() + static_cast<std::ptrdiff_t>(t + 1), to_split.end());
         next.clear();
         next.reserve(pieces.size() * 2);
         next_graphs.clear();
