@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import math
 from fractions import Fraction
 from typing import Any, Callable, Iterator, Sequence
@@ -208,8 +209,42 @@ def _zero_set(inc, k):
 # initial cells: domain, quotient by invisible lineality, orthants
 # ---------------------------------------------------------------------------------------------
 
+def _box_vertices(ineqs: list[tuple[list[Fraction], Fraction]], n: int) -> list[tuple[Fraction, ...]] | None:
+    """The vertices of ``{x : a.x <= c}`` when it is a box with nonempty interior (one lower and
+    one upper bound per coordinate, nothing else), else None.
+
+    The common domain needs no backend (importing one and converting through it was a fifth of
+    a small 2-D job's enumeration); anything else goes to the backend.
+
+    >>> [tuple(map(str, v)) for v in _box_vertices([([1, 0], 1), ([-1, 0], 1), ([0, 2], 1), ([0, -1], 0)], 2)]
+    [('-1', '0'), ('-1', '1/2'), ('1', '0'), ('1', '1/2')]
+    >>> _box_vertices([([1, 1], 1), ([-1, 0], 1), ([0, -1], 1)], 2) is None
+    True
+    """
+    if len(ineqs) != 2 * n or n == 0:
+        return None
+    lo: list = [None] * n
+    hi: list = [None] * n
+    for a, c in ineqs:
+        nz = [j for j, x in enumerate(a) if x != 0]
+        if len(nz) != 1:
+            return None
+        j = nz[0]
+        bound = Fraction(c) / a[j]
+        side = hi if a[j] > 0 else lo
+        if side[j] is not None:
+            return None
+        side[j] = bound
+    if any(lo[j] >= hi[j] for j in range(n)):
+        return None  # empty or flat: the backend says what it is
+    return list(itertools.product(*zip(lo, hi)))
+
+
 def _generators(ineqs: list[tuple[list[Fraction], Fraction]], n: int, backend: str):
     """Vertices and rays (homogeneous, last entry 1 or 0) and lines of {x : a.x <= c}, exactly."""
+    box = _box_vertices(ineqs, n)
+    if box is not None:
+        return [list(p) + [Fraction(1)] for p in box], []
     from .backends import get_backend
 
     v = get_backend(backend).h_to_v(n, [a for a, _ in ineqs], [c for _, c in ineqs])

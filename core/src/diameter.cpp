@@ -1,7 +1,6 @@
 #include "structure.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <limits>
 
 namespace polyrelu {
@@ -26,7 +25,8 @@ std::int64_t graph_diameter(std::size_t n, const std::vector<std::int64_t>& edge
     std::vector<char> done(n, 0);
     std::int64_t best = 0;
     bool pick_high = true;
-    std::deque<std::int64_t> queue;
+    std::vector<std::int64_t> queue;  // a breadth-first search's nodes in order: no deque blocks to allocate
+    queue.reserve(n);
     for (;;) {
         std::int64_t v = -1;
         for (std::size_t w = 0; w < n; ++w) {
@@ -40,9 +40,8 @@ std::int64_t graph_diameter(std::size_t n, const std::vector<std::int64_t>& edge
         queue.assign(1, v);
         std::int64_t e = 0;
         std::size_t reached = 1;
-        while (!queue.empty()) {
-            const std::int64_t x = queue.front();
-            queue.pop_front();
+        for (std::size_t head = 0; head < queue.size(); ++head) {
+            const std::int64_t x = queue[head];
             for (std::int64_t k = ptr[x]; k < ptr[x + 1]; ++k) {
                 const std::int64_t y = adj[k];
                 if (dist[y] >= 0) continue;

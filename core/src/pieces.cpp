@@ -44,6 +44,8 @@ private:
     // a pass costs 16 bytes per output and no allocation (most regions need point 0 only)
     std::vector<std::vector<double>> passes_;
     std::vector<std::vector<char>> have_;
+    std::vector<double> h_, eh_, z_, ez_;
+    std::vector<std::uint32_t> cols_;
 
     bool differ(const double* p, const double* q) const {
         const std::size_t m = fnet_.layers.back().rows;
@@ -66,8 +68,11 @@ private:
         double* out = &passes_[k][region * 2 * m];
         if (have_[k][region]) return out;
         const Cell& A = r_.cells[region];
-        std::vector<double> h(n_, 0.0), eh(n_, 0.0), z, ez;
-        std::vector<std::uint32_t> cols;
+        // the scratch vectors are members: five allocations per region were a third of a pass
+        std::vector<double> &h = h_, &eh = eh_, &z = z_, &ez = ez_;
+        std::vector<std::uint32_t>& cols = cols_;
+        h.assign(n_, 0.0);
+        eh.assign(n_, 0.0);
         if (k > 0) h[k - 1] = 1;
         std::size_t offset = 0;
         for (const FloatLayer& F : fnet_.layers) {
