@@ -23,6 +23,7 @@
 #include <cmath>
 #include <cstdint>
 #include <ranges>
+#include <type_traits>
 #include <vector>
 
 namespace polyrelu {
@@ -189,6 +190,11 @@ inline double float_row(const FloatLayer& F, std::size_t i, const Cols& cols, co
 
 inline auto all_columns(const FloatLayer& F) { return std::views::iota(std::size_t{0}, F.cols); }
 
+// z += W a, mag += |W| |a|, prop += |W| ea over the columns `cols` (all ncols if null), with W
+// and |W| given transposed (float_columns.cpp: compiled for the processor it runs on).
+void add_columns(std::size_t m, std::size_t ncols, const std::uint32_t* cols, const double* WT, const double* AWT,
+                 const double* a, const double* ea, double* z, double* mag, double* prop);
+
 // Every row of z = W a + b t, with the bounds ez_i, summing the columns in `cols`: float_row's
 // sums and bound, taken column by column over all rows at once (contiguous in WT, so the compiler
 // vectorizes them; the bound holds for any order of summation).
@@ -207,19 +213,10 @@ inline void float_layer(const FloatLayer& F, const Cols& cols, const double* a, 
         mag[i] = std::fabs(F.b[i]) * at;
         prop[i] = std::fabs(F.b[i]) * et;
     }
-    double* zp = z;
-    double* mp = mag.data();
-    double* pp = prop.data();
-    for (const auto j : cols) {
-        const double aj = a[j], abs_aj = std::fabs(aj), eaj = ea[j];
-        const double* w = &F.WT[j * m];
-        const double* aw = &F.AWT[j * m];
-        for (std::size_t i = 0; i < m; ++i) {
-            zp[i] += w[i] * aj;
-            mp[i] += aw[i] * abs_aj;
-            pp[i] += aw[i] * eaj;
-        }
-    }
+    if constexpr (std::is_same_v<std::remove_cvref_t<Cols>, std::vector<std::uint32_t>>)
+        add_columns(m, cols.size(), cols.data(), F.WT.data(), F.AWT.data(), a, ea, z, mag.data(), prop.data());
+    else
+        add_columns(m, F.cols, nullptr, F.WT.data(), F.AWT.data(), a, ea, z, mag.data(), prop.data());
     for (std::size_t i = 0; i < m; ++i) store_bound(ez[i], (gamma * mag[i] + prop[i]) * inflate + kTiny);
 }
 

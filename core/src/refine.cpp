@@ -5,12 +5,12 @@
 #include "approx.hpp"
 #include "id_sets.hpp"
 #include "owned_faces.hpp"
+#include "worker_pool.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <mutex>
+#include <functional>
 #include <limits>
 #include <string>
 #include <thread>
@@ -138,6 +138,29 @@ public:
         return slot;
     }
 
+    // The next layer's values of the entries carried since the last call, from their sources
+    // (which must still be alive: a chunk's outputs are kept until this is done).  The forward
+    // step is the merge's largest part and each entry's row is its own, so the rows are shared
+    // out to the pool's threads; `next` does not grow meanwhile, so its rows stay where they are.
+    void step_pending(ApproxTable& next, WorkerPool& pool, int threads) {
+        constexpr std::size_t kBlock = 64;
+        std::atomic<std::size_t> at{0};
+        const std::function<void()> job = [&] {
+            std::vector<double> in, ein;
+            std::vector<std::uint32_t> cols;
+            for (std::size_t a; (a = at.fetch_add(kBlock)) < pending_.size();)
+                for (std::size_t q = a; q < std::min(pending_.size(), a + kBlock); ++q) {
+                    const Pending& p = pending_[q];
+                    float_step(fnet_, next_layer_, next.xs(p.id), next.ex[p.id], next.D, p.src->zs(p.k), p.src->ezs(p.k),
+                               next.zs(p.id), next.ezs(p.id), in, ein, cols);
+                }
+        };
+        const int used = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), pending_.size() / kBlock));
+        if (used <= 1) job();
+        else pool.run(used, job, {});
+        pending_.clear();
+    }
+
 private:
     struct Key {
         std::int64_t a, b;
@@ -161,14 +184,16 @@ private:
     std::int64_t of(std::int64_t id, const std::vector<std::int64_t>& names) const {
         return is_local(static_cast<int>(id)) ? names[local_index(static_cast<int>(id))] : id;
     }
-    std::vector<double> in_, ein_;
-    std::vector<std::uint32_t> cols_;
+    // an entry of `next` whose values wait for step_pending, and where they are stepped from
+    struct Pending {
+        const ApproxTable* src;
+        int k, id;
+    };
+    std::vector<Pending> pending_;
 
     int copy(const ApproxTable& src, int k, std::int64_t record, ApproxTable& next) {
         const int id = next.copy_from(src, k, record);
-        if (next.nz > 0)
-            float_step(fnet_, next_layer_, next.xs(id), next.ex[id], next.D, src.zs(k), src.ezs(k), next.zs(id),
-                       next.ezs(id), in_, ein_, cols_);
+        if (next.nz > 0) pending_.push_back(Pending{&src, k, id});
         return id;
     }
     std::int64_t record(std::int64_t name) const { return name < n_ ? cur_.hid[name] : record_[name - n_]; }
@@ -177,13 +202,14 @@ private:
 // A limit stopped the run in hidden layer l before cell `at`: the result is the cells refined
 // so far followed by the cells not yet refined by layer l, so that they still cover the domain.
 void stop_at(Status why, std::size_t l, std::size_t at, std::vector<Cell>& cells, Crossings& names,
-             ApproxTable& next, std::vector<Cell>& next_cells, Refinement& out) {
+             ApproxTable& next, std::vector<Cell>& next_cells, Refinement& out, WorkerPool& pool, int threads) {
     const ApproxTable none;
     const std::vector<std::int64_t> no_names;
     for (std::size_t k = at; k < cells.size(); ++k) {
         for (int& id : cells[k].gens) id = names.carry(id, none, no_names, next);
         next_cells.push_back(std::move(cells[k]));
     }
+    names.step_pending(next, pool, threads);
     out.status = why;
     out.stopped_layer = static_cast<int>(l + 1);
     out.stopped_cell = at;
@@ -318,6 +344,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         out.gens = std::move(cur);
         return;
     }
+    WorkerPool pool(nthreads);
     for (std::size_t l = first_layer; l < hidden; ++l) {
         const Layer& L = net.layers[l];
         std::vector<int> neuron_sets(L.rows);
@@ -380,36 +407,18 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
                     if (!ok) return;
                 }
             };
-            // the work runs on worker threads (one at least), so that this thread can poll for an
-            // interrupt while a long chunk is refined
-            const std::size_t m = b - a;
-            const int used = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(nthreads), m));
-            int running = used;
-            std::mutex mu;
-            std::condition_variable cv;
-            std::vector<std::thread> pool;
-            for (int t = 0; t < used; ++t)
-                pool.emplace_back([&] {
-                    work();
-                    std::lock_guard<std::mutex> lock(mu);
-                    --running;
-                    cv.notify_all();
-                });
+            // the work runs on the pool's threads (one at least), so that this thread can poll for
+            // an interrupt while a long chunk is refined
+            const int used = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(nthreads), b - a));
             bool interrupt = false;
-            {
-                std::unique_lock<std::mutex> lock(mu);
-                while (running > 0) {
-                    cv.wait_for(lock, std::chrono::milliseconds(40));
-                    if (running == 0 || !interrupted || interrupt) continue;
-                    lock.unlock();
-                    if (interrupted()) {
-                        interrupt = true;
-                        stop.store(true);
-                    }
-                    lock.lock();
+            const std::function<void()> job = work;
+            pool.run(used, job, [&] {
+                if (!interrupted || interrupt) return;
+                if (interrupted()) {
+                    interrupt = true;
+                    stop.store(true);
                 }
-            }
-            for (auto& th : pool) th.join();
+            });
             if (interrupt) {
                 out.status = Status::interrupted;
                 out.stopped_layer = static_cast<int>(l + 1);
@@ -441,12 +450,12 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
                     for (int& id : child.gens) id = names.carry(id, o.local, local_names, next);
                     next_cells.push_back(std::move(child));
                 }
-                o = CellOutput();  // merged: free as we go
             }
+            names.step_pending(next, pool, nthreads);  // the outputs' tables are read here, then dropped with them
             if (stopped_here) {
                 const Status why = timed && Clock::now() >= deadline ? Status::time_limit : Status::region_limit;
                 if (counting) return count_stopped(why, l, b, cells.size(), out);
-                stop_at(why, l, b, cells, names, next, next_cells, out);
+                stop_at(why, l, b, cells, names, next, next_cells, out, pool, nthreads);
                 return;
             }
             for (std::size_t k = a; k < b; ++k) cells[k] = Cell();  // done: free as we go
@@ -463,7 +472,7 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             else if (took > shrink_above && chunk > static_cast<std::size_t>(nthreads)) chunk /= 2;
             if (timed && Clock::now() >= deadline && b < cells.size()) {
                 if (counting) return count_stopped(Status::time_limit, l, b, cells.size(), out);
-                stop_at(Status::time_limit, l, b, cells, names, next, next_cells, out);
+                stop_at(Status::time_limit, l, b, cells, names, next, next_cells, out, pool, nthreads);
                 return;
             }
             const std::size_t made = counting ? static_cast<std::size_t>(out.counted) : next_cells.size();
