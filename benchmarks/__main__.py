@@ -7,10 +7,12 @@
 For every workload it runs, each in a fresh subprocess (so peak RSS is that run's own; polyrelu and
 regioncam ``--repeat`` times, the fastest run kept and every run's time recorded):
 
-* ``polyrelu``        -- the compiled core as shipped (exact), timed as the whole ``polyrelu
-                         regions`` job: enumeration, then adjacency and diameter, f-vector, linear
-                         regions (``seconds`` is the enumeration, ``total`` the whole job);
-* ``polyrelu-2t``     -- the same with 2 threads in the core (identical result, checked);
+* ``polyrelu``        -- the compiled core as shipped (exact; its default threads, one per core
+                         this process may use), timed as the whole ``polyrelu regions`` job:
+                         enumeration, then adjacency and diameter, f-vector, linear regions
+                         (``seconds`` is the enumeration, ``total`` the whole job);
+* ``polyrelu-1t``     -- the same with 1 thread in the core (identical result, checked): the
+                         comparison with the single-threaded float tools;
 * ``polyrelu-count``  -- only when asked for: ``polyrelu.count_faces`` with 2 threads, the exact
                          f-vector (regions last) and Euler characteristic with no region kept,
                          for complexes too large to hold
@@ -59,7 +61,7 @@ DEFAULT = ["d2_16x3", "d2_32x3", "d3_16x2", "d4_10x3", "d2_64x4", "acasxu_5_1_p3
 # workloads by name: the shared files, and ACAS Xu N_5,1 on property 3's input box (the shared
 # conversion of the ONNX network, the box as its domain)
 FILES = {"acasxu_5_1_p3": "acasxu/json/acasxu_5_1_prop_3.json"}
-TOOLS = ["polyrelu", "polyrelu-2t", "reference", "fractions", "regioncam", "relucent"]
+TOOLS = ["polyrelu", "polyrelu-1t", "reference", "fractions", "regioncam", "relucent"]
 # not run unless asked for: the count alone, for complexes too large to hold (d8_16x2: minutes)
 EXTRA_TOOLS = ["polyrelu-count"]
 FLOAT_TOOLS = ("regioncam", "relucent")
@@ -79,11 +81,14 @@ if mode == "polyrelu-count":  # the exact counts alone, no region kept, 2 thread
                       "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
     sys.exit(0)
 kw = {"engine": "reference"} if mode == "reference" else {}
-if mode == "polyrelu-2t":
-    kw["workers"] = 2
+if mode == "polyrelu-1t":
+    kw["workers"] = 1
 t0 = time.perf_counter()
 cx = net.complex(**kw)
 out = {"regions": len(cx), "seconds": cx.seconds}
+if mode != "reference":
+    from polyrelu.engine import default_workers
+    out["threads"] = kw.get("workers") or default_workers()
 if mode != "reference":  # the whole `polyrelu regions` job, as the CLI computes it
     s = summary(cx)
     out.update(edges=s["graph"]["n_edges"], total=time.perf_counter() - t0, timings=s["timings"],
@@ -274,10 +279,10 @@ def main(argv=None) -> int:
         print(f"{r['workload']:14} {r['tool']:12} {r['regions']:8} {edges:>7} {r['seconds']:11.3f} {total:>8} "
               f"{re:>14} {rt:>15} {r['peak_rss'] / 2**20:8.0f}  {check}")
     # regions per second of the whole job against the input dimension
-    print("\nregions per second (whole job, polyrelu, 1 thread):")
+    print("\nregions per second (whole job, polyrelu as shipped, with its default threads):")
     for r in rows:
         if r["tool"] == "polyrelu" and r.get("total"):
-            print(f"  {r['workload']:14} {r['regions'] / r['total']:12.0f}")
+            print(f"  {r['workload']:14} {r['regions'] / r['total']:12.0f}   ({r.get('threads')} threads)")
     # memory per region from the two largest polyrelu runs
     mine = [r for r in rows if r["tool"] == "polyrelu" and "peak_rss" in r]
     mine.sort(key=lambda r: r["regions"])

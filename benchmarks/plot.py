@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     fig = Figure(figsize=(11, 4.2))
     ax, bx = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
     series = [("polyrelu", "seconds", "o", "polyrelu enumeration"), ("polyrelu", "total", "P", "polyrelu whole job"),
-              ("polyrelu-2t", "total", "s", "polyrelu whole job, 2 threads"), ("reference", "seconds", "^", "reference engine"),
+              ("polyrelu-1t", "total", "s", "polyrelu whole job, 1 thread"), ("reference", "seconds", "^", "reference engine"),
               ("fractions", "seconds", "v", "Fractions"), ("regioncam", "seconds", "x", "regioncam (float)"),
               ("relucent", "seconds", "D", "relucent (float)")]
     for tool, key, marker, label in series:
@@ -45,7 +45,8 @@ def main(argv=None) -> int:
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7)
     dims = {"d2": 2, "d3": 3, "d4": 4, "d8": 8, "acasxu": 5}
-    for tool, key, marker, label in (("polyrelu", "total", "o", "whole job, 1 thread"),
+    for tool, key, marker, label in (("polyrelu", "total", "o", "whole job (default threads)"),
+                                     ("polyrelu-1t", "total", "^", "whole job, 1 thread"),
                                      ("polyrelu-count", "seconds", "s", "counts and f-vector only, 2 threads")):
         pts = sorted((dims.get(r["workload"].split("_")[0], 0), r["regions"] / r[key], r["workload"])
                      for r in rows if r["tool"] == tool and r.get(key))

@@ -28,7 +28,7 @@ import networkx as nx
 import numpy as np
 
 from . import engine as _engine
-from .backends import default_backend, get_backend
+from .backends import check_backend_name, default_backend, get_backend
 from .complex_file import COMPLEX_FORMAT, checksum, read_complex
 from .exact import InvalidInputError, PolyreluError, fraction_to_str, primitive_ints, to_matrix, to_vector
 from .linalg import nullspace, right_inverse
@@ -379,7 +379,8 @@ class PolyhedralComplex:
         depend on it.  ``max_regions``/``max_seconds`` are enforced while regions are made and stop
         the run with :class:`~polyrelu.engine.RegionLimitError`/:class:`~polyrelu.engine.TimeLimitError`,
         or, with ``on_limit="partial"``, return the refinement so far (``cx.complete`` is False).
-        ``progress`` shows a bar; ``workers`` threads run inside the core, an ``executor`` (any
+        ``progress`` shows a bar; ``workers`` threads run inside the core (default: one per processor
+        core this process may use, :func:`~polyrelu.engine.default_workers`), an ``executor`` (any
         ``concurrent.futures.Executor``: processes, a Dask cluster) takes groups of cells; the
         result is the same.  ``engine="reference"`` runs the pure-Python reference engine
         (:mod:`polyrelu.reference`, for tests; ``exact_only`` is accepted and ignored: every engine
@@ -392,8 +393,7 @@ class PolyhedralComplex:
         """
         if not isinstance(net, ReLUNetwork):
             raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
-        bname = backend or default_backend()
-        get_backend(bname)  # validates the name
+        bname = _backend_name(backend)
         domain = resolve_domain(net, domain)
         ineqs = _engine.domain_inequalities(domain, net.input_dim)
         t0 = time.perf_counter()
@@ -916,13 +916,21 @@ def count_regions(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, *, workers: in
                          progress=progress, workers=workers, order=order, backend=bname)
 
 
+def _backend_name(backend: Any) -> Any:
+    """The backend to use (the default if None), its name checked.  Not loaded: a box or R^n
+    needs none, and importing one was a tenth of a small 2-D job; it loads when first used."""
+    bname = backend or default_backend()
+    if isinstance(bname, str):
+        return check_backend_name(bname)
+    get_backend(bname)  # a Backend instance
+    return bname
+
+
 def _count_arguments(net: Any, domain: Any, backend: str | None) -> tuple[Any, str]:
     """count_regions' and count_faces' checks: the network, the backend's name, the domain resolved."""
     if not isinstance(net, ReLUNetwork):
         raise InvalidInputError(f"expected a ReLUNetwork, got {type(net).__name__}")
-    bname = backend or default_backend()
-    get_backend(bname)  # validates the name
-    return resolve_domain(net, domain), bname
+    return resolve_domain(net, domain), _backend_name(backend)
 
 
 def count_faces(net: ReLUNetwork, domain: Any = NETWORK_DOMAIN, *, workers: int | None = None,

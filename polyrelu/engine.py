@@ -16,9 +16,11 @@ import contextlib
 import gc
 import itertools
 import math
+import os
 from fractions import Fraction
 from typing import Any, Callable, Iterator, Sequence
 
+from . import _core  # the compiled core (core/src): imported with the package, not inside a timed run
 from .exact import EmptyDomainError, InvalidInputError, PolyreluError, primitive_ints
 from .linalg import express as _express
 from .linalg import nullspace as _nullspace
@@ -529,8 +531,6 @@ def _start_cell_data(cell: _Cell) -> dict:
 
 def _core_unit(dim, layers, cells, first_layer, reverse, max_regions):
     """One work unit for an executor: finish some cells of one layer; plain data in and out."""
-    import polyrelu._core as _core  # the compiled extension (not the package)
-
     res = _core.refine(dim, layers, cells, first_layer=first_layer, reverse=reverse, max_regions=max_regions)
     if res.status != "complete":
         raise RegionLimitError(f"more than max_regions={max_regions} regions in one work unit")
@@ -548,6 +548,20 @@ def _limit_error(res, max_regions, max_seconds, L):
                             "or use a smaller domain")
 
 
+def default_workers() -> int:
+    """The core's threads when ``workers`` is not given: the processor cores this process may run
+    on (its affinity mask, so a container's or ``taskset``'s limit is respected).  The result does
+    not depend on them.
+
+    >>> default_workers() >= 1
+    True
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not every platform has affinity masks
+        return max(1, os.cpu_count() or 1)
+
+
 def refine(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction]]],
            domain_ineqs: list[tuple[list[Fraction], Fraction]] | None, *, max_regions: int | None = None,
            max_seconds: float | None = None, on_limit: str = "raise", progress: bool | Callable | None = None,
@@ -555,9 +569,9 @@ def refine(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fractio
            backend: str = "cdd") -> RefinementResult:
     """The exact refinement of a domain by every neuron, computed by the compiled core.
 
-    ``workers`` threads run inside the core (the result does not depend on them); an
-    ``executor`` (processes, a Dask cluster) gets contiguous groups of the first layer's cells and
-    the concatenation is again the serial result.  ``max_regions``/``max_seconds`` are enforced
+    ``workers`` threads run inside the core (default: :func:`default_workers`; the result does not
+    depend on them); an ``executor`` (processes, a Dask cluster) gets contiguous groups of the
+    first layer's cells and the concatenation is again the serial result.  ``max_regions``/``max_seconds`` are enforced
     while regions are made: the run raises :class:`RegionLimitError`/:class:`TimeLimitError`,
     or with ``on_limit="partial"`` returns the refinement so far, marked incomplete.
 
@@ -566,8 +580,6 @@ def refine(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fractio
     >>> res.n_regions, res.complete
     (3, True)
     """
-    import polyrelu._core as _core  # the compiled extension (not the package)
-
     if on_limit not in ("raise", "partial"):
         raise InvalidInputError(f"on_limit must be 'raise' or 'partial', got {on_limit!r}")
     prep, starts, core_layers = _start(layers, domain_ineqs, order, max_regions, workers, max_seconds, backend)
@@ -579,7 +591,8 @@ def refine(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fractio
         with memory_guard("the refinement"):
             res = _refine_distributed(prep, core_layers, starts, executor, workers, reverse, max_regions)
     else:
-        res = _core_refine(prep, core_layers, starts, progress, "the refinement", threads=workers or 1,
+        threads = workers or default_workers()
+        res = _core_refine(prep, core_layers, starts, progress, "the refinement", threads=threads,
                            reverse=reverse, max_regions=-1 if max_regions is None else max_regions,
                            max_seconds=-1.0 if max_seconds is None else float(max_seconds))
     complete = res.status == "complete"
@@ -612,8 +625,6 @@ def _start(layers, domain_ineqs, order, max_regions, workers, max_seconds, backe
 def _core_refine(prep, core_layers, starts, progress, what, **options):
     """One run of the core with a progress bar, exact values too large for the machine turned into
     the package's error, and an interrupt raised as KeyboardInterrupt."""
-    import polyrelu._core as _core  # the compiled extension (not the package)
-
     bar = _CoreProgress(progress, len(prep.widths))
     with memory_guard(what):
         try:
@@ -645,7 +656,7 @@ def count(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fraction
     prep, starts, core_layers = _start(layers, domain_ineqs, order, None, workers, max_seconds, backend)
     if not prep.widths:
         return 1 if not faces else None
-    res = _core_refine(prep, core_layers, starts, progress, "the count", threads=workers or 1,
+    res = _core_refine(prep, core_layers, starts, progress, "the count", threads=workers or default_workers(),
                        reverse=order == "reversed", max_seconds=-1.0 if max_seconds is None else float(max_seconds),
                        count_only=True, count_faces=faces)
     if res.status != "complete":
@@ -661,8 +672,6 @@ def _refine_distributed(prep, core_layers, starts, executor, workers, reverse, m
     """The first hidden layer here, then contiguous groups of its cells on the executor; the
     cells come back as plain data and are assembled in order (the serial order, exactly)."""
     from concurrent.futures import Executor
-
-    import polyrelu._core as _core  # the compiled extension (not the package)
 
     if not isinstance(executor, Executor) and not hasattr(executor, "submit"):
         raise InvalidInputError(f"executor must be a concurrent.futures.Executor, got {type(executor).__name__}")

@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
                    help="only the exact counts, made as the regions are and none kept (for complexes too large "
                         "to hold): the regions, and on a bounded domain the f-vector and Euler characteristic; "
                         "no graph or linear regions")
-    add_run_arguments(p, "refine with this many threads in the core")
+    add_run_arguments(p, "refine with this many threads in the core (default: one per processor core)")
     p.set_defaults(func=run)
 
 
