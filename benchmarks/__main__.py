@@ -67,10 +67,11 @@ EXTRA_TOOLS = ["polyrelu-count"]
 FLOAT_TOOLS = ("regioncam", "relucent")
 
 RUNNER = r'''
-import json, resource, sys, time
+import gc, json, resource, sys, time
 from polyrelu import ReLUNetwork
 from polyrelu.cli.regions import summary
 path, mode = sys.argv[1], sys.argv[2]
+gc.freeze()  # as the command line does after start-up (polyrelu.cli.main)
 net = ReLUNetwork.load(path)
 if mode == "polyrelu-count":  # the exact counts alone, no region kept, 2 threads
     from polyrelu import count_faces
@@ -90,7 +91,7 @@ if mode != "reference":
     from polyrelu.engine import default_workers
     out["threads"] = kw.get("workers") or default_workers()
 if mode != "reference":  # the whole `polyrelu regions` job, as the CLI computes it
-    s = summary(cx)
+    s = summary(cx, kw.get("workers"))
     out.update(edges=s["graph"]["n_edges"], total=time.perf_counter() - t0, timings=s["timings"],
                f_vector=s["f_vector"], euler=s["euler_characteristic"], linear_regions=s["n_linear_regions"])
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -27,7 +27,7 @@ from .exact import EmptyDomainError, InvalidInputError, PolyreluError, to_ration
 from .network import ReLUNetwork, load_network
 from .polytope import Polytope
 from .complex import PolyhedralComplex, Region, count_faces, count_regions
-from .engine import RegionLimitError
+from .engine import RegionLimitError, default_workers
 from .zonotope import Zonotope
 from .arrangement import HyperplaneArrangement
 from .backends import available_backends, get_backend, set_default_backend
@@ -51,6 +51,7 @@ __all__ = [
     "InvalidInputError",
     "EmptyDomainError",
     "RegionLimitError",
+    "default_workers",
     "to_rational",
     "Zonotope",
     "HyperplaneArrangement",

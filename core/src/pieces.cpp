@@ -81,10 +81,14 @@ private:
             cols.clear();  // the inputs that are not exactly 0 (inactive units of A, above all)
             for (std::size_t j = 0; j < F.cols; ++j)
                 if (h[j] != 0 || eh[j] != 0) cols.push_back(static_cast<std::uint32_t>(j));
-            const bool relu = F.unit == Unit::relu;
-            for (std::size_t i = 0; i < F.rows; ++i)  // A's pattern, imposed: inactive rows are 0
-                if (!relu || bit(A, offset + i)) z[i] = float_row(F, i, cols, h.data(), eh.data(), 1.0, 0.0, ez[i]);
-            if (relu) offset += F.rows;
+            // every row at once (float_layer's column loop is vectorized), then A's pattern
+            // imposed: its inactive rows are exactly 0
+            float_layer(F, cols, h.data(), eh.data(), 1.0, 0.0, z.data(), ez.data());
+            if (F.unit == Unit::relu) {
+                for (std::size_t i = 0; i < F.rows; ++i)
+                    if (!bit(A, offset + i)) z[i] = ez[i] = 0;
+                offset += F.rows;
+            }
             h.swap(z);
             eh.swap(ez);
         }
