@@ -35,6 +35,16 @@ struct ApproxTable {
     float* ezs(int g) { return ez.row(static_cast<std::size_t>(g)); }
     bool is_ray(int g) const { return ray[g] != 0; }
 
+    // No entries, the room kept (D, nz and with_origins too).
+    void clear() {
+        x.clear();
+        z.clear();
+        ez.clear();
+        ex.clear();
+        ray.clear();
+        hid.clear();
+        origin.clear();
+    }
     // A new entry, zero-filled; its id.
     int append() {
         const int id = static_cast<int>(size());

@@ -100,7 +100,9 @@ namespace {
 class Crossings {
 public:
     Crossings(const ApproxTable& cur, const FloatNet& fnet, std::size_t next_layer)
-        : cur_(cur), fnet_(fnet), next_layer_(next_layer), n_(static_cast<std::int64_t>(cur.size())), from_cur_(cur.size(), -1) {}
+        : cur_(cur), fnet_(fnet), next_layer_(next_layer), n_(static_cast<std::int64_t>(cur.size())), from_cur_(cur.size(), -1) {
+        index_.clear();
+    }
 
     // The names of output `o`'s local generators, in the order they were made (parents first);
     // new crossings get a record in the History.
@@ -110,13 +112,14 @@ public:
             const Origin& og = o.local.origin[k];
             std::int64_t a = of(og.a, names), b = of(og.b, names);
             if (a > b) std::swap(a, b);
-            auto [it, fresh] = index_.try_emplace(Key{a, b, og.unit}, static_cast<std::int64_t>(record_.size()));
+            auto [number, fresh] = index_.find_or_add(Key{a, b, og.unit});
             if (fresh) {
+                *number = static_cast<std::int64_t>(record_.size());
                 record_.push_back(h.add_crossing(record(a), record(b), og.layer, og.unit));
                 next_.push_back(-1);
                 if (o.exact[k]) h.offer(record_.back(), o.exact[k]->X);
             }
-            names[k] = n_ + it->second;
+            names[k] = n_ + *number;
         }
     }
 
@@ -177,7 +180,7 @@ private:
     const std::size_t next_layer_;  // 0-based layer whose values `next` holds
     const std::int64_t n_;
     std::vector<int> from_cur_;
-    std::unordered_map<Key, std::int64_t, KeyHash> index_;
+    StampedIndex<Key, std::int64_t, KeyHash> index_;  // (a node per crossing was a tenth of the merge's allocations)
     std::vector<std::int64_t> record_;  // per crossing: its History record
     std::vector<int> next_;             // per crossing: its id in the next table, or -1
 

@@ -47,6 +47,13 @@ public:
         return row(size_++);
     }
 
+    // No rows; the first block's room is kept.
+    void clear() {
+        first_.clear();
+        more_.clear();
+        size_ = 0;
+    }
+
     // Rows of another width (the old ones are dropped): n zero rows.
     void reset(std::size_t width, std::size_t n) {
         first_.clear();
