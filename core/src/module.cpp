@@ -8,6 +8,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -16,8 +17,18 @@ using namespace polyrelu;
 
 namespace {
 
-// Python ints of any size arrive as their decimal text: exact, and only at set-up.
+// Python ints that fit in a machine word arrive as it, larger ones as their decimal text:
+// exact either way (the text for every weight was a tenth of a small 2-D run's core call).
+// Anything but an int (a bool too) fails the text's parse, with the error below.
 Int to_int(py::handle h) {
+    if (PyLong_CheckExact(h.ptr())) {
+        int overflow = 0;
+        const long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
+        if (!overflow && !(v == -1 && PyErr_Occurred()) && v >= std::numeric_limits<long>::min() &&
+            v <= std::numeric_limits<long>::max())
+            return Int(static_cast<long>(v));
+        PyErr_Clear();
+    }
     const std::string s = py::str(h);
     Int x;
     if (x.set_str(s, 10) != 0) throw std::invalid_argument("not an integer: " + s.substr(0, 40));
@@ -280,6 +291,7 @@ PYBIND11_MODULE(_core, m) {
         .def("diameter", [](Result& r) {
             const Facets& f = r.get_facets();
             std::vector<std::int64_t> edges;
+            edges.reserve(f.cells.size());
             for (std::size_t k = 0; k + 1 < f.cells.size(); k += 2)
                 if (f.cells[k + 1] >= 0) edges.insert(edges.end(), {f.cells[k], f.cells[k + 1]});
             py::gil_scoped_release nogil;

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable
 
 from ..complex import count_faces, count_regions, diameter
-from ..exact import InvalidInputError
+from ..exact import InvalidInputError, PolyreluError
 from ..engine import default_workers
 from ..network import load_network
 from ._common import (add_command, add_domain_arguments, add_run_arguments, dumps, network_and_domain, positive_float,
@@ -44,10 +44,10 @@ def summary(cx: Any, workers: int | None = None) -> dict:
     """The numbers `polyrelu regions --json` prints, with the seconds each part took.
 
     Everything is read from the core's arrays (no networkx graph, no Region objects), so a run
-    that only needs counts builds no Python object per region.  The face poset's count runs on a
-    second thread beside the graph and the linear regions when there are ``workers`` > 1 cores
-    (default: :func:`~polyrelu.engine.default_workers`): the core releases the GIL, so the parts'
-    ``timings`` may add up to more than the whole.
+    that only needs counts builds no Python object per region.  The face poset's count and the
+    diameter run on a second thread beside the facets and the linear regions when there are
+    ``workers`` > 1 cores (default: :func:`~polyrelu.engine.default_workers`): the core releases
+    the GIL, so the parts' ``timings`` may add up to more than the whole.
 
     >>> d = summary(ReLUNetwork([([[1], [-1]], [0, 1]), ([[1, 1]], [0])]).complex())
     >>> d["n_regions"], d["f_vector"], d["graph"]["diameter"], d["domain"]
@@ -61,23 +61,30 @@ def summary(cx: Any, workers: int | None = None) -> dict:
                 "domain": "R^%d" % cx.dim if cx.domain is None else repr(cx.domain), "backend": cx.backend,
                 "seconds": round(cx.seconds, 6), "timings": {"enumerate": round(cx.seconds, 6)}}
 
-    def face_poset() -> tuple:
+    def timed(part: Callable[[], Any]) -> tuple[Any, float]:
         t = time.perf_counter()
-        return cx.f_vector, time.perf_counter() - t
+        return part(), time.perf_counter() - t
+
+    def graph_diameter() -> int | None:
+        try:
+            return diameter(cx)
+        except PolyreluError:  # disconnected graphs have no finite diameter
+            return None
 
     pool = ThreadPoolExecutor(1) if (workers or default_workers()) > 1 else None
-    faces = pool.submit(face_poset) if pool else None
+
+    def start(part: Callable[[], Any]) -> Future:
+        if pool:
+            return pool.submit(timed, part)
+        done: Future = Future()
+        done.set_result(timed(part))
+        return done
+
     try:
-        t0 = time.perf_counter()
-        edges = cx.adjacency_edges
-        try:
-            diam = diameter(cx)
-        except Exception:  # disconnected graphs have no finite diameter
-            diam = None
-        t1 = time.perf_counter()
-        pieces = cx.n_linear_regions
-        t2 = time.perf_counter()
-        f, face_seconds = faces.result() if faces else face_poset()
+        faces, diam = start(lambda: cx.f_vector), start(graph_diameter)
+        edges, edge_seconds = timed(lambda: cx.adjacency_edges)
+        pieces, piece_seconds = timed(lambda: cx.n_linear_regions)
+        (f, face_seconds), (diam, diam_seconds) = faces.result(), diam.result()
     finally:
         if pool:
             pool.shutdown()
@@ -95,8 +102,8 @@ def summary(cx: Any, workers: int | None = None) -> dict:
         "domain": "R^%d" % cx.dim if cx.domain is None else repr(cx.domain),
         "backend": cx.backend,
         "seconds": round(cx.seconds, 6),
-        "timings": {"enumerate": round(cx.seconds, 6), "graph": round(t1 - t0, 6), "face_poset": round(face_seconds, 6),
-                    "linear_regions": round(t2 - t1, 6)},
+        "timings": {"enumerate": round(cx.seconds, 6), "graph": round(edge_seconds + diam_seconds, 6),
+                    "face_poset": round(face_seconds, 6), "linear_regions": round(piece_seconds, 6)},
     }
 
 
