@@ -209,3 +209,13 @@ def test_output_values_are_the_networks_exact_outputs_at_the_generators():
         # the core's integer network is the given one times a positive constant per layer
         seen[(x, t)] = F(value, t or 1) / want
     assert len(seen) == 4 and len(set(seen.values())) == 1 and next(iter(seen.values())) > 0
+
+
+@pytest.mark.parametrize("big", [2**62, 2**63 - 1, 2**63, 2**64 + 1, 10**40])
+def test_integers_at_and_past_the_machine_word_enter_the_core_exactly(big):
+    """Ints that fit a machine word enter the core as it, larger ones as their digits: a weight
+    on either side of the boundary (and -2^63, the word's own edge) gives the reference's complex."""
+    W = [[F(big), F(1)], [F(-(2**63)), F(big - 1)], [F(3), F(-7)]]
+    net = ReLUNetwork([(W, [F(-big), F(2**63), F(1)]), ([[F(1), F(-1), F(2)]], [F(0)])])
+    box = Polytope.box([-3, -3], [3, 3])
+    assert fingerprint(net.complex(domain=box)) == fingerprint(net.complex(domain=box, engine="reference"))
