@@ -465,12 +465,13 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
             const double took = std::chrono::duration<double>(Clock::now() - chunk_start).count();
             // (a chunk ends when its slowest cell does: the other threads idle until then, so a
             // slow chunk should still take many cells' time; limits and interrupts do not wait for
-            // it.  It grows only while very quick: a chunk's outputs are all held until its merge.)
+            // it.  It grows only while very quick, and to 2,048 cells: a chunk's outputs are all
+            // held until its merge, and 8,192 cells' outputs were a tenth of d2_64x4's peak memory.)
             // A count's outputs are a few numbers a cell, so its chunks may grow until they take
             // about a second: each chunk's end leaves a thread idle until the other finishes its
             // last cell, and 8-D cells take up to a few tenths of a second.
             const double grow_below = counting ? 1.0 : 0.01, shrink_above = counting ? 4.0 : 1.0;
-            const std::size_t most = counting ? std::size_t(1) << 16 : 8192;
+            const std::size_t most = counting ? std::size_t(1) << 16 : 2048;
             if (took < grow_below && chunk < most) chunk *= 2;
             else if (took > shrink_above && chunk > static_cast<std::size_t>(nthreads)) chunk /= 2;
             if (timed && Clock::now() >= deadline && b < cells.size()) {
