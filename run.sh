@@ -32,8 +32,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.polyrelu-installed
 # the stamp changes with the project file and the compiled core's sources: either means a rebuild
-want="$(cat pyproject.toml CMakeLists.txt core/src/* | sha256sum | cut -c1-16)-$job"
-if ! grep -qx -- "$want" "$stamp" 2>/dev/null; then
+hash="$(cat pyproject.toml CMakeLists.txt core/src/* | sha256sum | cut -c1-16)"
+want="$hash-$job"
+installed() { grep -qx -- "$1" "$stamp" 2>/dev/null; }
+# the test install holds the demo's extras too, so after it the demo installs nothing again
+if ! installed "$want" && ! { [ "$job" = demo ] && installed "$hash-test"; }; then
   echo "run.sh: installing polyrelu into .venv"
   .venv/bin/pip install -q --upgrade pip >/dev/null
   if [ "$job" = test ]; then
