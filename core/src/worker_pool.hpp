@@ -10,9 +10,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace polyrelu {
@@ -36,13 +38,16 @@ public:
     int size() const { return static_cast<int>(threads_.size()); }
 
     // Runs job() once on each of the first `n` workers and returns when all have returned; while
-    // they run, poll() is called about every 40 ms on this thread.
+    // they run, poll() is called about every 40 ms on this thread.  If a job throws (out of
+    // memory, say), the first exception is thrown here once all have returned: an exception
+    // that left a thread would end the process.
     void run(int n, const std::function<void()>& job, const std::function<void()>& poll) {
         std::unique_lock<std::mutex> lock(mu_);
         job_ = &job;
         wanted_ = n;
         taken_ = 0;
         running_ = n;
+        error_ = nullptr;
         ++generation_;
         start_.notify_all();
         while (running_ > 0) {
@@ -54,6 +59,7 @@ public:
         }
         job_ = nullptr;
         wanted_ = 0;  // a worker that wakes only now takes nothing
+        if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
     }
 
 private:
@@ -64,6 +70,7 @@ private:
     std::uint64_t generation_ = 0;
     int wanted_ = 0, running_ = 0, taken_ = 0;
     bool quit_ = false;
+    std::exception_ptr error_;  // the first exception a job threw
 
     void serve() {
         std::uint64_t seen = 0;
@@ -76,8 +83,14 @@ private:
             ++taken_;
             const std::function<void()>* job = job_;
             lock.unlock();
-            (*job)();
+            std::exception_ptr error;
+            try {
+                (*job)();
+            } catch (...) {
+                error = std::current_exception();
+            }
             lock.lock();
+            if (error && !error_) error_ = error;
             if (--running_ == 0) done_.notify_all();
         }
     }

@@ -5,13 +5,18 @@
 // position and has sum_{k<=d} C(n, k) regions, all meeting a box around its vertices), Euler's
 // relation on the box, threads and neuron order changing nothing, and a two-layer network whose
 // count is checked against the one-layer arrangements it is made of.  And the edges of prisms,
-// pyramids and bipyramids over k-gons (3k, 2k and 3k edges), found from their incidences alone.
+// pyramids and bipyramids over k-gons (3k, 2k and 3k edges), found from their incidences alone;
+// and the worker pool (jobs on the workers asked for, exceptions back to the caller).
 #include "all_edges.hpp"
 #include "refine.hpp"
 #include "structure.hpp"
+#include "worker_pool.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -229,9 +234,41 @@ void polygon_solids() {
             for (bool extra : {false, true}) polygon_solid(kind, k, extra);
 }
 
+// The worker pool: every job runs on exactly the workers asked for, run after run (a worker
+// that wakes late must not run a job twice or a finished one at all), and a job's exception
+// comes back to the caller instead of ending the process.
+void worker_pool() {
+    WorkerPool pool(3);
+    long total = 0;
+    for (int round = 0; round < 200; ++round) {
+        const int n = 1 + round % 3;
+        std::atomic<int> ran{0};
+        const std::function<void()> job = [&] { ran.fetch_add(1); };
+        pool.run(n, job, {});
+        total += ran.load() == n;
+    }
+    check(total == 200, "pool runs each job on the workers asked for", total, 200);
+    std::atomic<int> ran{0};
+    const std::function<void()> fails = [&] {
+        if (ran.fetch_add(1) == 0) throw std::runtime_error("a job failed");
+    };
+    bool caught = false;
+    try {
+        pool.run(3, fails, {});
+    } catch (const std::runtime_error&) {
+        caught = true;
+    }
+    check(caught && ran.load() == 3, "a job's exception reaches the caller", ran.load(), 3);
+    std::atomic<int> after{0};
+    const std::function<void()> job = [&] { after.fetch_add(1); };
+    pool.run(2, job, {});
+    check(after.load() == 2, "the pool works after an exception", after.load(), 2);
+}
+
 }  // namespace
 
 int main() {
+    worker_pool();
     arrangement(1, 5);
     arrangement(2, 9);
     arrangement(3, 7);
