@@ -87,10 +87,9 @@ if mode == "polyrelu-1t":
 t0 = time.perf_counter()
 cx = net.complex(**kw)
 out = {"regions": len(cx), "seconds": cx.seconds}
-if mode != "reference":
+if mode != "reference":  # the whole `polyrelu regions` job, as the CLI computes it
     from polyrelu.engine import default_workers
     out["threads"] = kw.get("workers") or default_workers()
-if mode != "reference":  # the whole `polyrelu regions` job, as the CLI computes it
     s = summary(cx, kw.get("workers"))
     out.update(edges=s["graph"]["n_edges"], total=time.perf_counter() - t0, timings=s["timings"],
                f_vector=s["f_vector"], euler=s["euler_characteristic"], linear_regions=s["n_linear_regions"])

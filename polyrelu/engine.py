@@ -571,9 +571,10 @@ def refine(layers: Sequence[tuple[Sequence[Sequence[Fraction]], Sequence[Fractio
 
     ``workers`` threads run inside the core (default: :func:`default_workers`; the result does not
     depend on them); an ``executor`` (processes, a Dask cluster) gets contiguous groups of the
-    first layer's cells and the concatenation is again the serial result.  ``max_regions``/``max_seconds`` are enforced
-    while regions are made: the run raises :class:`RegionLimitError`/:class:`TimeLimitError`,
-    or with ``on_limit="partial"`` returns the refinement so far, marked incomplete.
+    first layer's cells and the concatenation is again the serial result.
+    ``max_regions``/``max_seconds`` are enforced while regions are made: the run raises
+    :class:`RegionLimitError`/:class:`TimeLimitError`, or with ``on_limit="partial"`` returns the
+    refinement so far, marked incomplete.
 
     >>> from fractions import Fraction as F
     >>> res = refine([([[F(1)], [F(-1)]], [F(0), F(1)]), ([[F(1), F(1)]], [F(0)])], None)

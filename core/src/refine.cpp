@@ -13,7 +13,6 @@
 #include <functional>
 #include <limits>
 #include <string>
-#include <thread>
 #include <unordered_map>
 
 namespace polyrelu {
@@ -21,11 +20,33 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The forward step's scratch space, one per thread of a share_rows.
+struct StepScratch {
+    std::vector<double> in, ein;
+    std::vector<std::uint32_t> cols;
+};
+
+// step(k, scratch) for every k < n, in blocks of 64 shared out to the pool's threads (here, when
+// there are too few for two): the forward steps of a table's generators, each row its own.
+template <class Step>
+void share_rows(std::size_t n, WorkerPool& pool, int threads, Step&& step) {
+    constexpr std::size_t kBlock = 64;
+    std::atomic<std::size_t> at{0};
+    const std::function<void()> job = [&] {
+        StepScratch sc;
+        for (std::size_t a; (a = at.fetch_add(kBlock)) < n;)
+            for (std::size_t k = a; k < std::min(n, a + kBlock); ++k) step(k, sc);
+    };
+    const int used = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), n / kBlock));
+    if (used <= 1) job();
+    else pool.run(used, job, {});
+}
+
 }  // namespace
 
 // The values of `layer` at every generator of `t`, in doubles with their bounds, from the
 // previous layer's (or the coordinates, for layer 0).
-void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int threads) {
+void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, WorkerPool& pool, int threads) {
     const FloatLayer& F = fnet.layers[layer];
     const std::size_t n = t.size(), D = t.D;
     // in place when the layer is as wide as the last (float_step reads the old values into a
@@ -34,24 +55,13 @@ void advance_approx(ApproxTable& t, const FloatNet& fnet, std::size_t layer, int
     Rows<double> z;
     Rows<float> ez;
     if (!in_place) z.reset(F.rows, n), ez.reset(F.rows, n);
-    auto work = [&](std::size_t a, std::size_t b) {
-        std::vector<double> in, ein;
-        std::vector<std::uint32_t> cols;
-        for (std::size_t g = a; g < b; ++g) {
-            const int k = static_cast<int>(g);
-            double* zo = in_place ? t.zs(k) : z.row(g);
-            float* eo = in_place ? t.ezs(k) : ez.row(g);
-            float_step(fnet, layer, t.xs(k), t.ex[g], D, layer > 0 ? t.zs(k) : nullptr, layer > 0 ? t.ezs(k) : nullptr,
-                       zo, eo, in, ein, cols);
-        }
-    };
-    if (threads <= 1 || n < 1024) {
-        work(0, n);
-    } else {
-        std::vector<std::thread> pool;
-        for (int k = 0; k < threads; ++k) pool.emplace_back(work, n * k / threads, n * (k + 1) / threads);
-        for (auto& th : pool) th.join();
-    }
+    share_rows(n, pool, threads, [&](std::size_t g, StepScratch& sc) {
+        const int k = static_cast<int>(g);
+        double* zo = in_place ? t.zs(k) : z.row(g);
+        float* eo = in_place ? t.ezs(k) : ez.row(g);
+        float_step(fnet, layer, t.xs(k), t.ex[g], D, layer > 0 ? t.zs(k) : nullptr, layer > 0 ? t.ezs(k) : nullptr,
+                   zo, eo, sc.in, sc.ein, sc.cols);
+    });
     if (!in_place) {
         t.z.swap(z);
         t.ez.swap(ez);
@@ -146,21 +156,11 @@ public:
     // step is the merge's largest part and each entry's row is its own, so the rows are shared
     // out to the pool's threads; `next` does not grow meanwhile, so its rows stay where they are.
     void step_pending(ApproxTable& next, WorkerPool& pool, int threads) {
-        constexpr std::size_t kBlock = 64;
-        std::atomic<std::size_t> at{0};
-        const std::function<void()> job = [&] {
-            std::vector<double> in, ein;
-            std::vector<std::uint32_t> cols;
-            for (std::size_t a; (a = at.fetch_add(kBlock)) < pending_.size();)
-                for (std::size_t q = a; q < std::min(pending_.size(), a + kBlock); ++q) {
-                    const Pending& p = pending_[q];
-                    float_step(fnet_, next_layer_, next.xs(p.id), next.ex[p.id], next.D, p.src->zs(p.k), p.src->ezs(p.k),
-                               next.zs(p.id), next.ezs(p.id), in, ein, cols);
-                }
-        };
-        const int used = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), pending_.size() / kBlock));
-        if (used <= 1) job();
-        else pool.run(used, job, {});
+        share_rows(pending_.size(), pool, threads, [&](std::size_t q, StepScratch& sc) {
+            const Pending& p = pending_[q];
+            float_step(fnet_, next_layer_, next.xs(p.id), next.ex[p.id], next.D, p.src->zs(p.k), p.src->ezs(p.k),
+                       next.zs(p.id), next.ezs(p.id), sc.in, sc.ein, sc.cols);
+        });
         pending_.clear();
     }
 
@@ -321,7 +321,9 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
     cur.nz = 0;
     cur.with_origins = false;
     std::vector<Cell> cells = to_cells(starts, out.pattern_words, fnet, cur, out.history, out.labels);
-    for (std::size_t l = 0; l <= first_layer && l < net.layers.size(); ++l) advance_approx(cur, fnet, l, threads);
+    const int nthreads = std::max(1, threads);
+    WorkerPool pool(nthreads);
+    for (std::size_t l = 0; l <= first_layer && l < net.layers.size(); ++l) advance_approx(cur, fnet, l, pool, nthreads);
 
     std::atomic<bool> stop{false};
     std::atomic<long> budget{limits.max_regions < 0 ? std::numeric_limits<long>::max()
@@ -334,7 +336,6 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
     }
     std::vector<std::size_t> bit_offsets;  // the first pattern bit of each hidden layer
     for (std::size_t l = 0, at = 0; l < hidden; at += net.layers[l].rows, ++l) bit_offsets.push_back(at);
-    const int nthreads = std::max(1, threads);
     // count_faces: the domain's interior point the faces' owners face (none if it is unbounded)
     IntVec faces_point;
     if (limits.count_only && limits.count_faces) {
@@ -347,7 +348,6 @@ void refine(const Network& net, const std::vector<StartCell>& starts, std::size_
         out.gens = std::move(cur);
         return;
     }
-    WorkerPool pool(nthreads);
     for (std::size_t l = first_layer; l < hidden; ++l) {
         const Layer& L = net.layers[l];
         std::vector<int> neuron_sets(L.rows);
